@@ -1,0 +1,66 @@
+// swift-tools-version:6.0
+// hallsim — a discrete-event simulator and staffing planner for government service halls (政务服务大厅).
+// Module dependencies point one way:
+//   CGSL ← HallRandom ─┐
+//   HallDomain ────────┼─ HallScenarioYAML, HallSimulation, HallMetrics ← HallRunner ← hallsim, hallbench
+import PackageDescription
+
+let package = Package(
+    name: "hallsim",
+    platforms: [.macOS(.v13)],
+    products: [
+        .executable(name: "hallsim", targets: ["hallsim"]),
+        .executable(name: "hallbench", targets: ["hallbench"]),
+        .library(name: "HallDomain", targets: ["HallDomain"]),
+        .library(name: "HallSimulation", targets: ["HallSimulation"]),
+    ],
+    dependencies: [
+        .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
+        .package(url: "https://github.com/apple/swift-collections", from: "1.6.0"),
+        .package(url: "https://github.com/jpsim/Yams", from: "6.2.2"),
+    ],
+    targets: [
+        // GNU GSL as a system library; the shim wraps GSL's global generator-type variables.
+        .systemLibrary(
+            name: "CGSL",
+            pkgConfig: "gsl",
+            providers: [.apt(["libgsl-dev"])]
+        ),
+        // Pure value types: departments, items, windows, scenario and its validation, event-log schema.
+        .target(name: "HallDomain"),
+        // Named random streams, distributions, statistics and queueing formulas (the only user of GSL).
+        .target(name: "HallRandom", dependencies: ["CGSL"]),
+        // Scenario files (YAML) → domain, with file:line:field diagnostics.
+        .target(name: "HallScenarioYAML", dependencies: ["HallDomain", "Yams"]),
+        // The discrete-event engine.
+        .target(
+            name: "HallSimulation",
+            dependencies: ["HallDomain", "HallRandom", .product(name: "Collections", package: "swift-collections")]
+        ),
+        // KPIs computed from the shared event log (simulated or real).
+        .target(name: "HallMetrics", dependencies: ["HallDomain", "HallRandom"]),
+        // Replications in parallel, output files.
+        .target(
+            name: "HallRunner",
+            dependencies: ["HallDomain", "HallScenarioYAML", "HallSimulation", "HallMetrics", "HallRandom"]
+        ),
+        .executableTarget(
+            name: "hallsim",
+            dependencies: ["HallRunner", "HallScenarioYAML", "HallDomain",
+                           .product(name: "ArgumentParser", package: "swift-argument-parser")]
+        ),
+        // Benchmarks live apart from the tests: `swift run -c release hallbench`.
+        .executableTarget(
+            name: "hallbench",
+            dependencies: ["HallRunner", "HallSimulation", "HallRandom", "HallScenarioYAML", "HallMetrics",
+                           .product(name: "Collections", package: "swift-collections")],
+            path: "Benchmarks/hallbench"
+        ),
+        .testTarget(name: "HallRandomTests", dependencies: ["HallRandom"]),
+        .testTarget(name: "HallScenarioTests", dependencies: ["HallScenarioYAML", "HallDomain"]),
+        .testTarget(
+            name: "HallSimulationTests",
+            dependencies: ["HallSimulation", "HallMetrics", "HallRunner", "HallScenarioYAML", "HallRandom", "HallDomain"]
+        ),
+    ]
+)

@@ -1,0 +1,93 @@
+/// A piece of a piecewise-constant arrival rate.
+public struct RateInterval: Sendable, Hashable, Codable {
+    public var interval: TimeInterval
+    public var perHour: Double
+    public init(from: ClockTime, to: ClockTime, perHour: Double) {
+        interval = TimeInterval(start: from, end: to); self.perHour = perHour
+    }
+}
+
+/// What the arrivals of a profile ask for.
+public enum ArrivalTarget: Sendable, Hashable, Codable {
+    /// Every arrival asks for this item.
+    case item(String)
+    /// Arrivals for a department, split over its items by shares summing to 1 (in the given order).
+    case department(String, shares: [ItemShare])
+}
+
+public struct ItemShare: Sendable, Hashable, Codable {
+    public var item: String
+    public var share: Double
+    public init(item: String, share: Double) { self.item = item; self.share = share }
+}
+
+/// Walk-in arrivals: a non-homogeneous Poisson process with a piecewise-constant (tidal) rate.
+public struct ArrivalProfile: Sendable, Hashable, Codable {
+    public var id: String
+    public var target: ArrivalTarget
+    public var rates: [RateInterval]
+    /// Share of arrivals entitled to the green channel (priority class).
+    public var priorityShare: Double
+
+    public init(id: String, target: ArrivalTarget, rates: [RateInterval], priorityShare: Double = 0) {
+        self.id = id; self.target = target; self.rates = rates; self.priorityShare = priorityShare
+    }
+
+    /// Expected arrivals over the day.
+    public var expectedArrivals: Double { rates.reduce(0) { $0 + $1.perHour * $1.interval.lengthMinutes / 60 } }
+}
+
+/// Booked appointment slots (预约) for one item.
+public struct AppointmentBlock: Sendable, Hashable, Codable {
+    public var id: String
+    public var item: String
+    /// First and last slot start (inclusive), and slot spacing.
+    public var first: ClockTime
+    public var last: ClockTime
+    public var everyMinutes: Double
+    public var perSlot: Int
+    /// Probability that a booked applicant comes at all.
+    public var showProbability: Double
+    /// Arrival minus slot time, minutes (negative: early).
+    public var punctuality: Distribution
+
+    public init(id: String, item: String, first: ClockTime, last: ClockTime, everyMinutes: Double, perSlot: Int,
+                showProbability: Double = 1, punctuality: Distribution = .deterministic(value: 0)) {
+        self.id = id; self.item = item; self.first = first; self.last = last; self.everyMinutes = everyMinutes
+        self.perSlot = perSlot; self.showProbability = showProbability; self.punctuality = punctuality
+    }
+
+    public var slotTimes: [ClockTime] {
+        guard everyMinutes > 0, first <= last else { return [] }
+        return Array(stride(from: first.minutes, through: last.minutes + 1e-9, by: everyMinutes).map { ClockTime(minutes: $0) })
+    }
+}
+
+/// Applicant behaviour.
+public struct Behaviour: Sendable, Hashable, Codable {
+    /// Time an applicant is willing to wait for the call (reneging); nil: waits forever.
+    public var patience: Distribution?
+    /// Balking: on seeing at least `queueAtLeast` tickets waiting for their department, leave with the
+    /// probability of the highest step reached.
+    public var balking: [BalkStep]
+    /// Probability that a called applicant is not there (过号), and how long the window waits.
+    public var noShowProbability: Double
+    public var noShowGraceMinutes: Double
+
+    public init(patience: Distribution? = nil, balking: [BalkStep] = [], noShowProbability: Double = 0, noShowGraceMinutes: Double = 0) {
+        self.patience = patience; self.balking = balking
+        self.noShowProbability = noShowProbability; self.noShowGraceMinutes = noShowGraceMinutes
+    }
+
+    public func balkProbability(queueLength q: Int) -> Double {
+        var p = 0.0
+        for step in balking where q >= step.queueAtLeast { p = step.probability }
+        return p
+    }
+}
+
+public struct BalkStep: Sendable, Hashable, Codable {
+    public var queueAtLeast: Int
+    public var probability: Double
+    public init(queueAtLeast: Int, probability: Double) { self.queueAtLeast = queueAtLeast; self.probability = probability }
+}

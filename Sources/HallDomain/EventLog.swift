@@ -1,0 +1,128 @@
+/// The event-log schema shared by the simulator and (later) the operations module: a simulated day and
+/// a real day are measured by the same code. Records carry indices into a `Catalogue`; files carry ids.
+/// Times are minutes after midnight. Column meanings are documented in docs/event-log.md.
+
+public enum TicketOutcome: String, Sendable, Hashable, Codable, CaseIterable {
+    /// Intake done, materials complete (accepted, or decided on the spot for an immediate item).
+    case served
+    /// Intake done, materials incomplete: one-time notice (一次性告知), the applicant must come back.
+    case notice
+    /// Left while waiting (patience ran out).
+    case reneged
+    /// Did not take a ticket: the visible queue was too long.
+    case balked
+    /// Called and absent (过号): the window waited the grace time and moved on.
+    case noShow = "no_show"
+
+    /// The applicant reached a window and was served (served or notice).
+    public var isServed: Bool { self == .served || self == .notice }
+    /// The ticket was called (served, notice, or absent at the call).
+    public var wasCalled: Bool { isServed || self == .noShow }
+}
+
+public enum Channel: String, Sendable, Hashable, Codable, CaseIterable {
+    case walkIn = "walk_in"
+    case appointment
+}
+
+/// One row per ticket (per applicant that came, balked ones included).
+public struct TicketRecord: Sendable, Hashable {
+    public var ticket: Int32
+    public var profile: Int32
+    public var item: Int32
+    public var department: Int32
+    public var channel: Channel
+    public var priority: Bool
+    /// Arrival = ticket time.
+    public var arrival: Double
+    /// Call time (nil when never called).
+    public var call: Double?
+    public var serviceStart: Double?
+    public var serviceEnd: Double?
+    /// Window index (nil when never called).
+    public var window: Int32?
+    public var outcome: TicketOutcome
+    /// When the ticket left the system (service end, renege, balk, end of no-show grace).
+    public var end: Double
+
+    public init(ticket: Int32, profile: Int32, item: Int32, department: Int32, channel: Channel, priority: Bool,
+                arrival: Double, call: Double?, serviceStart: Double?, serviceEnd: Double?, window: Int32?,
+                outcome: TicketOutcome, end: Double) {
+        self.ticket = ticket; self.profile = profile; self.item = item; self.department = department
+        self.channel = channel; self.priority = priority; self.arrival = arrival; self.call = call
+        self.serviceStart = serviceStart; self.serviceEnd = serviceEnd; self.window = window
+        self.outcome = outcome; self.end = end
+    }
+
+    /// Time from ticket to call, or to leaving for those never called (balked: 0).
+    public var wait: Double { (call ?? end) - arrival }
+}
+
+public enum WindowState: String, Sendable, Hashable, Codable, CaseIterable {
+    /// Not staffed / not open.
+    case closed
+    /// Open, nobody at the desk.
+    case idle
+    /// Serving an applicant.
+    case busy
+    /// Called a ticket whose holder is absent; waiting out the grace time.
+    case calling
+}
+
+/// A window changed state.
+public struct WindowRecord: Sendable, Hashable {
+    public var time: Double
+    public var window: Int32
+    public var state: WindowState
+    /// The ticket being served or called (busy, calling).
+    public var ticket: Int32?
+
+    public init(time: Double, window: Int32, state: WindowState, ticket: Int32? = nil) {
+        self.time = time; self.window = window; self.state = state; self.ticket = ticket
+    }
+}
+
+/// The number of tickets waiting for a department changed.
+public struct QueueRecord: Sendable, Hashable {
+    public var time: Double
+    public var department: Int32
+    public var waiting: Int32
+
+    public init(time: Double, department: Int32, waiting: Int32) {
+        self.time = time; self.department = department; self.waiting = waiting
+    }
+}
+
+/// Where records go: a streaming statistic, a buffer, a file writer.
+public protocol RecordSink: AnyObject {
+    func record(_ r: TicketRecord)
+    func record(_ r: WindowRecord)
+    func record(_ r: QueueRecord)
+}
+
+/// Keeps every record (for files and tests).
+public final class RecordBuffer: RecordSink {
+    public private(set) var tickets: [TicketRecord] = []
+    public private(set) var windows: [WindowRecord] = []
+    public private(set) var queues: [QueueRecord] = []
+    public init() {}
+    public func record(_ r: TicketRecord) { tickets.append(r) }
+    public func record(_ r: WindowRecord) { windows.append(r) }
+    public func record(_ r: QueueRecord) { queues.append(r) }
+
+    /// Replays the buffered log into another sink (tickets, then windows, then queues).
+    public func replay(into sink: RecordSink) {
+        for r in tickets { sink.record(r) }
+        for r in windows { sink.record(r) }
+        for r in queues { sink.record(r) }
+    }
+}
+
+/// Sends every record to several sinks.
+public final class TeeSink: RecordSink {
+    public let sinks: [RecordSink]
+    public init(_ sinks: [RecordSink]) { self.sinks = sinks }
+    public func record(_ r: TicketRecord) { for s in sinks { s.record(r) } }
+    public func record(_ r: WindowRecord) { for s in sinks { s.record(r) } }
+    public func record(_ r: QueueRecord) { for s in sinks { s.record(r) } }
+}

@@ -1,0 +1,205 @@
+import HallDomain
+import HallRandom
+
+/// The KPIs of a hall, by name as they appear in summary.json.
+public enum KPI: String, Sendable, CaseIterable, Codable {
+    /// Applicants who came (tickets issued, plus those who balked).
+    case arrivals
+    /// Applicants whose intake was done at a window (outcome served or notice).
+    case served
+    /// (reneged + balked + no-show) / arrivals.
+    case abandonedFraction = "abandoned_fraction"
+    /// Mean wait from ticket to call, over tickets that were called.
+    case waitMean = "wait_mean_min"
+    /// 90th percentile of that wait.
+    case waitP90 = "wait_p90_min"
+    /// Share of arrivals called within the waiting target (balked and reneged count as misses).
+    case serviceLevel = "sl_share"
+    case reneged
+    case balked
+    case noShows = "no_shows"
+    /// One-time notices (materials incomplete) / served.
+    case noticeFraction = "notice_fraction"
+    /// Time-average number of tickets waiting, over the opening hours.
+    case queueMean = "queue_mean"
+    case queueMax = "queue_max"
+    /// Minutes after closing until the last applicant left (overall only).
+    case overtime = "overtime_min"
+}
+
+/// KPIs of one day (one replication, or one real day), every value optional: nil when undefined
+/// (e.g. no ticket called in that hour).
+public struct DayKPIs: Sendable, Equatable {
+    public var overall: [KPI: Double?]
+    public var departments: [String: [KPI: Double?]]
+    public var hours: [String: [KPI: Double?]]
+    /// Per window: share of open time spent serving.
+    public var windowUtilisation: [String: Double?]
+    /// Little's law, checked over the whole day from two independent record streams:
+    /// ∫ queue length dt (queue records) vs Σ waits (ticket records), and ∫ busy windows dt (window
+    /// records) vs Σ service durations (ticket records). Equal for a day that starts and ends empty.
+    public var queueArea: Double
+    public var waitSum: Double
+    public var busyArea: Double
+    public var serviceSum: Double
+}
+
+/// Streams a day's event log into KPIs, keeping only what the KPIs need (waits for percentiles,
+/// counters, integrals) rather than every record. The same code measures simulated and real days.
+public final class DayMetrics: RecordSink {
+    public let catalogue: Catalogue
+    let waitTarget: Double
+    /// Tickets issued before this instant are left out of the statistics (warm-up).
+    let cutoff: Double
+    let opens: Double
+    let closes: Double
+    let openMinutes: Double
+    let firstHour: Int
+    let hourCount: Int
+
+    private struct Group {
+        var arrivals = 0, served = 0, reneged = 0, balked = 0, noShows = 0, notices = 0, withinTarget = 0
+        var waits: [Double] = []
+    }
+    private var overall = Group()
+    private var byDepartment: [Group]
+    private var byHour: [Group]
+    // Window state time.
+    private var windowLast: [(time: Double, state: WindowState)]
+    private var windowBusy: [Double]
+    private var windowOpen: [Double]
+    // Queue integrals.
+    private var queueLast: [(time: Double, waiting: Int32)]
+    private var queueArea: [Double]
+    private var queueMax: [Int32]
+    private var totalWaiting: Int32 = 0
+    private var totalLast: Double
+    private var totalArea = 0.0
+    private var totalMax: Int32 = 0
+    // Little's-law bookkeeping over the whole day.
+    private var wholeQueueArea = 0.0
+    private var wholeBusyArea = 0.0
+    private var waitSum = 0.0
+    private var serviceSum = 0.0
+    private var lastEnd = -Double.infinity
+
+    public init(catalogue: Catalogue, day: DaySchedule, waitTargetMinutes: Double, warmupMinutes: Double = 0) {
+        self.catalogue = catalogue
+        waitTarget = waitTargetMinutes
+        opens = day.opens.minutes
+        closes = day.closes.minutes
+        openMinutes = day.openMinutes
+        cutoff = opens + warmupMinutes
+        firstHour = Int(opens / 60)
+        hourCount = max(1, Int((closes / 60).rounded(.up)) - firstHour)
+        byDepartment = Array(repeating: Group(), count: catalogue.departments.count)
+        byHour = Array(repeating: Group(), count: hourCount)
+        let nw = catalogue.windows.count, nd = catalogue.departments.count
+        windowLast = Array(repeating: (opens, .closed), count: nw)
+        windowBusy = Array(repeating: 0, count: nw)
+        windowOpen = Array(repeating: 0, count: nw)
+        queueLast = Array(repeating: (opens, 0), count: nd)
+        queueArea = Array(repeating: 0, count: nd)
+        queueMax = Array(repeating: 0, count: nd)
+        totalLast = opens
+    }
+
+    /// "HH:MM" of each hour bucket, in order.
+    public var hourKeys: [String] { (0..<hourCount).map { ClockTime.format(Double((firstHour + $0) * 60)) } }
+
+    public func record(_ r: TicketRecord) {
+        waitSum += r.wait
+        if let s = r.serviceStart, let e = r.serviceEnd { serviceSum += e - s }
+        lastEnd = max(lastEnd, r.end)
+        guard r.arrival >= cutoff else { return }
+        let hour = min(max(Int(r.arrival / 60) - firstHour, 0), hourCount - 1)
+        func add(_ g: inout Group) {
+            g.arrivals += 1
+            switch r.outcome {
+            case .served: g.served += 1
+            case .notice: g.served += 1; g.notices += 1
+            case .reneged: g.reneged += 1
+            case .balked: g.balked += 1
+            case .noShow: g.noShows += 1
+            }
+            if r.outcome.wasCalled {
+                g.waits.append(r.wait)
+                if r.wait <= waitTarget { g.withinTarget += 1 }
+            }
+        }
+        add(&overall)
+        add(&byDepartment[Int(r.department)])
+        add(&byHour[hour])
+    }
+
+    public func record(_ r: WindowRecord) {
+        let w = Int(r.window)
+        let last = windowLast[w]
+        let span = r.time - last.time
+        if last.state != .closed { wholeBusyAccumulate(last.state, span) }
+        let clipped = r.time - max(last.time, cutoff)
+        if clipped > 0 {
+            if last.state != .closed { windowOpen[w] += clipped }
+            if last.state == .busy { windowBusy[w] += clipped }
+        }
+        windowLast[w] = (r.time, r.state)
+    }
+
+    private func wholeBusyAccumulate(_ state: WindowState, _ span: Double) {
+        if state == .busy { wholeBusyArea += span }
+    }
+
+    public func record(_ r: QueueRecord) {
+        let d = Int(r.department)
+        let last = queueLast[d]
+        let clipped = r.time - max(last.time, cutoff)
+        if clipped > 0 { queueArea[d] += Double(last.waiting) * clipped }
+        if r.time >= cutoff { queueMax[d] = max(queueMax[d], r.waiting) }
+        queueLast[d] = (r.time, r.waiting)
+        // Total over departments.
+        let tc = r.time - max(totalLast, cutoff)
+        if tc > 0 { totalArea += Double(totalWaiting) * tc }
+        wholeQueueArea += Double(totalWaiting) * (r.time - totalLast)
+        totalWaiting += r.waiting - last.waiting
+        if r.time >= cutoff { totalMax = max(totalMax, totalWaiting) }
+        totalLast = r.time
+    }
+
+    /// The day's KPIs. Call once, after the last record.
+    public func result() -> DayKPIs {
+        // Time-averages are over the opening hours after the warm-up (a queue left after closing
+        // still counts, spread over the same span, so that days of different overtime compare).
+        let span = max(openMinutes - (cutoff - opens), 1e-9)
+        func kpis(_ g: Group, queueArea: Double?, queueMax: Int32?) -> [KPI: Double?] {
+            var k: [KPI: Double?] = [:]
+            let a = Double(g.arrivals)
+            k[.arrivals] = a
+            k[.served] = Double(g.served)
+            k[.reneged] = Double(g.reneged)
+            k[.balked] = Double(g.balked)
+            k[.noShows] = Double(g.noShows)
+            k[.abandonedFraction] = g.arrivals > 0 ? Double(g.reneged + g.balked + g.noShows) / a : nil
+            k[.noticeFraction] = g.served > 0 ? Double(g.notices) / Double(g.served) : nil
+            k[.waitMean] = g.waits.isEmpty ? nil : Statistics.mean(g.waits)
+            k[.waitP90] = Statistics.quantile(g.waits, 0.9)
+            k[.serviceLevel] = g.arrivals > 0 ? Double(g.withinTarget) / a : nil
+            if let queueArea { k[.queueMean] = queueArea / span }
+            if let queueMax { k[.queueMax] = Double(queueMax) }
+            return k
+        }
+        var overallK = kpis(overall, queueArea: totalArea, queueMax: totalMax)
+        overallK[.overtime] = lastEnd.isFinite ? max(0, lastEnd - closes) : 0
+        var departments: [String: [KPI: Double?]] = [:]
+        for (d, id) in catalogue.departments.enumerated() {
+            departments[id] = kpis(byDepartment[d], queueArea: queueArea[d], queueMax: queueMax[d])
+        }
+        var hours: [String: [KPI: Double?]] = [:]
+        for (h, key) in hourKeys.enumerated() { hours[key] = kpis(byHour[h], queueArea: nil, queueMax: nil) }
+        var utilisation: [String: Double?] = [:]
+        for (w, name) in catalogue.windows.enumerated() {
+            utilisation[name] = windowOpen[w] > 0 ? windowBusy[w] / windowOpen[w] : nil
+        }
+        return DayKPIs(overall: overallK, departments: departments, hours: hours, windowUtilisation: utilisation,
+                       queueArea: wholeQueueArea, waitSum: waitSum, busyArea: wholeBusyArea, serviceSum: serviceSum)
+    }
+}

@@ -1,0 +1,94 @@
+import Foundation
+import HallDomain
+import HallRandom
+
+/// A KPI over replications: mean and 95 % Student-t half-width (null when undefined or n < 2).
+public struct SummaryFigure: Sendable, Equatable, Encodable {
+    public var mean: Double?
+    public var halfWidth: Double?
+
+    public init(_ e: Estimate) { mean = e.mean; halfWidth = e.halfWidth }
+
+    enum CodingKeys: String, CodingKey { case mean, halfWidth = "half_width" }
+    public func encode(to encoder: Encoder) throws {
+        var c = encoder.container(keyedBy: CodingKeys.self)
+        try c.encode(mean, forKey: .mean)      // encodes null explicitly
+        try c.encode(halfWidth, forKey: .halfWidth)
+    }
+}
+
+/// The content of summary.json: every figure as {"mean", "half_width"} over replications.
+public struct Summary: Sendable, Encodable {
+    public var scenario: String
+    public var seed: UInt64
+    public var replications: Int
+    public var confidence: Double
+    public var waitTargetMinutes: Double
+    public var warmupMinutes: Double
+    public var overall: [String: SummaryFigure]
+    public var departments: [String: [String: SummaryFigure]]
+    public var hours: [String: [String: SummaryFigure]]
+    public var windows: [String: [String: SummaryFigure]]
+    public var utilisationSpread: [String: SummaryFigure]
+    public var checks: [String: Double]
+
+    enum CodingKeys: String, CodingKey {
+        case scenario, seed, replications, confidence, overall, departments, hours, windows, checks
+        case waitTargetMinutes = "wait_target_min", warmupMinutes = "warmup_min", utilisationSpread = "utilisation_spread"
+    }
+
+    /// Aggregates replications (in replication order; the result does not depend on how they were run).
+    public init(scenario: Scenario, seed: UInt64, days: [DayKPIs], confidence: Double = 0.95) {
+        self.scenario = scenario.name
+        self.seed = seed
+        replications = days.count
+        self.confidence = confidence
+        waitTargetMinutes = scenario.waitTargetMinutes
+        warmupMinutes = scenario.warmupMinutes
+        func figures(_ pick: (DayKPIs) -> [KPI: Double?]?) -> [String: SummaryFigure] {
+            let maps = days.map(pick)
+            var out: [String: SummaryFigure] = [:]
+            let keys = Set(maps.flatMap { $0?.keys.map { $0 } ?? [] })
+            for k in keys {
+                out[k.rawValue] = SummaryFigure(Estimate(maps.map { $0?[k] ?? nil }, confidence: confidence))
+            }
+            return out
+        }
+        overall = figures { $0.overall }
+        departments = Dictionary(uniqueKeysWithValues: scenario.departments.map { d in (d.id, figures { $0.departments[d.id] }) })
+        let hourKeys = Set(days.flatMap { $0.hours.keys })
+        hours = Dictionary(uniqueKeysWithValues: hourKeys.map { h in (h, figures { $0.hours[h] }) })
+        let windowNames = scenario.physicalWindows.map(\.name)
+        windows = Dictionary(uniqueKeysWithValues: windowNames.map { w in
+            (w, ["utilisation": SummaryFigure(Estimate(days.map { $0.windowUtilisation[w] ?? nil }, confidence: confidence))])
+        })
+        // Hot and cold windows: spread of utilisation across windows, per day, then over days.
+        let spreads = days.map { day -> (range: Double?, cv: Double?, max: Double?, min: Double?) in
+            let u = windowNames.compactMap { day.windowUtilisation[$0] ?? nil }
+            guard let hi = u.max(), let lo = u.min() else { return (nil, nil, nil, nil) }
+            let m = Statistics.mean(u)
+            let cv = u.count > 1 && m > 0 ? Statistics.sampleVariance(u, mean: m).squareRoot() / m : nil
+            return (hi - lo, cv, hi, lo)
+        }
+        utilisationSpread = [
+            "max_minus_min": SummaryFigure(Estimate(spreads.map(\.range), confidence: confidence)),
+            "cv": SummaryFigure(Estimate(spreads.map(\.cv), confidence: confidence)),
+            "max": SummaryFigure(Estimate(spreads.map(\.max), confidence: confidence)),
+            "min": SummaryFigure(Estimate(spreads.map(\.min), confidence: confidence)),
+        ]
+        checks = [
+            "littles_law_queue_max_rel_gap": days.map { relGap($0.queueArea, $0.waitSum) }.max() ?? 0,
+            "littles_law_busy_max_rel_gap": days.map { relGap($0.busyArea, $0.serviceSum) }.max() ?? 0,
+        ]
+    }
+
+    /// JSON with sorted keys: identical bytes for identical results.
+    public func json() throws -> Data {
+        let e = JSONEncoder()
+        e.outputFormatting = [.prettyPrinted, .sortedKeys]
+        return try e.encode(self)
+    }
+}
+
+/// |a − b| / max(|a|, |b|, 1).
+public func relGap(_ a: Double, _ b: Double) -> Double { abs(a - b) / max(abs(a), abs(b), 1) }

@@ -1,0 +1,62 @@
+import CGSL
+
+/// Mean and 95 % (or other) Student-t confidence half-width over independent replications.
+public struct Estimate: Sendable, Equatable, Codable {
+    public var mean: Double?
+    /// nil when fewer than two values are defined.
+    public var halfWidth: Double?
+    public var count: Int
+
+    public init(mean: Double?, halfWidth: Double?, count: Int) {
+        self.mean = mean; self.halfWidth = halfWidth; self.count = count
+    }
+
+    /// Estimate from replication values; nil values (KPI undefined in that replication) are skipped.
+    public init(_ values: [Double?], confidence: Double = 0.95) {
+        let xs = values.compactMap { $0 }
+        count = xs.count
+        guard !xs.isEmpty else { mean = nil; halfWidth = nil; return }
+        let m = Statistics.mean(xs)
+        mean = m
+        guard xs.count >= 2 else { halfWidth = nil; return }
+        let sd = Statistics.sampleVariance(xs, mean: m).squareRoot()
+        halfWidth = Statistics.tQuantile(p: 0.5 + confidence / 2, dof: Double(xs.count - 1)) * sd / Double(xs.count).squareRoot()
+    }
+
+    public var lower: Double? { mean.flatMap { m in halfWidth.map { m - $0 } } }
+    public var upper: Double? { mean.flatMap { m in halfWidth.map { m + $0 } } }
+    public func contains(_ x: Double) -> Bool {
+        guard let l = lower, let u = upper else { return false }
+        return l <= x && x <= u
+    }
+}
+
+public enum Statistics {
+    /// Quantile of Student's t distribution (GSL).
+    public static func tQuantile(p: Double, dof: Double) -> Double { gsl_cdf_tdist_Pinv(p, dof) }
+
+    /// Quantile of the standard normal distribution (GSL).
+    public static func normalQuantile(p: Double) -> Double { gsl_cdf_ugaussian_Pinv(p) }
+
+    public static func mean(_ xs: [Double]) -> Double {
+        xs.withUnsafeBufferPointer { gsl_stats_mean($0.baseAddress, 1, $0.count) }
+    }
+
+    public static func sampleVariance(_ xs: [Double], mean m: Double) -> Double {
+        guard xs.count > 1 else { return 0 }
+        return xs.withUnsafeBufferPointer { gsl_stats_variance_m($0.baseAddress, 1, $0.count, m) }
+    }
+
+    /// Quantile `f` in [0,1] of unsorted data (linear interpolation, GSL's definition). nil when empty.
+    public static func quantile(_ xs: [Double], _ f: Double) -> Double? {
+        guard !xs.isEmpty else { return nil }
+        var sorted = xs
+        sorted.withUnsafeMutableBufferPointer { gsl_sort($0.baseAddress, 1, $0.count) }
+        return quantile(sorted: sorted, f)
+    }
+
+    public static func quantile(sorted xs: [Double], _ f: Double) -> Double? {
+        guard !xs.isEmpty else { return nil }
+        return xs.withUnsafeBufferPointer { gsl_stats_quantile_from_sorted_data($0.baseAddress, 1, $0.count, f) }
+    }
+}

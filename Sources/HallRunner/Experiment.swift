@@ -1,0 +1,73 @@
+import Foundation
+import HallDomain
+import HallMetrics
+import HallSimulation
+
+/// Which replications keep their full event log (for tickets.csv, windows.csv, queues.csv).
+public enum RecordsMode: String, Sendable, CaseIterable {
+    case all, first, none
+}
+
+/// The outcome of running one scenario for several replications.
+public struct ExperimentResult: Sendable {
+    public var scenario: Scenario
+    public var seed: UInt64
+    public var days: [DayKPIs]
+    public var stats: [DayStats]
+    /// Event logs of the replications kept (index = replication), nil where not kept.
+    public var logs: [RecordLog?]
+    public var summary: Summary { Summary(scenario: scenario, seed: seed, days: days) }
+}
+
+/// An immutable copy of a replication's records.
+public struct RecordLog: Sendable {
+    public var tickets: [TicketRecord]
+    public var windows: [WindowRecord]
+    public var queues: [QueueRecord]
+}
+
+public enum Experiment {
+    /// Runs replications 0..<n in parallel on `threads` threads (default: all cores). Each replication
+    /// has its own streams, so the result is identical whatever the number of threads.
+    public static func run(_ scenario: Scenario, seed: UInt64, replications n: Int, threads: Int? = nil,
+                           records: RecordsMode = .none) -> ExperimentResult {
+        let hall = CompiledHall(scenario)
+        let slots = Slots<(DayKPIs, DayStats, RecordLog?)>(count: n)
+        let workers = max(1, min(threads ?? ProcessInfo.processInfo.activeProcessorCount, n))
+        let next = Counter()
+        DispatchQueue.concurrentPerform(iterations: workers) { _ in
+            while let r = next.take(below: n) {
+                let metrics = DayMetrics(catalogue: hall.catalogue, day: scenario.day,
+                                         waitTargetMinutes: scenario.waitTargetMinutes, warmupMinutes: scenario.warmupMinutes)
+                let keep = records == .all || (records == .first && r == 0)
+                let buffer = keep ? RecordBuffer() : nil
+                let sink: RecordSink = buffer.map { TeeSink([metrics, $0]) } ?? metrics
+                let stats = simulateDay(hall, seed: seed, replication: r, sink: sink)
+                let log = buffer.map { RecordLog(tickets: $0.tickets, windows: $0.windows, queues: $0.queues) }
+                slots.set(r, (metrics.result(), stats, log))
+            }
+        }
+        let results = slots.values()
+        return ExperimentResult(scenario: scenario, seed: seed, days: results.map(\.0), stats: results.map(\.1), logs: results.map(\.2))
+    }
+}
+
+/// Write-once result slots filled from several threads.
+final class Slots<T>: @unchecked Sendable {
+    private var items: [T?]
+    private let lock = NSLock()
+    init(count: Int) { items = Array(repeating: nil, count: count) }
+    func set(_ i: Int, _ v: T) { lock.lock(); items[i] = v; lock.unlock() }
+    func values() -> [T] { lock.lock(); defer { lock.unlock() }; return items.map { $0! } }
+}
+
+final class Counter: @unchecked Sendable {
+    private var value = 0
+    private let lock = NSLock()
+    func take(below n: Int) -> Int? {
+        lock.lock(); defer { lock.unlock() }
+        guard value < n else { return nil }
+        value += 1
+        return value - 1
+    }
+}

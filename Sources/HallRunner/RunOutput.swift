@@ -1,0 +1,66 @@
+import Foundation
+import HallDomain
+import HallMetrics
+
+extension ExperimentResult {
+    /// The files of a run: summary.json, report.md and, for the replications whose logs were kept,
+    /// tickets.csv, windows.csv and queues.csv.
+    public func files(sourceFile: String? = nil) throws -> [(name: String, data: Data)] {
+        let s = summary
+        var files: [(String, Data)] = [("summary.json", try s.json()), ("report.md", Data(Report.markdown(s, scenario: scenario, sourceFile: sourceFile).utf8))]
+        let kept = logs.enumerated().compactMap { i, l in l.map { (i, $0) } }
+        if !kept.isEmpty {
+            let c = scenario.catalogue
+            files.append(("tickets.csv", Data(EventLogCSV.tickets(kept.map { ($0.0, $0.1.tickets) }, catalogue: c).utf8)))
+            files.append(("windows.csv", Data(EventLogCSV.windows(kept.map { ($0.0, $0.1.windows) }, catalogue: c).utf8)))
+            files.append(("queues.csv", Data(EventLogCSV.queues(kept.map { ($0.0, $0.1.queues) }, catalogue: c).utf8)))
+        }
+        return files
+    }
+}
+
+/// A short report for a hall manager, in Markdown.
+public enum Report {
+    static func fmt(_ f: SummaryFigure?, digits: Int = 1, percent: Bool = false) -> String {
+        guard let f, let m = f.mean else { return "–" }
+        let scale = percent ? 100.0 : 1.0
+        let v = String(format: "%.\(digits)f", m * scale)
+        guard let h = f.halfWidth else { return v + (percent ? " %" : "") }
+        return v + " ± " + String(format: "%.\(digits)f", h * scale) + (percent ? " %" : "")
+    }
+
+    public static func markdown(_ s: Summary, scenario: Scenario, sourceFile: String?) -> String {
+        var out = "# \(s.scenario)\n\n"
+        if let sourceFile { out += "Scenario file: `\(sourceFile)`. " }
+        out += "\(s.replications) replications, seed \(s.seed); figures are means ± 95 % half-widths over replications. "
+        out += "Waiting target: \(Int(s.waitTargetMinutes)) min.\n\n"
+        out += "## The day\n\n| figure | value |\n|---|---|\n"
+        let o = s.overall
+        out += "| applicants | \(fmt(o["arrivals"], digits: 0)) |\n"
+        out += "| served at a window | \(fmt(o["served"], digits: 0)) |\n"
+        out += "| left without service (reneged, balked, absent when called) | \(fmt(o["abandoned_fraction"], percent: true)) |\n"
+        out += "| mean wait (min) | \(fmt(o["wait_mean_min"])) |\n"
+        out += "| 90th percentile wait (min) | \(fmt(o["wait_p90_min"])) |\n"
+        out += "| called within \(Int(s.waitTargetMinutes)) min | \(fmt(o["sl_share"], percent: true)) |\n"
+        out += "| one-time notices (share of served) | \(fmt(o["notice_fraction"], percent: true)) |\n"
+        out += "| mean tickets waiting | \(fmt(o["queue_mean"])) |\n"
+        out += "| minutes open after closing time | \(fmt(o["overtime_min"])) |\n\n"
+        out += "## Departments\n\n| department | applicants | mean wait (min) | p90 wait (min) | within target | left |\n|---|---|---|---|---|---|\n"
+        for d in scenario.departments {
+            let f = s.departments[d.id] ?? [:]
+            out += "| \(d.name) (\(d.id)) | \(fmt(f["arrivals"], digits: 0)) | \(fmt(f["wait_mean_min"])) | \(fmt(f["wait_p90_min"])) | \(fmt(f["sl_share"], percent: true)) | \(fmt(f["abandoned_fraction"], percent: true)) |\n"
+        }
+        out += "\n## Hour of arrival\n\n| hour | applicants | mean wait (min) | p90 wait (min) | within target |\n|---|---|---|---|---|\n"
+        for h in s.hours.keys.sorted() {
+            let f = s.hours[h]!
+            out += "| \(h) | \(fmt(f["arrivals"], digits: 0)) | \(fmt(f["wait_mean_min"])) | \(fmt(f["wait_p90_min"])) | \(fmt(f["sl_share"], percent: true)) |\n"
+        }
+        out += "\n## Windows (hot and cold)\n\n| window | utilisation |\n|---|---|\n"
+        for w in scenario.physicalWindows.map(\.name) {
+            out += "| \(w) | \(fmt(s.windows[w]?["utilisation"], percent: true)) |\n"
+        }
+        out += "\nSpread of utilisation across windows: max − min \(fmt(s.utilisationSpread["max_minus_min"], percent: true)), "
+        out += "coefficient of variation \(fmt(s.utilisationSpread["cv"], digits: 2)).\n"
+        return out
+    }
+}

@@ -1,0 +1,270 @@
+import Foundation
+import Yams
+import HallDomain
+
+/// Reads scenario files (YAML). The format is documented in docs/scenario-format.md.
+public enum ScenarioLoader {
+    /// Loads and validates a scenario file; throws `ScenarioLoadError` listing every problem found.
+    public static func load(path: String) throws -> Scenario {
+        let text: String
+        do {
+            text = try String(contentsOfFile: path, encoding: .utf8)
+        } catch {
+            throw ScenarioLoadError([ScenarioError(file: path, line: nil, column: nil, path: "",
+                                                   message: "cannot read the file: \(error.localizedDescription)")])
+        }
+        return try parse(yaml: text, file: path)
+    }
+
+    /// Parses and validates scenario text; `file` names it in error messages.
+    public static func parse(yaml: String, file: String) throws -> Scenario {
+        let root: Node
+        do {
+            guard let node = try Yams.compose(yaml: yaml) else {
+                throw ScenarioLoadError([ScenarioError(file: file, line: 1, column: 1, path: "", message: "the file is empty; expected a scenario mapping")])
+            }
+            root = node
+        } catch let e as ScenarioLoadError {
+            throw e
+        } catch let e as YamlError {
+            throw ScenarioLoadError([yamlSyntaxError(e, file: file)])
+        }
+        let reader = NodeReader(file: file)
+        let decoded = ScenarioDecoder(reader).scenario(root)
+        guard reader.errors.isEmpty, let scenario = decoded else {
+            throw ScenarioLoadError(reader.errors.sorted(by: positionOrder))
+        }
+        let issues = scenario.validate()
+        if !issues.isEmpty {
+            for issue in issues { reader.fail(issue.path, issue.message) }
+            throw ScenarioLoadError(reader.errors.sorted(by: positionOrder))
+        }
+        return scenario
+    }
+
+    private static func positionOrder(_ a: ScenarioError, _ b: ScenarioError) -> Bool {
+        (a.line ?? 0, a.column ?? 0) < (b.line ?? 0, b.column ?? 0)
+    }
+
+    private static func yamlSyntaxError(_ e: YamlError, file: String) -> ScenarioError {
+        switch e {
+        case .scanner(let context, let problem, let mark, _), .parser(let context, let problem, let mark, _),
+             .composer(let context, let problem, let mark, _):
+            let ctx = context.map { " \($0.text)" } ?? ""
+            return ScenarioError(file: file, line: mark.line, column: mark.column, path: "", message: "YAML syntax: \(problem)\(ctx)")
+        case .duplicatedKeysInMapping(let duplicates, let context):
+            return ScenarioError(file: file, line: context.mark.line, column: context.mark.column, path: "",
+                                 message: "duplicate keys in a mapping: \(duplicates.joined(separator: ", "))")
+        default:
+            return ScenarioError(file: file, line: nil, column: nil, path: "", message: "YAML: \(e)")
+        }
+    }
+}
+
+/// Turns the YAML tree into domain values. Structural problems (wrong types, unknown or missing keys)
+/// are reported here; semantic ones by `Scenario.validate()`.
+struct ScenarioDecoder {
+    let r: NodeReader
+    init(_ r: NodeReader) { self.r = r }
+
+    func scenario(_ root: Node) -> Scenario? {
+        guard let f = r.mapping(root, "", allowed: ["name", "description", "service_level", "statistics", "day", "departments",
+                                                    "items", "arrivals", "appointments", "windows", "proficiency",
+                                                    "behaviour", "calling", "routing"]) else { return nil }
+        let name = f.required("name", "the hall's name", r.string)
+        let description = f.optional("description", r.string) ?? ""
+        var target = 15.0
+        if let n = f["service_level"], let sl = r.mapping(n, f.path("service_level"), allowed: ["target_wait_min"]) {
+            target = sl.required("target_wait_min", "minutes within which a ticket should be called", r.double) ?? target
+        }
+        var warmup = 0.0
+        if let n = f["statistics"], let st = r.mapping(n, f.path("statistics"), allowed: ["warmup_min"]) {
+            warmup = st.optional("warmup_min", r.double) ?? 0
+        }
+        let day = f.required("day", "opening periods").flatMap { daySchedule($0, f.path("day")) }
+        let departments = list(f, "departments", required: true, department)
+        let items = list(f, "items", required: true, item)
+        let arrivals = list(f, "arrivals", required: true, arrivalProfile)
+        let appointments = list(f, "appointments", required: false, appointmentBlock)
+        let windows = list(f, "windows", required: true, windowGroup)
+        let proficiency = f["proficiency"].map { proficiencies($0, f.path("proficiency")) } ?? []
+        let behaviour = f["behaviour"].flatMap { readBehaviour($0, f.path("behaviour")) } ?? Behaviour()
+        let calling = f.optional("calling") { r.choice($0, $1, CallingRule.self) } ?? .fifo
+        let routing = f.optional("routing") { r.choice($0, $1, RoutingRule.self) } ?? .specialistFirst
+        guard let name, let day, let departments, let items, let arrivals, let windows else { return nil }
+        return Scenario(name: name, description: description, waitTargetMinutes: target, warmupMinutes: warmup, day: day,
+                        departments: departments, items: items, arrivals: arrivals, appointments: appointments ?? [],
+                        windows: windows, proficiency: proficiency, behaviour: behaviour, calling: calling, routing: routing)
+    }
+
+    /// A list field whose elements are read by `element`; nil when any element failed.
+    private func list<T>(_ f: Fields, _ key: String, required: Bool, _ element: (Node, String) -> T?) -> [T]? {
+        guard let node = required ? f.required(key, "a list") : f[key] else { return required ? nil : [] }
+        var out: [T] = []
+        var ok = true
+        for (n, p) in r.sequence(node, f.path(key)) {
+            if let v = element(n, p) { out.append(v) } else { ok = false }
+        }
+        return ok ? out : nil
+    }
+
+    func daySchedule(_ node: Node, _ path: String) -> DaySchedule? {
+        guard let f = r.mapping(node, path, allowed: ["periods", "at_break"]) else { return nil }
+        let periods = list(f, "periods", required: true) { n, p -> HallDomain.TimeInterval? in
+            guard let pf = r.mapping(n, p, allowed: ["open", "close"]) else { return nil }
+            guard let o = pf.required("open", "a time \"HH:MM\"", r.clock), let c = pf.required("close", "a time \"HH:MM\"", r.clock) else { return nil }
+            return HallDomain.TimeInterval(start: o, end: c)
+        }
+        let atBreak = f.optional("at_break") { r.choice($0, $1, BreakRule.self) } ?? .serveIssued
+        return periods.map { DaySchedule(periods: $0, atBreak: atBreak) }
+    }
+
+    func department(_ node: Node, _ path: String) -> Department? {
+        guard let f = r.mapping(node, path, allowed: ["id", "name", "own_windows_only"]) else { return nil }
+        guard let id = f.required("id", "a department id", r.string) else { return nil }
+        return Department(id: id, name: f.optional("name", r.string), ownWindowsOnly: f.optional("own_windows_only", r.bool) ?? false)
+    }
+
+    func item(_ node: Node, _ path: String) -> ServiceItem? {
+        guard let f = r.mapping(node, path, allowed: ["id", "name", "department", "kind", "service_min", "notice_service_min",
+                                                      "incomplete_probability", "legal_limit_days", "committed_limit_days",
+                                                      "review_depth"]) else { return nil }
+        let id = f.required("id", "an item id", r.string)
+        let department = f.required("department", "the id of the department the item belongs to", r.string)
+        let kind = f.required("kind", "immediate or committed") { r.choice($0, $1, ItemKind.self) }
+        let service = f.required("service_min", "a service-time distribution in minutes", distribution)
+        let notice = f.optional("notice_service_min", distribution)
+        guard let id, let department, let kind, let service else { return nil }
+        return ServiceItem(id: id, name: f.optional("name", r.string), department: department, kind: kind, service: service,
+                           noticeService: notice, incompleteProbability: f.optional("incomplete_probability", r.double) ?? 0,
+                           legalLimitDays: f.optional("legal_limit_days", r.int),
+                           committedLimitDays: f.optional("committed_limit_days", r.int),
+                           reviewDepth: f.optional("review_depth") { r.choice($0, $1, ReviewDepth.self) })
+    }
+
+    func arrivalProfile(_ node: Node, _ path: String) -> ArrivalProfile? {
+        guard let f = r.mapping(node, path, allowed: ["id", "item", "department", "shares", "rates", "priority_share"]) else { return nil }
+        let id = f.required("id", "a profile id", r.string)
+        var target: ArrivalTarget?
+        switch (f["item"], f["department"]) {
+        case (.some, .some):
+            r.fail(f.path("department"), "either item or department (with shares), not both")
+        case (.some, nil):
+            if f["shares"] != nil { r.fail(f.path("shares"), "shares only with department, not with a single item") }
+            target = f.optional("item", r.string).map { .item($0) }
+        case (nil, .some):
+            let d = f.optional("department", r.string)
+            let shares = f.required("shares", "item shares summing to 1, e.g. {item-a: 0.7, item-b: 0.3}").map { n in
+                r.entries(n, f.path("shares")).compactMap { k, v, p in r.double(v, p).map { ItemShare(item: k, share: $0) } }
+            }
+            if let d, let shares { target = .department(d, shares: shares) }
+        case (nil, nil):
+            r.fail(f.path("item"), "missing field: expected item (one item) or department with shares", at: f.mark)
+        }
+        let rates = list(f, "rates", required: true) { n, p -> RateInterval? in
+            guard let rf = r.mapping(n, p, allowed: ["from", "to", "per_hour"]) else { return nil }
+            guard let a = rf.required("from", "a time \"HH:MM\"", r.clock), let b = rf.required("to", "a time \"HH:MM\"", r.clock),
+                  let rate = rf.required("per_hour", "arrivals per hour", r.double) else { return nil }
+            return RateInterval(from: a, to: b, perHour: rate)
+        }
+        guard let id, let target, let rates else { return nil }
+        return ArrivalProfile(id: id, target: target, rates: rates, priorityShare: f.optional("priority_share", r.double) ?? 0)
+    }
+
+    func appointmentBlock(_ node: Node, _ path: String) -> AppointmentBlock? {
+        guard let f = r.mapping(node, path, allowed: ["id", "item", "first", "last", "every_min", "per_slot", "show_probability",
+                                                      "punctuality_min"]) else { return nil }
+        let id = f.required("id", "a block id", r.string)
+        let item = f.required("item", "the item booked", r.string)
+        let first = f.required("first", "the first slot \"HH:MM\"", r.clock)
+        let last = f.required("last", "the last slot \"HH:MM\"", r.clock)
+        let every = f.required("every_min", "minutes between slots", r.double)
+        let perSlot = f.required("per_slot", "bookings per slot", r.int)
+        guard let id, let item, let first, let last, let every, let perSlot else { return nil }
+        return AppointmentBlock(id: id, item: item, first: first, last: last, everyMinutes: every, perSlot: perSlot,
+                                showProbability: f.optional("show_probability", r.double) ?? 1,
+                                punctuality: f.optional("punctuality_min", distribution) ?? .deterministic(value: 0))
+    }
+
+    func windowGroup(_ node: Node, _ path: String) -> WindowGroup? {
+        guard let f = r.mapping(node, path, allowed: ["id", "kind", "departments", "count"]) else { return nil }
+        let id = f.required("id", "a window group id", r.string)
+        let kind = f.required("kind", "department, domain or universal") { r.choice($0, $1, WindowKind.self) }
+        let departments = f["departments"].map { n in r.sequence(n, f.path("departments")).compactMap { r.string($0.node, $0.path) } } ?? []
+        let count = f.optional("count", r.int) ?? 1
+        guard let id, let kind else { return nil }
+        return WindowGroup(id: id, kind: kind, departments: departments, count: count)
+    }
+
+    func proficiencies(_ node: Node, _ path: String) -> [Proficiency] {
+        guard let f = r.mapping(node, path, allowed: WindowKind.allCases.map(\.rawValue)) else { return [] }
+        return WindowKind.allCases.compactMap { kind -> Proficiency? in
+            guard let n = f[kind.rawValue] else { return nil }
+            var p = Proficiency(windowKind: kind)
+            for (key, v, vp) in r.entries(n, f.path(kind.rawValue)) {
+                guard let factor = r.double(v, vp) else { continue }
+                if key == "default" { p.defaultFactor = factor } else { p.byDepartment[key] = factor }
+            }
+            return p
+        }
+    }
+
+    func readBehaviour(_ node: Node, _ path: String) -> Behaviour? {
+        guard let f = r.mapping(node, path, allowed: ["patience_min", "balking", "no_show"]) else { return nil }
+        var b = Behaviour()
+        b.patience = f.optional("patience_min", distribution)
+        b.balking = list(f, "balking", required: false) { n, p -> BalkStep? in
+            guard let bf = r.mapping(n, p, allowed: ["queue_at_least", "probability"]) else { return nil }
+            guard let q = bf.required("queue_at_least", "a queue length", r.int),
+                  let pr = bf.required("probability", "a probability", r.double) else { return nil }
+            return BalkStep(queueAtLeast: q, probability: pr)
+        } ?? []
+        if let n = f["no_show"], let nf = r.mapping(n, f.path("no_show"), allowed: ["probability", "grace_min"]) {
+            b.noShowProbability = nf.required("probability", "a probability", r.double) ?? 0
+            b.noShowGraceMinutes = nf.optional("grace_min", r.double) ?? 0
+        }
+        return b
+    }
+
+    /// `{dist: lognormal, mean: 8, cv: 0.5}`, or a bare number for a deterministic value.
+    func distribution(_ node: Node, _ path: String) -> Distribution? {
+        if case .scalar = node { return r.double(node, path).map { .deterministic(value: $0) } }
+        let keys = ["dist", "mean", "cv", "sd", "value", "min", "mode", "max", "values"]
+        guard let f = r.mapping(node, path, allowed: keys) else { return nil }
+        guard let kind = f.required("dist", "one of \(Distribution.kinds.joined(separator: ", "))", r.string) else { return nil }
+        let needs: [String]
+        switch kind {
+        case "exponential": needs = ["mean"]
+        case "lognormal", "gamma": needs = ["mean", "cv"]
+        case "deterministic": needs = ["value"]
+        case "uniform": needs = ["min", "max"]
+        case "triangular": needs = ["min", "mode", "max"]
+        case "normal": needs = ["mean", "sd"]
+        case "empirical": needs = ["values"]
+        default:
+            r.fail(f.path("dist"), "expected one of \(Distribution.kinds.joined(separator: ", ")), got '\(kind)'")
+            return nil
+        }
+        for (key, _) in f.pairs where key != "dist" && !needs.contains(key) {
+            r.fail(f.path(key), "'\(key)' does not belong to a \(kind) distribution; expected \(needs.joined(separator: ", "))")
+        }
+        if kind == "empirical" {
+            guard let n = f.required("values", "a list of observed values") else { return nil }
+            let seq = r.sequence(n, f.path("values"))
+            let values = seq.compactMap { r.double($0.node, $0.path) }
+            return values.count == seq.count ? .empirical(values: values) : nil
+        }
+        var v: [String: Double] = [:]
+        for key in needs { if let x = f.required(key, "a number", r.double) { v[key] = x } }
+        guard v.count == needs.count else { return nil }
+        switch kind {
+        case "exponential": return .exponential(mean: v["mean"]!)
+        case "lognormal": return .lognormal(mean: v["mean"]!, cv: v["cv"]!)
+        case "gamma": return .gamma(mean: v["mean"]!, cv: v["cv"]!)
+        case "deterministic": return .deterministic(value: v["value"]!)
+        case "uniform": return .uniform(min: v["min"]!, max: v["max"]!)
+        case "triangular": return .triangular(min: v["min"]!, mode: v["mode"]!, max: v["max"]!)
+        default: return .normal(mean: v["mean"]!, sd: v["sd"]!)
+        }
+    }
+}

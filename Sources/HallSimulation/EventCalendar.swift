@@ -1,0 +1,59 @@
+import HeapModule
+
+/// What happens first when several events fall on the same instant: services end (freeing windows),
+/// then periods open, applicants renege, new applicants arrive, and last periods close.
+public enum EventTier: UInt8, Sendable, Comparable {
+    case serviceEnd = 0
+    case periodOpen = 1
+    case renege = 2
+    case arrival = 3
+    case periodClose = 4
+
+    public static func < (a: EventTier, b: EventTier) -> Bool { a.rawValue < b.rawValue }
+}
+
+/// An event: its key (time, tier, sequence) and a small payload (the kind is the tier, plus an index).
+public struct Event: Sendable, Comparable {
+    public var time: Double
+    /// Tier in the top 8 bits, insertion sequence below: same-time events run by tier, then FIFO.
+    @usableFromInline var key: UInt64
+    public var index: Int32
+    /// A second payload word (e.g. the ticket number an event expects to find in a slot).
+    public var tag: Int32
+
+    @usableFromInline init(time: Double, key: UInt64, index: Int32, tag: Int32) {
+        self.time = time; self.key = key; self.index = index; self.tag = tag
+    }
+
+    @inlinable public var tier: EventTier { EventTier(rawValue: UInt8(truncatingIfNeeded: key >> 56))! }
+    @inlinable public var sequence: UInt64 { key & 0x00FF_FFFF_FFFF_FFFF }
+
+    @inlinable public static func < (a: Event, b: Event) -> Bool { a.time < b.time || (a.time == b.time && a.key < b.key) }
+    @inlinable public static func == (a: Event, b: Event) -> Bool { a.time == b.time && a.key == b.key }
+}
+
+/// The future event list: a heap ordered by (time, tier, sequence). The whole loop is
+/// `while let e = calendar.next() { handle(e) }`.
+public struct EventCalendar: Sendable {
+    @usableFromInline var heap = Heap<Event>()
+    @usableFromInline var sequence: UInt64 = 0
+    public private(set) var now: Double = 0
+
+    public init() {}
+
+    @inlinable public mutating func schedule(_ tier: EventTier, at time: Double, index: Int32, tag: Int32 = 0) {
+        heap.insert(Event(time: time, key: UInt64(tier.rawValue) << 56 | sequence, index: index, tag: tag))
+        sequence &+= 1
+    }
+
+    /// Removes and returns the earliest event, advancing the clock.
+    public mutating func next() -> Event? {
+        guard let e = heap.popMin() else { return nil }
+        precondition(e.time >= now, "event scheduled in the past")
+        now = e.time
+        return e
+    }
+
+    public var isEmpty: Bool { heap.isEmpty }
+    public var count: Int { heap.count }
+}
