@@ -31,12 +31,10 @@ public enum ScenarioLoader {
         }
         let reader = NodeReader(file: file)
         let decoded = ScenarioDecoder(reader).scenario(root)
+        // Semantic checks run whenever the structure could be read (an unknown key, say, does not stop
+        // them), so one pass reports every problem.
+        for issue in decoded?.validate() ?? [] { reader.fail(issue.path, issue.message) }
         guard reader.errors.isEmpty, let scenario = decoded else {
-            throw ScenarioLoadError(reader.errors.sorted(by: positionOrder))
-        }
-        let issues = scenario.validate()
-        if !issues.isEmpty {
-            for issue in issues { reader.fail(issue.path, issue.message) }
             throw ScenarioLoadError(reader.errors.sorted(by: positionOrder))
         }
         return scenario
