@@ -34,7 +34,8 @@ public enum CallingRule: String, Sendable, Hashable, Codable, CaseIterable {
 
 /// Which idle window calls a ticket that arrives when several could take it.
 public enum RoutingRule: String, Sendable, Hashable, Codable, CaseIterable {
-    /// The most specialised window (fewest departments) first, keeping broad windows free.
+    /// The most specialised window (fewest departments) first, keeping broad windows free; among
+    /// equally specialised windows the one idle the longest.
     case specialistFirst = "specialist_first"
     /// The window idle the longest.
     case longestIdle = "longest_idle"

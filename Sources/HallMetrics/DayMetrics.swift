@@ -92,6 +92,11 @@ public final class DayMetrics: RecordSink {
         cutoff = opens + warmupMinutes
         firstHour = Int(opens / 60)
         hourCount = max(1, Int((closes / 60).rounded(.up)) - firstHour)
+        let first = firstHour
+        openHours = (0..<hourCount).filter { h in
+            let start = Double((first + h) * 60)
+            return day.periods.contains { $0.start.minutes < start + 60 && start < $0.end.minutes }
+        }
         byDepartment = Array(repeating: Group(), count: catalogue.departments.count)
         byHour = Array(repeating: Group(), count: hourCount)
         let nw = catalogue.windows.count, nd = catalogue.departments.count
@@ -104,8 +109,11 @@ public final class DayMetrics: RecordSink {
         totalLast = opens
     }
 
-    /// "HH:MM" of each hour bucket, in order.
-    public var hourKeys: [String] { (0..<hourCount).map { ClockTime.format(Double((firstHour + $0) * 60)) } }
+    /// Hour buckets that overlap an opening period (the lunch break has none), in order.
+    let openHours: [Int]
+
+    /// "HH:MM" of each hour bucket reported, in order.
+    public var hourKeys: [String] { openHours.map { ClockTime.format(Double((firstHour + $0) * 60)) } }
 
     public func record(_ r: TicketRecord) {
         waitSum += r.wait
@@ -194,7 +202,7 @@ public final class DayMetrics: RecordSink {
             departments[id] = kpis(byDepartment[d], queueArea: queueArea[d], queueMax: queueMax[d])
         }
         var hours: [String: [KPI: Double?]] = [:]
-        for (h, key) in hourKeys.enumerated() { hours[key] = kpis(byHour[h], queueArea: nil, queueMax: nil) }
+        for (h, key) in zip(openHours, hourKeys) { hours[key] = kpis(byHour[h], queueArea: nil, queueMax: nil) }
         var utilisation: [String: Double?] = [:]
         for (w, name) in catalogue.windows.enumerated() {
             utilisation[name] = windowOpen[w] > 0 ? windowBusy[w] / windowOpen[w] : nil

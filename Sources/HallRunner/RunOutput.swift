@@ -33,7 +33,7 @@ public enum Report {
         var out = "# \(s.scenario)\n\n"
         if let sourceFile { out += "Scenario file: `\(sourceFile)`. " }
         out += "\(s.replications) replications, seed \(s.seed); figures are means ± 95 % half-widths over replications. "
-        out += "Waiting target: \(Int(s.waitTargetMinutes)) min.\n\n"
+        out += "Waiting target: \(String(format: "%g", s.waitTargetMinutes)) min.\n\n"
         out += "## The day\n\n| figure | value |\n|---|---|\n"
         let o = s.overall
         out += "| applicants | \(fmt(o["arrivals"], digits: 0)) |\n"
@@ -41,7 +41,7 @@ public enum Report {
         out += "| left without service (reneged, balked, absent when called) | \(fmt(o["abandoned_fraction"], percent: true)) |\n"
         out += "| mean wait (min) | \(fmt(o["wait_mean_min"])) |\n"
         out += "| 90th percentile wait (min) | \(fmt(o["wait_p90_min"])) |\n"
-        out += "| called within \(Int(s.waitTargetMinutes)) min | \(fmt(o["sl_share"], percent: true)) |\n"
+        out += "| called within \(String(format: "%g", s.waitTargetMinutes)) min | \(fmt(o["sl_share"], percent: true)) |\n"
         out += "| one-time notices (share of served) | \(fmt(o["notice_fraction"], percent: true)) |\n"
         out += "| mean tickets waiting | \(fmt(o["queue_mean"])) |\n"
         out += "| minutes open after closing time | \(fmt(o["overtime_min"])) |\n\n"

@@ -43,6 +43,8 @@ public struct CompiledHall: Sendable {
     let factor: [Double]
     /// Windows eligible for each department, most specialised first (then file order).
     let eligible: [[Int32]]
+    /// Number of departments each window serves.
+    let breadth: [Int32]
     let departmentCount: Int
     let periods: [(open: Double, close: Double)]
     let holdAtBreak: Bool
@@ -83,6 +85,7 @@ public struct CompiledHall: Sendable {
             return Window(departments: ds, home: ds.first ?? 0)
         }
         windows = compiledWindows
+        breadth = compiledWindows.map { Int32($0.departments.count) }
         var f = [Double](repeating: 1, count: physical.count * s.departments.count)
         for (wi, w) in physical.enumerated() {
             for d in s.departments.indices { f[wi * s.departments.count + d] = s.proficiencyFactor(w.kind, department: s.departments[d].id) }

@@ -1,13 +1,15 @@
 import HeapModule
 
-/// What happens first when several events fall on the same instant: services end (freeing windows),
-/// then periods open, applicants renege, new applicants arrive, and last periods close.
+/// What happens first when several events fall on the same instant. Opening periods are half-open
+/// [open, close): a period closes before anything else at its closing instant (a window finishing at
+/// 12:00 does not call again under `hold`); then services end (freeing windows), periods open,
+/// applicants renege, and new applicants arrive (seeing the windows freed at that instant).
 public enum EventTier: UInt8, Sendable, Comparable {
-    case serviceEnd = 0
-    case periodOpen = 1
-    case renege = 2
-    case arrival = 3
-    case periodClose = 4
+    case periodClose = 0
+    case serviceEnd = 1
+    case periodOpen = 2
+    case renege = 3
+    case arrival = 4
 
     public static func < (a: EventTier, b: EventTier) -> Bool { a.rawValue < b.rawValue }
 }

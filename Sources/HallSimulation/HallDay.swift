@@ -239,7 +239,7 @@ struct DayEngine {
         }
         let slot = allocate(ticket)
         enqueue(slot)
-        if let w = routing.choose(eligible: hall.eligible[Int(d)], board: board) { callNext(window: Int(w)) }
+        if let w = routing.choose(eligible: hall.eligible[Int(d)], breadth: hall.breadth, board: board) { callNext(window: Int(w)) }
         if let patience, tickets[Int(slot)].state == .waiting {
             calendar.schedule(.renege, at: now + patience, index: slot, tag: number)
         }

@@ -58,22 +58,30 @@ public struct OwnDepartmentFirstCalling: CallingPolicy {
     }
 }
 
-/// Which idle window takes a ticket that finds several idle. `eligible` is sorted most specialised first.
+/// Which idle window takes a ticket that finds several idle. `eligible` is sorted most specialised
+/// first; `breadth[w]` is the number of departments window w serves.
 public protocol RoutingPolicy: Sendable {
-    func choose(eligible: [Int32], board: HallBoard) -> Int32?
+    func choose(eligible: [Int32], breadth: [Int32], board: HallBoard) -> Int32?
 }
 
+/// The most specialised idle window; among equally specialised ones the one idle the longest (so that
+/// identical windows of a group share the work instead of the first in the file running hot).
 public struct SpecialistFirstRouting: RoutingPolicy {
     public init() {}
-    public func choose(eligible: [Int32], board: HallBoard) -> Int32? {
-        for w in eligible where board.idle[Int(w)] { return w }
-        return nil
+    public func choose(eligible: [Int32], breadth: [Int32], board: HallBoard) -> Int32? {
+        var best: Int32?
+        var since = Double.infinity
+        for w in eligible where board.idle[Int(w)] {
+            if let b = best, breadth[Int(w)] > breadth[Int(b)] { break }
+            if board.idleSince[Int(w)] < since { since = board.idleSince[Int(w)]; best = w }
+        }
+        return best
     }
 }
 
 public struct LongestIdleRouting: RoutingPolicy {
     public init() {}
-    public func choose(eligible: [Int32], board: HallBoard) -> Int32? {
+    public func choose(eligible: [Int32], breadth: [Int32], board: HallBoard) -> Int32? {
         var best: Int32?
         var since = Double.infinity
         for w in eligible where board.idle[Int(w)] && board.idleSince[Int(w)] < since {

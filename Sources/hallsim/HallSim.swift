@@ -75,7 +75,7 @@ struct Run: ParsableCommand {
             return String(format: "%.2f", m * scale) + (f.halfWidth.map { String(format: " ± %.2f", $0 * scale) } ?? "")
         }
         print("\(scenario.name): \(replications) replications, \(tickets) applicants in \(String(format: "%.2f", elapsed)) s")
-        print("  mean wait \(show("wait_mean_min")) min, p90 \(show("wait_p90_min")) min, within \(Int(scenario.waitTargetMinutes)) min \(show("sl_share", 100)) %, left without service \(show("abandoned_fraction", 100)) %")
+        print("  mean wait \(show("wait_mean_min")) min, p90 \(show("wait_p90_min")) min, within \(String(format: "%g", scenario.waitTargetMinutes)) min \(show("sl_share", 100)) %, left without service \(show("abandoned_fraction", 100)) %")
         print("  results in \(dir.path)/ (summary.json, report.md\(result.logs.contains { $0 != nil } ? ", tickets.csv, windows.csv, queues.csv" : ""))")
     }
 }
