@@ -1,1 +1,145 @@
-print("bench")
+// hallbench — speed figures for the engine, printed beside a baseline measured in the same run.
+//   swift run -c release hallbench [--quick]
+// Benchmarks live apart from the tests: speed is measured here, never asserted in a timed test.
+import Foundation
+import DequeModule
+import HeapModule
+import HallDomain
+import HallMetrics
+import HallRandom
+import HallRunner
+import HallScenarioYAML
+import HallSimulation
+
+let quick = CommandLine.arguments.contains("--quick")
+let root = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
+
+func seconds(_ body: () -> Void) -> Double {
+    let start = ContinuousClock.now
+    body()
+    let d = ContinuousClock.now - start
+    return Double(d.components.seconds) + Double(d.components.attoseconds) * 1e-18
+}
+
+/// Best of `repeats` timings (the least disturbed by the machine's other work).
+func best(_ repeats: Int, _ body: () -> Void) -> Double { (0..<repeats).map { _ in seconds(body) }.min()! }
+
+func rate(_ n: Int, _ s: Double) -> String { String(format: "%.2f M/s", Double(n) / s / 1e6) }
+
+// MARK: Baseline: the least an M/M/3 simulation can do — a heap of events, GSL exponentials, a FIFO.
+
+struct BareEvent: Comparable {
+    var time: Double
+    var isArrival: Bool
+    static func < (a: BareEvent, b: BareEvent) -> Bool { a.time < b.time }
+}
+
+func bareMM3(customers: Int, seed: UInt64) -> Double {
+    let arrivals = RandomStream(seed: seed, replication: 0, name: "bare/arrivals")
+    let service = RandomStream(seed: seed, replication: 0, name: "bare/service")
+    var heap = Heap<BareEvent>()
+    var queue = Deque<Double>()
+    var busy = 0, arrived = 0
+    var waitSum = 0.0
+    heap.insert(BareEvent(time: arrivals.exponential(mean: 1 / 27.0), isArrival: true))
+    while let e = heap.popMin() {
+        if e.isArrival {
+            arrived += 1
+            if arrived < customers { heap.insert(BareEvent(time: e.time + arrivals.exponential(mean: 1 / 27.0), isArrival: true)) }
+            if busy < 3 {
+                busy += 1
+                heap.insert(BareEvent(time: e.time + service.exponential(mean: 0.1), isArrival: false))
+            } else {
+                queue.append(e.time)
+            }
+        } else if let t = queue.popFirst() {
+            waitSum += e.time - t
+            heap.insert(BareEvent(time: e.time + service.exponential(mean: 0.1), isArrival: false))
+        } else {
+            busy -= 1
+        }
+    }
+    return waitSum / Double(customers)
+}
+
+// MARK: The engine on the same M/M/3 (a 24-hour period, λ = 27/min, service mean 0.1 min).
+
+func mm3Scenario() -> Scenario {
+    let all = HallDomain.TimeInterval(start: ClockTime(0, 0), end: ClockTime(24, 0))
+    return Scenario(
+        name: "bench M/M/3", day: DaySchedule(periods: [all]),
+        departments: [Department(id: "d")],
+        items: [ServiceItem(id: "x", department: "d", kind: .immediate, service: .exponential(mean: 0.1))],
+        arrivals: [ArrivalProfile(id: "a", target: .item("x"), rates: [RateInterval(from: all.start, to: all.end, perHour: 1620)])],
+        windows: [WindowGroup(id: "w", kind: .department, departments: ["d"], count: 3)])
+}
+
+/// Counts records and does nothing else: the cost of producing them.
+final class CountingSink: RecordSink {
+    var n = 0
+    func record(_ r: TicketRecord) { n &+= 1 }
+    func record(_ r: WindowRecord) { n &+= 1 }
+    func record(_ r: QueueRecord) { n &+= 1 }
+}
+
+let mm3 = CompiledHall(mm3Scenario())
+let days = quick ? 5 : 40
+var engineCustomers = 0
+var streamingCustomers = 0
+var keptCustomers = 0
+
+print("hallbench — \(ProcessInfo.processInfo.activeProcessorCount) cores\(quick ? " (quick)" : "")")
+print("")
+print("M/M/3, rho = 0.9, one thread")
+let bareN = (quick ? 5 : 40) * 38_880
+var bareWait = 0.0
+let bareT = best(3) { bareWait = bareMM3(customers: bareN, seed: 1) }
+print("  bare heap + GSL loop         \(rate(bareN, bareT))   (\(bareN) customers, mean wait \(String(format: "%.4f", bareWait)) min)")
+
+let countT = best(3) {
+    engineCustomers = 0
+    for r in 0..<days { engineCustomers += simulateDay(mm3, seed: 1, replication: r, sink: CountingSink()).tickets }
+}
+print("  engine, records to a counter \(rate(engineCustomers, countT))   ratio to bare \(String(format: "%.2f", (Double(engineCustomers) / countT) / (Double(bareN) / bareT)))")
+
+let metricsT = best(3) {
+    streamingCustomers = 0
+    for r in 0..<days {
+        let m = DayMetrics(catalogue: mm3.catalogue, day: mm3.scenario.day, waitTargetMinutes: 15)
+        streamingCustomers += simulateDay(mm3, seed: 1, replication: r, sink: m).tickets
+        _ = m.result()
+    }
+}
+print("  engine, records to KPIs      \(rate(streamingCustomers, metricsT))   ratio to bare \(String(format: "%.2f", (Double(streamingCustomers) / metricsT) / (Double(bareN) / bareT)))")
+
+let keepT = best(3) {
+    keptCustomers = 0
+    for r in 0..<days / 2 {
+        let b = RecordBuffer()
+        keptCustomers += simulateDay(mm3, seed: 1, replication: r, sink: b).tickets
+    }
+}
+print("  engine, every record kept    \(rate(keptCustomers, keepT))   ratio to bare \(String(format: "%.2f", (Double(keptCustomers) / keepT) / (Double(bareN) / bareT)))")
+
+// MARK: The county hall.
+
+let county = try ScenarioLoader.load(path: root.appendingPathComponent("scenarios/county-hall.yaml").path)
+let countyHall = CompiledHall(county)
+let countyDays = quick ? 50 : 400
+var countyCustomers = 0
+let countyT = best(3) {
+    countyCustomers = 0
+    for r in 0..<countyDays {
+        let m = DayMetrics(catalogue: countyHall.catalogue, day: county.day, waitTargetMinutes: county.waitTargetMinutes)
+        countyCustomers += simulateDay(countyHall, seed: 1, replication: r, sink: m).tickets
+        _ = m.result()
+    }
+}
+print("")
+print("county-hall.yaml (\(county.departments.count) departments, \(county.physicalWindows.count) windows)")
+print("  one day, one thread          \(rate(countyCustomers, countyT))   \(String(format: "%.2f ms", countyT / Double(countyDays) * 1000)) per day")
+var parCustomers = 0
+let oneT = best(3) { parCustomers = Experiment.run(county, seed: 1, replications: countyDays, threads: 1).stats.reduce(0) { $0 + $1.tickets } }
+let allT = best(3) { _ = Experiment.run(county, seed: 1, replications: countyDays).stats }
+print("  \(countyDays) replications, 1 thread  \(rate(parCustomers, oneT))   (\(String(format: "%.3f s", oneT)), KPIs included)")
+print("  \(countyDays) replications, all cores \(rate(parCustomers, allT))   speed-up \(String(format: "%.2f", oneT / allT))×")

@@ -46,6 +46,7 @@ public struct DayKPIs: Sendable, Equatable {
 
 /// Streams a day's event log into KPIs, keeping only what the KPIs need (waits for percentiles,
 /// counters, integrals) rather than every record. The same code measures simulated and real days.
+/// One instance belongs to one day and one thread (exclusivity checks are off on its accumulators).
 public final class DayMetrics: RecordSink {
     public let catalogue: Catalogue
     let waitTarget: Double
@@ -61,27 +62,27 @@ public final class DayMetrics: RecordSink {
         var arrivals = 0, served = 0, reneged = 0, balked = 0, noShows = 0, notices = 0, withinTarget = 0
         var waits: [Double] = []
     }
-    private var overall = Group()
-    private var byDepartment: [Group]
-    private var byHour: [Group]
+    @exclusivity(unchecked) private var overall = Group()
+    @exclusivity(unchecked) private var byDepartment: [Group]
+    @exclusivity(unchecked) private var byHour: [Group]
     // Window state time.
-    private var windowLast: [(time: Double, state: WindowState)]
-    private var windowBusy: [Double]
-    private var windowOpen: [Double]
+    @exclusivity(unchecked) private var windowLast: [(time: Double, state: WindowState)]
+    @exclusivity(unchecked) private var windowBusy: [Double]
+    @exclusivity(unchecked) private var windowOpen: [Double]
     // Queue integrals.
-    private var queueLast: [(time: Double, waiting: Int32)]
-    private var queueArea: [Double]
-    private var queueMax: [Int32]
-    private var totalWaiting: Int32 = 0
-    private var totalLast: Double
-    private var totalArea = 0.0
-    private var totalMax: Int32 = 0
+    @exclusivity(unchecked) private var queueLast: [(time: Double, waiting: Int32)]
+    @exclusivity(unchecked) private var queueArea: [Double]
+    @exclusivity(unchecked) private var queueMax: [Int32]
+    @exclusivity(unchecked) private var totalWaiting: Int32 = 0
+    @exclusivity(unchecked) private var totalLast: Double
+    @exclusivity(unchecked) private var totalArea = 0.0
+    @exclusivity(unchecked) private var totalMax: Int32 = 0
     // Little's-law bookkeeping over the whole day.
-    private var wholeQueueArea = 0.0
-    private var wholeBusyArea = 0.0
-    private var waitSum = 0.0
-    private var serviceSum = 0.0
-    private var lastEnd = -Double.infinity
+    @exclusivity(unchecked) private var wholeQueueArea = 0.0
+    @exclusivity(unchecked) private var wholeBusyArea = 0.0
+    @exclusivity(unchecked) private var waitSum = 0.0
+    @exclusivity(unchecked) private var serviceSum = 0.0
+    @exclusivity(unchecked) private var lastEnd = -Double.infinity
 
     public init(catalogue: Catalogue, day: DaySchedule, waitTargetMinutes: Double, warmupMinutes: Double = 0) {
         self.catalogue = catalogue

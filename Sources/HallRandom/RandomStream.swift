@@ -25,17 +25,29 @@ public final class RandomStream {
 
     deinit { gsl_rng_free(rng) }
 
+    /// A non-owning view for hot loops: copying it costs nothing (no reference counting). Valid only
+    /// while this stream is alive; the owner must keep the `RandomStream`.
+    public var handle: Handle { Handle(rng: rng) }
+
     /// Uniform on the open interval (0, 1).
-    @inline(__always) public func uniform() -> Double { gsl_rng_uniform_pos(rng) }
-
+    @inline(__always) public func uniform() -> Double { handle.uniform() }
     /// Uniform integer in 0..<n (n ≥ 1).
-    @inline(__always) public func uniformInt(_ n: Int) -> Int { Int(gsl_rng_uniform_int(rng, UInt(n))) }
+    @inline(__always) public func uniformInt(_ n: Int) -> Int { handle.uniformInt(n) }
+    @inline(__always) public func exponential(mean: Double) -> Double { handle.exponential(mean: mean) }
 
-    @inline(__always) public func exponential(mean: Double) -> Double { gsl_ran_exponential(rng, mean) }
-    @inline(__always) public func lognormal(zeta: Double, sigma: Double) -> Double { gsl_ran_lognormal(rng, zeta, sigma) }
-    @inline(__always) public func gamma(shape: Double, scale: Double) -> Double { gsl_ran_gamma(rng, shape, scale) }
-    @inline(__always) public func gaussian(mean: Double, sd: Double) -> Double { mean + gsl_ran_gaussian_ziggurat(rng, sd) }
-    @inline(__always) public func flat(_ a: Double, _ b: Double) -> Double { gsl_ran_flat(rng, a, b) }
+    /// Sampling functions of a stream, through GSL.
+    public struct Handle {
+        @usableFromInline let rng: UnsafeMutablePointer<gsl_rng>
+        @usableFromInline init(rng: UnsafeMutablePointer<gsl_rng>) { self.rng = rng }
+
+        @inline(__always) public func uniform() -> Double { gsl_rng_uniform_pos(rng) }
+        @inline(__always) public func uniformInt(_ n: Int) -> Int { Int(gsl_rng_uniform_int(rng, UInt(n))) }
+        @inline(__always) public func exponential(mean: Double) -> Double { gsl_ran_exponential(rng, mean) }
+        @inline(__always) public func lognormal(zeta: Double, sigma: Double) -> Double { gsl_ran_lognormal(rng, zeta, sigma) }
+        @inline(__always) public func gamma(shape: Double, scale: Double) -> Double { gsl_ran_gamma(rng, shape, scale) }
+        @inline(__always) public func gaussian(mean: Double, sd: Double) -> Double { mean + gsl_ran_gaussian_ziggurat(rng, sd) }
+        @inline(__always) public func flat(_ a: Double, _ b: Double) -> Double { gsl_ran_flat(rng, a, b) }
+    }
 }
 
 /// Derivation of stream seeds: SplitMix64 over (seed, replication, FNV-1a of the stream name).

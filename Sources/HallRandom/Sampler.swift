@@ -23,8 +23,10 @@ public enum Sampler: Sendable, Equatable {
         .gamma(shape: 1 / (cv * cv), scale: mean * cv * cv)
     }
 
+    public func sample(_ s: RandomStream) -> Double { sample(s.handle) }
+
     @inline(__always)
-    public func sample(_ s: RandomStream) -> Double {
+    public func sample(_ s: RandomStream.Handle) -> Double {
         switch self {
         case .constant(let v): return v
         case .exponential(let m): return s.exponential(mean: m)

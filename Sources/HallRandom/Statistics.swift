@@ -47,12 +47,20 @@ public enum Statistics {
         return xs.withUnsafeBufferPointer { gsl_stats_variance_m($0.baseAddress, 1, $0.count, m) }
     }
 
-    /// Quantile `f` in [0,1] of unsorted data (linear interpolation, GSL's definition). nil when empty.
+    /// Quantile `f` in [0,1] of unsorted data (GSL's definition: linear interpolation between order
+    /// statistics ⌊f(n−1)⌋ and the next), found by selection in linear time. nil when empty.
     public static func quantile(_ xs: [Double], _ f: Double) -> Double? {
         guard !xs.isEmpty else { return nil }
-        var sorted = xs
-        sorted.withUnsafeMutableBufferPointer { gsl_sort($0.baseAddress, 1, $0.count) }
-        return quantile(sorted: sorted, f)
+        var work = xs
+        let index = f * Double(xs.count - 1)
+        let lhs = Int(index.rounded(.down))
+        let delta = index - Double(lhs)
+        return work.withUnsafeMutableBufferPointer { b -> Double in
+            let lo = gsl_stats_select(b.baseAddress, 1, b.count, lhs)
+            guard lhs + 1 < b.count, delta > 0 else { return lo }
+            let hi = gsl_stats_select(b.baseAddress, 1, b.count, lhs + 1)
+            return (1 - delta) * lo + delta * hi
+        }
     }
 
     public static func quantile(sorted xs: [Double], _ f: Double) -> Double? {

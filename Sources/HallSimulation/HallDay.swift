@@ -14,7 +14,7 @@ public struct DayStats: Sendable, Equatable {
 /// Random numbers come from streams named by purpose and seeded from (seed, replication, name).
 public func simulateDay(_ hall: CompiledHall, seed: UInt64, replication: Int, sink: RecordSink,
                         calling: (any CallingPolicy)? = nil, routing: (any RoutingPolicy)? = nil) -> DayStats {
-    var engine = DayEngine(hall: hall, seed: seed, replication: replication, sink: sink,
+    let engine = DayEngine(hall: hall, seed: seed, replication: replication, sink: sink,
                            calling: calling ?? hall.scenario.calling.policy, routing: routing ?? hall.scenario.routing.policy)
     return engine.run()
 }
@@ -37,20 +37,21 @@ extension RoutingRule {
     }
 }
 
-/// Streams of one source of applicants (a walk-in profile or an appointment block).
+/// Streams of one source of applicants (a walk-in profile or an appointment block), as non-owning
+/// handles: the engine keeps the owning `RandomStream`s alive for the day.
 private struct SourceStreams {
-    var interarrival: RandomStream?
-    var item: RandomStream?
-    var priority: RandomStream?
-    var patience: RandomStream?
-    var balking: RandomStream?
-    var noShow: RandomStream?
+    var interarrival: RandomStream.Handle?
+    var item: RandomStream.Handle?
+    var priority: RandomStream.Handle?
+    var patience: RandomStream.Handle?
+    var balking: RandomStream.Handle?
+    var noShow: RandomStream.Handle?
 }
 
 private struct ItemStreams {
-    var service: RandomStream
-    var notice: RandomStream?
-    var materials: RandomStream?
+    var service: RandomStream.Handle
+    var notice: RandomStream.Handle?
+    var materials: RandomStream.Handle?
 }
 
 private enum TicketState: UInt8 { case waiting, called, gone }
@@ -71,35 +72,88 @@ private struct Ticket {
     var call: Double
 }
 
-/// The engine: state of one day and the handlers of its events.
-struct DayEngine {
+/// The engine: state of one day and the handlers of its events. A class, so that handlers never copy
+/// the day's state; its private state is touched by one thread only (exclusivity checks off on the
+/// hot arrays).
+final class DayEngine {
     let hall: CompiledHall
     let sink: RecordSink
     let calling: any CallingPolicy
     let routing: any RoutingPolicy
 
-    var calendar = EventCalendar()
-    var board: HallBoard
+    @exclusivity(unchecked) private var calendar = EventCalendar()
+    private let board: HallBoard
 
-    private var sources: [SourceStreams]
-    private var itemStreams: [ItemStreams]
-    private var tickets: [Ticket] = []
-    private var freeSlots: [Int32] = []
-    private var queues: [Deque<Int32>]
-    private var waiting: [Int32]
-    private var windowState: [WindowState]
-    private var windowTicket: [Int32]
+    /// Owners of every stream used this day (the handles below do not retain them).
+    private var owners: [RandomStream] = []
+    private var sources: [SourceStreams] = []
+    private var itemStreams: [ItemStreams] = []
+    @exclusivity(unchecked) private var tickets: [Ticket] = []
+    @exclusivity(unchecked) private var freeSlots: [Int32] = []
+    @exclusivity(unchecked) private var queues: [Deque<Int32>]
+    @exclusivity(unchecked) private var waiting: [Int32]
+    @exclusivity(unchecked) private var windowState: [WindowState]
+    @exclusivity(unchecked) private var windowTicket: [Int32]
     private var nextNumber: Int32 = 1
-    private var pieceIndex: [Int]
+    @exclusivity(unchecked) private var pieceIndex: [Int]
     /// Pre-drawn appointment arrivals: (time, block).
     private var appointmentArrivals: [(time: Double, block: Int32)] = []
     private var open = false
     private var callingAllowed = false
     private var events = 0
 
+    // Flat copies of the compiled hall's tables (read on every event).
+    private let items: [CompiledHall.Item]
+    private let pieceStart: [Double], pieceEnd: [Double], pieceMean: [Double]
+    private let profilePieces: [Range<Int>]
+    private let profileItems: [[Int32]]
+    private let profileCumulative: [[Double]]
+    private let profilePriority: [Double]
+    private let profileCount: Int
+    private let appointmentItem: [Int32]
+    private let windowDepartments: [[Int32]]
+    private let windowHome: [Int32]
+    private let eligible: [[Int32]]
+    private let breadth: [Int32]
+    private let factor: [Double]
+    private let departmentCount: Int
+    private let patience: Sampler?
+    private let balking: [BalkStep]
+    private let noShowProbability: Double
+    private let noShowGrace: Double
+
     init(hall: CompiledHall, seed: UInt64, replication: Int, sink: RecordSink, calling: any CallingPolicy, routing: any RoutingPolicy) {
         self.hall = hall; self.sink = sink; self.calling = calling; self.routing = routing
-        func stream(_ name: String) -> RandomStream { RandomStream(seed: seed, replication: replication, name: name) }
+        items = hall.items
+        var starts: [Double] = [], ends: [Double] = [], means: [Double] = [], ranges: [Range<Int>] = []
+        for p in hall.profiles {
+            let from = starts.count
+            for pc in p.pieces { starts.append(pc.start); ends.append(pc.end); means.append(1 / pc.perMinute) }
+            ranges.append(from..<starts.count)
+        }
+        pieceStart = starts; pieceEnd = ends; pieceMean = means; profilePieces = ranges
+        profileItems = hall.profiles.map(\.items)
+        profileCumulative = hall.profiles.map(\.cumulative)
+        profilePriority = hall.profiles.map(\.priorityShare)
+        profileCount = hall.profiles.count
+        appointmentItem = hall.appointments.map(\.item)
+        windowDepartments = hall.windows.map(\.departments)
+        windowHome = hall.windows.map(\.home)
+        eligible = hall.eligible
+        breadth = hall.breadth
+        factor = hall.factor
+        departmentCount = hall.departmentCount
+        patience = hall.patience
+        balking = hall.balking
+        noShowProbability = hall.noShowProbability
+        noShowGrace = hall.noShowGrace
+
+        var owners: [RandomStream] = []
+        func stream(_ name: String) -> RandomStream.Handle {
+            let s = RandomStream(seed: seed, replication: replication, name: name)
+            owners.append(s)
+            return s.handle
+        }
         let behaviour = hall.scenario.behaviour
         func streams(_ id: String, walkIn: Bool, choices: Int, priority: Bool) -> SourceStreams {
             SourceStreams(interarrival: walkIn ? stream("arrivals/\(id)") : nil,
@@ -131,24 +185,27 @@ struct DayEngine {
                 for _ in 0..<block.perSlot {
                     let shows = s.uniform() < block.show
                     let offset = block.punctuality.sample(s)
-                    if shows, let t = nextOpenInstant(slot + offset) { appointmentArrivals.append((t, Int32(b))) }
+                    if shows, let t = DayEngine.nextOpenInstant(slot + offset, periods: hall.periods) {
+                        appointmentArrivals.append((t, Int32(b)))
+                    }
                 }
             }
         }
+        self.owners = owners
     }
 
     /// The loop.
-    mutating func run() -> DayStats {
+    func run() -> DayStats {
         for (k, p) in hall.periods.enumerated() {
             calendar.schedule(.periodOpen, at: p.open, index: Int32(k))
             calendar.schedule(.periodClose, at: p.close, index: Int32(k))
         }
-        for p in hall.profiles.indices {
+        for p in 0..<profileCount {
             if let t = nextWalkIn(p, from: -.infinity) { calendar.schedule(.arrival, at: t, index: Int32(p)) }
         }
         let order = appointmentArrivals.indices.sorted { (appointmentArrivals[$0].time, $0) < (appointmentArrivals[$1].time, $1) }
         for k in order {
-            calendar.schedule(.arrival, at: appointmentArrivals[k].time, index: Int32(hall.profiles.count + k))
+            calendar.schedule(.arrival, at: appointmentArrivals[k].time, index: Int32(profileCount + k))
         }
         while let e = calendar.next() {
             events += 1
@@ -166,70 +223,70 @@ struct DayEngine {
     // MARK: Arrivals
 
     /// Next walk-in of profile p after `t` (piecewise-constant rate; exact by memorylessness).
-    private mutating func nextWalkIn(_ p: Int, from t0: Double) -> Double? {
-        let pieces = hall.profiles[p].pieces
+    private func nextWalkIn(_ p: Int, from t0: Double) -> Double? {
+        let range = profilePieces[p]
+        let stream = sources[p].interarrival!
         var t = t0
-        var i = pieceIndex[p]
-        while i < pieces.count {
-            let pc = pieces[i]
-            if t < pc.start { t = pc.start }
-            let x = t + sources[p].interarrival!.exponential(mean: 1 / pc.perMinute)
-            if x < pc.end { pieceIndex[p] = i; return x }
-            t = pc.end
+        var i = range.lowerBound + pieceIndex[p]
+        while i < range.upperBound {
+            if t < pieceStart[i] { t = pieceStart[i] }
+            let x = t + stream.exponential(mean: pieceMean[i])
+            if x < pieceEnd[i] { pieceIndex[p] = i - range.lowerBound; return x }
+            t = pieceEnd[i]
             i += 1
         }
-        pieceIndex[p] = i
+        pieceIndex[p] = range.count
         return nil
     }
 
-    private func nextOpenInstant(_ t: Double) -> Double? {
-        for p in hall.periods {
+    /// The first instant at or after t when the hall is open (nil after the last closing).
+    static func nextOpenInstant(_ t: Double, periods: [(open: Double, close: Double)]) -> Double? {
+        for p in periods {
             if t < p.open { return p.open }
             if t < p.close { return t }
         }
         return nil
     }
 
-    private mutating func arrival(_ index: Int) {
+    private func arrival(_ index: Int) {
         let now = calendar.now
         let source: Int, item: Int32
         let channel: Channel
-        if index < hall.profiles.count {
+        if index < profileCount {
             source = index
-            let profile = hall.profiles[index]
             if let s = sources[index].item {
                 let u = s.uniform()
-                item = profile.items[profile.cumulative.firstIndex { u < $0 } ?? (profile.items.count - 1)]
+                let cumulative = profileCumulative[index]
+                item = profileItems[index][cumulative.firstIndex { u < $0 } ?? (cumulative.count - 1)]
             } else {
-                item = profile.items[0]
+                item = profileItems[index][0]
             }
             channel = .walkIn
             if let t = nextWalkIn(index, from: now) { calendar.schedule(.arrival, at: t, index: Int32(index)) }
         } else {
-            let block = Int(appointmentArrivals[index - hall.profiles.count].block)
-            source = hall.profiles.count + block
-            item = hall.appointments[block].item
+            let block = Int(appointmentArrivals[index - profileCount].block)
+            source = profileCount + block
+            item = appointmentItem[block]
             channel = .appointment
         }
         issueTicket(source: source, item: item, channel: channel, now: now)
     }
 
-    private mutating func issueTicket(source s: Int, item i: Int32, channel: Channel, now: Double) {
+    private func issueTicket(source s: Int, item i: Int32, channel: Channel, now: Double) {
         // Every applicant draws the same numbers whatever happens to them (common random numbers).
-        let item = hall.items[Int(i)]
         let streams = sources[s]
-        let priorityShare = s < hall.profiles.count ? hall.profiles[s].priorityShare : 0
-        let priority = streams.priority.map { $0.uniform() < priorityShare } ?? false
-        let service = item.service.sample(itemStreams[Int(i)].service)
-        let noticeWork = itemStreams[Int(i)].notice.map { item.notice!.sample($0) }
-        let notice = itemStreams[Int(i)].materials.map { $0.uniform() < item.incompleteProbability } ?? false
-        let patience = streams.patience.map { hall.patience!.sample($0) }
+        let itemStreams = self.itemStreams[Int(i)]
+        let priority = streams.priority.map { $0.uniform() < profilePriority[s] } ?? false
+        let service = items[Int(i)].service.sample(itemStreams.service)
+        let noticeWork = itemStreams.notice.map { items[Int(i)].notice!.sample($0) }
+        let notice = itemStreams.materials.map { $0.uniform() < items[Int(i)].incompleteProbability } ?? false
+        let patience = streams.patience.map { self.patience!.sample($0) }
         let balkU = streams.balking.map { $0.uniform() }
-        let noShow = streams.noShow.map { $0.uniform() < hall.noShowProbability } ?? false
+        let noShow = streams.noShow.map { $0.uniform() < noShowProbability } ?? false
 
         let number = nextNumber
         nextNumber += 1
-        let d = item.department
+        let d = items[Int(i)].department
         let ticket = Ticket(number: number, source: Int32(s), item: i, department: d, channel: channel, priority: priority,
                             notice: notice, noShow: noShow, state: .waiting, arrival: now,
                             work: notice ? (noticeWork ?? service) : service, call: .nan)
@@ -239,7 +296,7 @@ struct DayEngine {
         }
         let slot = allocate(ticket)
         enqueue(slot)
-        if let w = routing.choose(eligible: hall.eligible[Int(d)], breadth: hall.breadth, board: board) { callNext(window: Int(w)) }
+        if let w = routing.choose(eligible: eligible[Int(d)], breadth: breadth, board: board) { callNext(window: Int(w)) }
         if let patience, tickets[Int(slot)].state == .waiting {
             calendar.schedule(.renege, at: now + patience, index: slot, tag: number)
         }
@@ -247,19 +304,19 @@ struct DayEngine {
 
     private func balkProbability(_ q: Int) -> Double {
         var p = 0.0
-        for step in hall.balking where q >= step.queueAtLeast { p = step.probability }
+        for step in balking where q >= step.queueAtLeast { p = step.probability }
         return p
     }
 
     // MARK: Queues
 
-    private mutating func allocate(_ t: Ticket) -> Int32 {
+    private func allocate(_ t: Ticket) -> Int32 {
         if let slot = freeSlots.popLast() { tickets[Int(slot)] = t; return slot }
         tickets.append(t)
         return Int32(tickets.count - 1)
     }
 
-    private mutating func enqueue(_ slot: Int32) {
+    private func enqueue(_ slot: Int32) {
         let t = tickets[Int(slot)]
         let q = HallBoard.queue(department: t.department, priority: t.priority)
         if queues[q].isEmpty { board.head[q] = t.number }
@@ -267,19 +324,19 @@ struct DayEngine {
         changeWaiting(t.department, by: 1)
     }
 
-    private mutating func changeWaiting(_ d: Int32, by delta: Int32) {
+    private func changeWaiting(_ d: Int32, by delta: Int32) {
         waiting[Int(d)] += delta
         sink.record(QueueRecord(time: calendar.now, department: d, waiting: waiting[Int(d)]))
     }
 
     /// Removes the head of queue q and any reneged tickets behind it; keeps `board.head` current.
-    private mutating func popHead(_ q: Int) -> Int32 {
+    private func popHead(_ q: Int) -> Int32 {
         let slot = queues[q].removeFirst()
         pruneHead(q)
         return slot
     }
 
-    private mutating func pruneHead(_ q: Int) {
+    private func pruneHead(_ q: Int) {
         while let first = queues[q].first, tickets[Int(first)].state == .gone {
             queues[q].removeFirst()
             freeSlots.append(first)
@@ -287,7 +344,7 @@ struct DayEngine {
         board.head[q] = queues[q].first.map { tickets[Int($0)].number } ?? .max
     }
 
-    private mutating func renege(slot: Int, number: Int32) {
+    private func renege(slot: Int, number: Int32) {
         guard tickets[slot].number == number, tickets[slot].state == .waiting else { return }
         tickets[slot].state = .gone
         let t = tickets[slot]
@@ -299,7 +356,7 @@ struct DayEngine {
 
     // MARK: Windows
 
-    private mutating func setWindow(_ w: Int, _ state: WindowState, ticket: Int32? = nil) {
+    private func setWindow(_ w: Int, _ state: WindowState, ticket: Int32? = nil) {
         windowState[w] = state
         board.idle[w] = state == .idle
         if state == .idle { board.idleSince[w] = calendar.now }
@@ -307,9 +364,8 @@ struct DayEngine {
     }
 
     /// An available window calls the next ticket, or goes idle (open) or closed.
-    private mutating func callNext(window w: Int) {
-        let cw = hall.windows[w]
-        guard callingAllowed, let q = calling.choose(departments: cw.departments, home: cw.home, board: board) else {
+    private func callNext(window w: Int) {
+        guard callingAllowed, let q = calling.choose(departments: windowDepartments[w], home: windowHome[w], board: board) else {
             let state: WindowState = open ? .idle : .closed
             if windowState[w] != state { setWindow(w, state) }
             return
@@ -323,15 +379,15 @@ struct DayEngine {
         windowTicket[w] = slot
         if t.noShow {
             setWindow(w, .calling, ticket: t.number)
-            calendar.schedule(.serviceEnd, at: now + hall.noShowGrace, index: Int32(w))
+            calendar.schedule(.serviceEnd, at: now + noShowGrace, index: Int32(w))
         } else {
             setWindow(w, .busy, ticket: t.number)
-            let duration = t.work * hall.factor[w * hall.departmentCount + Int(t.department)]
+            let duration = t.work * factor[w * departmentCount + Int(t.department)]
             calendar.schedule(.serviceEnd, at: now + duration, index: Int32(w))
         }
     }
 
-    private mutating func serviceEnd(window w: Int) {
+    private func serviceEnd(window w: Int) {
         let slot = windowTicket[w]
         let t = tickets[Int(slot)]
         if t.noShow {
@@ -344,18 +400,18 @@ struct DayEngine {
         callNext(window: w)
     }
 
-    private mutating func periodOpen() {
+    private func periodOpen() {
         open = true
         callingAllowed = true
-        for w in hall.windows.indices where windowState[w] == .closed { callNext(window: w) }
+        for w in windowState.indices where windowState[w] == .closed { callNext(window: w) }
     }
 
-    private mutating func periodClose(_ k: Int) {
+    private func periodClose(_ k: Int) {
         open = false
         let last = k == hall.periods.count - 1
         // Tickets already issued are served: at the end of the day always, at a break unless held.
         callingAllowed = last || !hall.holdAtBreak
-        for w in hall.windows.indices where windowState[w] == .idle { setWindow(w, .closed) }
+        for w in windowState.indices where windowState[w] == .idle { setWindow(w, .closed) }
     }
 
     private func emit(_ t: Ticket, outcome: TicketOutcome, window: Int32?, start: Double?, end: Double) {

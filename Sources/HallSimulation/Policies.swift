@@ -1,11 +1,12 @@
 /// What a calling or routing policy may look at: for every queue (department × class) the number of
-/// the ticket at its head, and which windows are idle since when.
-public struct HallBoard: Sendable {
+/// the ticket at its head, and which windows are idle since when. Owned by one day's engine (one
+/// thread); a class so that handing it to a policy copies nothing.
+public final class HallBoard {
     /// Number of the ticket at the head of queue `q = department * 2 + class` (class 1 = green
     /// channel), or `Int32.max` when empty.
-    public internal(set) var head: [Int32]
-    public internal(set) var idle: [Bool]
-    public internal(set) var idleSince: [Double]
+    @exclusivity(unchecked) public internal(set) var head: [Int32]
+    @exclusivity(unchecked) public internal(set) var idle: [Bool]
+    @exclusivity(unchecked) public internal(set) var idleSince: [Double]
 
     init(departments: Int, windows: Int) {
         head = [Int32](repeating: .max, count: departments * 2)
@@ -25,7 +26,7 @@ public protocol CallingPolicy: Sendable {
 public struct FIFOCalling: CallingPolicy {
     public init() {}
     public func choose(departments: [Int32], home: Int32, board: HallBoard) -> Int? {
-        for cls in [1, 0] {
+        for cls in stride(from: 1, through: 0, by: -1) {
             var best = -1
             var bestNumber = Int32.max
             for d in departments {
@@ -43,7 +44,7 @@ public struct FIFOCalling: CallingPolicy {
 public struct OwnDepartmentFirstCalling: CallingPolicy {
     public init() {}
     public func choose(departments: [Int32], home: Int32, board: HallBoard) -> Int? {
-        for cls in [1, 0] {
+        for cls in stride(from: 1, through: 0, by: -1) {
             let h = Int(home) * 2 + cls
             if board.head[h] != .max { return h }
             var best = -1

@@ -76,3 +76,16 @@ final class RandomStreamTests: XCTestCase {
         XCTAssert(a.allSatisfy { $0 > 0 && $0 < 1 })
     }
 }
+
+final class QuantileTests: XCTestCase {
+    func testSelectionQuantileEqualsSortedQuantile() {
+        let s = RandomStream(seed: 5)
+        for n in [1, 2, 3, 10, 101, 1000] {
+            let xs = (0..<n).map { _ in s.exponential(mean: 3) }
+            for f in [0.0, 0.1, 0.5, 0.9, 0.99, 1.0] {
+                XCTAssertEqual(Statistics.quantile(xs, f)!, Statistics.quantile(sorted: xs.sorted(), f)!, accuracy: 1e-12, "n \(n) f \(f)")
+            }
+        }
+        XCTAssertNil(Statistics.quantile([], 0.9))
+    }
+}
