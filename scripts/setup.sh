@@ -1,0 +1,19 @@
+#!/usr/bin/env bash
+# Installs what the project needs on a fresh machine of this kind (Debian, Swift toolchain present):
+# GNU GSL (libgsl-dev, found through pkg-config). Idempotent: does nothing when already there.
+set -euo pipefail
+
+need=()
+pkg-config --exists gsl 2>/dev/null || need+=(libgsl-dev)
+command -v pkg-config >/dev/null 2>&1 || need+=(pkg-config)
+
+if [ ${#need[@]} -gt 0 ]; then
+  echo "setup: installing ${need[*]} with apt-get" >&2
+  SUDO=""
+  [ "$(id -u)" -eq 0 ] || SUDO="sudo"
+  $SUDO apt-get update -qq
+  DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq "${need[@]}" >/dev/null
+fi
+
+command -v swift >/dev/null 2>&1 || { echo "setup: swift is not on PATH (expected the Swift 6 toolchain)" >&2; exit 1; }
+echo "setup: GSL $(pkg-config --modversion gsl), $(swift --version 2>&1 | head -n 1)" >&2
