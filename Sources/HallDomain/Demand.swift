@@ -32,9 +32,6 @@ public struct ArrivalProfile: Sendable, Hashable, Codable {
     public init(id: String, target: ArrivalTarget, rates: [RateInterval], priorityShare: Double = 0) {
         self.id = id; self.target = target; self.rates = rates; self.priorityShare = priorityShare
     }
-
-    /// Expected arrivals over the day.
-    public var expectedArrivals: Double { rates.reduce(0) { $0 + $1.perHour * $1.interval.lengthMinutes / 60 } }
 }
 
 /// Booked appointment slots (预约) for one item.

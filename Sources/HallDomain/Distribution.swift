@@ -54,9 +54,6 @@ public enum Distribution: Sendable, Hashable, Codable {
         }
     }
 
-    /// Squared coefficient of variation.
-    public var scv: Double { variance / (mean * mean) }
-
     /// Whether every value the distribution can take is ≥ 0 (required of durations).
     public var isNonNegative: Bool {
         switch self {

@@ -109,13 +109,6 @@ public final class RecordBuffer: RecordSink {
     public func record(_ r: TicketRecord) { tickets.append(r) }
     public func record(_ r: WindowRecord) { windows.append(r) }
     public func record(_ r: QueueRecord) { queues.append(r) }
-
-    /// Replays the buffered log into another sink (tickets, then windows, then queues).
-    public func replay(into sink: RecordSink) {
-        for r in tickets { sink.record(r) }
-        for r in windows { sink.record(r) }
-        for r in queues { sink.record(r) }
-    }
 }
 
 /// Sends every record to several sinks.

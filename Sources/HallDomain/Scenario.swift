@@ -93,9 +93,8 @@ public struct Scenario: Sendable, Hashable, Codable {
 
     /// Names of the ids the event log refers to by index.
     public var catalogue: Catalogue {
-        Catalogue(departments: departments.map(\.id), items: items.map(\.id), itemDepartment: items.map { item in
-            Int32(departments.firstIndex { $0.id == item.department } ?? -1)
-        }, windows: physicalWindows.map(\.name), profiles: arrivals.map(\.id) + appointments.map(\.id))
+        Catalogue(departments: departments.map(\.id), items: items.map(\.id), windows: physicalWindows.map(\.name),
+                  profiles: arrivals.map(\.id) + appointments.map(\.id))
     }
 }
 
@@ -111,13 +110,12 @@ public struct PhysicalWindow: Sendable, Hashable {
 public struct Catalogue: Sendable, Hashable {
     public var departments: [String]
     public var items: [String]
-    public var itemDepartment: [Int32]
     public var windows: [String]
     /// Walk-in profiles, then appointment blocks.
     public var profiles: [String]
 
-    public init(departments: [String], items: [String], itemDepartment: [Int32], windows: [String], profiles: [String]) {
-        self.departments = departments; self.items = items; self.itemDepartment = itemDepartment
+    public init(departments: [String], items: [String], windows: [String], profiles: [String]) {
+        self.departments = departments; self.items = items
         self.windows = windows; self.profiles = profiles
     }
 }

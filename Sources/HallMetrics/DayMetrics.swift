@@ -145,17 +145,13 @@ public final class DayMetrics: RecordSink {
         let w = Int(r.window)
         let last = windowLast[w]
         let span = r.time - last.time
-        if last.state != .closed { wholeBusyAccumulate(last.state, span) }
+        if last.state == .busy { wholeBusyArea += span }
         let clipped = r.time - max(last.time, cutoff)
         if clipped > 0 {
             if last.state != .closed { windowOpen[w] += clipped }
             if last.state == .busy { windowBusy[w] += clipped }
         }
         windowLast[w] = (r.time, r.state)
-    }
-
-    private func wholeBusyAccumulate(_ state: WindowState, _ span: Double) {
-        if state == .busy { wholeBusyArea += span }
     }
 
     public func record(_ r: QueueRecord) {

@@ -35,9 +35,6 @@ public enum Statistics {
     /// Quantile of Student's t distribution (GSL).
     public static func tQuantile(p: Double, dof: Double) -> Double { gsl_cdf_tdist_Pinv(p, dof) }
 
-    /// Quantile of the standard normal distribution (GSL).
-    public static func normalQuantile(p: Double) -> Double { gsl_cdf_ugaussian_Pinv(p) }
-
     public static func mean(_ xs: [Double]) -> Double {
         xs.withUnsafeBufferPointer { gsl_stats_mean($0.baseAddress, 1, $0.count) }
     }
