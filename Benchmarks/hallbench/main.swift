@@ -80,6 +80,7 @@ final class CountingSink: RecordSink {
     func record(_ r: TicketRecord) { n &+= 1 }
     func record(_ r: WindowRecord) { n &+= 1 }
     func record(_ r: QueueRecord) { n &+= 1 }
+    func record(_ r: StaffRecord) { n &+= 1 }
 }
 
 let mm3 = CompiledHall(mm3Scenario())

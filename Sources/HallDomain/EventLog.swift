@@ -13,6 +13,8 @@ public enum TicketOutcome: String, Sendable, Hashable, Codable, CaseIterable {
     case balked
     /// Called and absent (过号): the window waited the grace time and moved on.
     case noShow = "no_show"
+    /// Still waiting when the day ended with nobody left on duty to call it (a staffing gap).
+    case unserved
 
     /// The applicant reached a window and was served (served or notice).
     public var isServed: Bool { self == .served || self == .notice }
@@ -76,9 +78,34 @@ public struct WindowRecord: Sendable, Hashable {
     public var state: WindowState
     /// The ticket being served or called (busy, calling).
     public var ticket: Int32?
+    /// The clerk at the window (index into `Catalogue.staff`), nil without a roster or when closed.
+    public var staff: Int32?
 
-    public init(time: Double, window: Int32, state: WindowState, ticket: Int32? = nil) {
-        self.time = time; self.window = window; self.state = state; self.ticket = ticket
+    public init(time: Double, window: Int32, state: WindowState, ticket: Int32? = nil, staff: Int32? = nil) {
+        self.time = time; self.window = window; self.state = state; self.ticket = ticket; self.staff = staff
+    }
+}
+
+public enum StaffState: String, Sendable, Hashable, Codable, CaseIterable {
+    /// Absent today (drawn at the start of the day).
+    case absent
+    /// Walking over to a tidal window (already away from the pool or back office).
+    case walking
+    /// On duty at a window.
+    case atWindow = "at_window"
+    /// Off the front desk: before or after the shift, on a break, or back in the pool / back office.
+    case off
+}
+
+/// A clerk changed state.
+public struct StaffRecord: Sendable, Hashable {
+    public var time: Double
+    public var staff: Int32
+    public var state: StaffState
+    public var window: Int32?
+
+    public init(time: Double, staff: Int32, state: StaffState, window: Int32? = nil) {
+        self.time = time; self.staff = staff; self.state = state; self.window = window
     }
 }
 
@@ -98,6 +125,7 @@ public protocol RecordSink: AnyObject {
     func record(_ r: TicketRecord)
     func record(_ r: WindowRecord)
     func record(_ r: QueueRecord)
+    func record(_ r: StaffRecord)
 }
 
 /// Keeps every record (for files and tests).
@@ -105,10 +133,12 @@ public final class RecordBuffer: RecordSink {
     public private(set) var tickets: [TicketRecord] = []
     public private(set) var windows: [WindowRecord] = []
     public private(set) var queues: [QueueRecord] = []
+    public private(set) var staff: [StaffRecord] = []
     public init() {}
     public func record(_ r: TicketRecord) { tickets.append(r) }
     public func record(_ r: WindowRecord) { windows.append(r) }
     public func record(_ r: QueueRecord) { queues.append(r) }
+    public func record(_ r: StaffRecord) { staff.append(r) }
 }
 
 /// Sends every record to several sinks.
@@ -118,4 +148,5 @@ public final class TeeSink: RecordSink {
     public func record(_ r: TicketRecord) { for s in sinks { s.record(r) } }
     public func record(_ r: WindowRecord) { for s in sinks { s.record(r) } }
     public func record(_ r: QueueRecord) { for s in sinks { s.record(r) } }
+    public func record(_ r: StaffRecord) { for s in sinks { s.record(r) } }
 }

@@ -110,8 +110,7 @@ private struct Validator {
                 if !seen.insert(d).inserted { fail("\(p).departments[\(j)]", "each department once; '\(d)' is listed twice") }
             }
         }
-        var served = Set<String>()
-        for w in s.windows { served.formUnion(s.servedDepartments(w)) }
+        let served = servableDepartments(s)
         for pr in s.proficiency {
             let p = "proficiency.\(pr.windowKind.rawValue)"
             if !(pr.defaultFactor > 0 && pr.defaultFactor.isFinite) { fail("\(p).default", "a service-time factor > 0") }
@@ -148,7 +147,9 @@ private struct Validator {
                 else if abs(total - 1) > 1e-6 { fail("\(p).shares", "shares summing to 1, got \(total)") }
             }
             if let d = department, !served.contains(d) {
-                fail(p, "a window that serves department '\(d)': no window group does, so its tickets would never be called")
+                fail(p, s.hasRoster
+                     ? "a clerk with skill '\(d)' posted at a window that serves it (or a tidal window group for it): none is, so its tickets would never be called"
+                     : "a window that serves department '\(d)': no window group does, so its tickets would never be called")
             }
             probability("\(p).priority_share", a.priorityShare)
             if a.rates.isEmpty { fail("\(p).rates", "at least one rate interval") }
@@ -182,6 +183,10 @@ private struct Validator {
             }
         }
 
+        checkStaffing(s, departmentIDs: departmentIDs)
+        if s.calling.onTimeToleranceMinutes < 0 { fail("calling.on_time_tolerance_min", "a tolerance ≥ 0 minutes") }
+        if let n = s.calling.normalPerPriority, n < 0 { fail("calling.normal_per_priority", "a number of normal tickets ≥ 0") }
+
         // Behaviour.
         if let pt = s.behaviour.patience { distribution("behaviour.patience_min", pt, duration: true) }
         for (i, b) in s.behaviour.balking.enumerated() {
@@ -193,6 +198,107 @@ private struct Validator {
         }
         probability("behaviour.no_show.probability", s.behaviour.noShowProbability)
         if !(s.behaviour.noShowGraceMinutes >= 0) { fail("behaviour.no_show.grace_min", "a grace time ≥ 0 minutes") }
+    }
+}
+
+extension Validator {
+    /// Departments some window can serve: without a roster any window's; with one, a posted clerk's
+    /// skill at a window serving it, or a tidal group's.
+    func servableDepartments(_ s: Scenario) -> Set<String> {
+        var out = Set<String>()
+        let tidalGroups = Set(s.tidal.map(\.group))
+        for w in s.windows where !s.hasRoster || tidalGroups.contains(w.id) { out.formUnion(s.servedDepartments(w)) }
+        guard s.hasRoster else { return out }
+        let byName = Dictionary(s.physicalWindows.map { ($0.name, $0) }, uniquingKeysWith: { a, _ in a })
+        for m in s.staff {
+            for post in m.posts {
+                guard let w = byName[post] else { continue }
+                out.formUnion(w.departments.filter { m.skills[$0] != nil })
+            }
+        }
+        return out
+    }
+
+    mutating func checkStaffing(_ s: Scenario, departmentIDs: Set<String>) {
+        let opens = s.day.opens, closes = s.day.closes
+        unique(s.shifts.map(\.id), "shifts")
+        for (i, sh) in s.shifts.enumerated() {
+            let p = "shifts[\(i)]"
+            if !(sh.start < sh.end) { fail(p, "start before end, got \(sh.start)–\(sh.end)") }
+            if sh.start < opens || sh.end > closes {
+                fail(p, "a shift inside opening hours (\(opens)–\(closes)), got \(sh.start)–\(sh.end)")
+            }
+            for (j, b) in sh.breaks.enumerated() {
+                if !(b.start < b.end) { fail("\(p).breaks[\(j)]", "from before to, got \(b.start)–\(b.end)") }
+                else if !(sh.start < b.start && b.end < sh.end) {
+                    fail("\(p).breaks[\(j)]", "a break inside the shift \(sh.start)–\(sh.end), got \(b.start)–\(b.end)")
+                }
+                if j > 0, b.start < sh.breaks[j - 1].end { fail("\(p).breaks[\(j)]", "breaks in order and not overlapping") }
+            }
+        }
+        if !s.staff.isEmpty, s.shifts.isEmpty { fail("shifts", "at least one shift for the staff to work") }
+        let shiftIDs = Set(s.shifts.map(\.id))
+        unique(s.staff.map(\.id), "staff")
+        let memberIDs = Set(s.staff.flatMap(\.memberIDs))
+        let windowNames = Set(s.physicalWindows.map(\.name))
+        let tidalGroups = Set(s.tidal.map(\.group))
+        let tidalWindowNames = Set(s.physicalWindows.filter { tidalGroups.contains(s.windows[$0.group].id) }.map(\.name))
+        var postedBy: [String: String] = [:]
+        for (i, m) in s.staff.enumerated() {
+            let p = "staff[\(i)]"
+            if m.count < 1 { fail("\(p).count", "at least 1 clerk, got \(m.count)") }
+            if m.skills.isEmpty { fail("\(p).skills", "at least one department the clerk can serve") }
+            for (d, f) in m.skills.sorted(by: { $0.key < $1.key }) {
+                if known("\(p).skills.\(d)", d, in: departmentIDs, what: "department"), !(f > 0 && f.isFinite) {
+                    fail("\(p).skills.\(d)", "a service-time factor > 0, got \(f)")
+                }
+            }
+            _ = known("\(p).shift", m.shift, in: shiftIDs, what: "shift")
+            if !m.posts.isEmpty, m.posts.count != m.count {
+                fail("\(p).posts", "one post per clerk of the group (\(m.count)), got \(m.posts.count)")
+            }
+            for (j, post) in m.posts.enumerated() {
+                let pp = m.count == 1 ? "\(p).post" : "\(p).posts[\(j)]"
+                guard known(pp, post, in: windowNames, what: "window") else { continue }
+                if tidalWindowNames.contains(post) { fail(pp, "a window that is not tidal: tidal windows are staffed by their rule's source") }
+                if let other = postedBy[post] { fail(pp, "one clerk per post; '\(post)' is already \(other)'s post") }
+                postedBy[post] = m.memberIDs[min(j, m.memberIDs.count - 1)]
+            }
+            if let b = m.backup {
+                if m.count != 1 { fail("\(p).backup", "a B post for a single clerk (count 1); give each clerk of a group their own entry") }
+                if m.memberIDs.contains(b) { fail("\(p).backup", "another clerk as B post: '\(b)' is this clerk") }
+                else { _ = known("\(p).backup", b, in: memberIDs, what: "clerk") }
+            }
+            probability("\(p).absence_probability", m.absenceProbability)
+        }
+
+        unique(s.tidal.map(\.id), "tidal")
+        var governed = Set<String>()
+        for (i, r) in s.tidal.enumerated() {
+            let p = "tidal[\(i)]"
+            guard let g = s.windows.first(where: { $0.id == r.group }) else {
+                _ = known("\(p).group", r.group, in: Set(s.windows.map(\.id)), what: "window group"); continue
+            }
+            if !governed.insert(r.group).inserted { fail("\(p).group", "one tidal rule per window group; '\(r.group)' already has one") }
+            if !(r.openAt > 0 && r.openAt.isFinite) { fail("\(p).open_when", "a threshold > 0") }
+            if !(r.closeBelow >= 0) { fail("\(p).close_when.below", "a threshold ≥ 0") }
+            else if r.closeBelow >= r.openAt {
+                fail("\(p).close_when.below", "a close threshold below the open threshold (\(r.openAt)) so windows do not flap, got \(r.closeBelow)")
+            }
+            if !(r.closeAfterMinutes >= 0) { fail("\(p).close_when.for_min", "minutes ≥ 0") }
+            if !(r.walkOverMinutes >= 0) { fail("\(p).walk_over_min", "minutes ≥ 0") }
+            if !(r.minOpenMinutes >= 0) { fail("\(p).min_open_min", "minutes ≥ 0") }
+            if let m = r.maxOpen, m < 1 || m > g.count { fail("\(p).max_open", "between 1 and the group's \(g.count) windows, got \(m)") }
+            switch r.source {
+            case .pool(let n):
+                if n < 1 { fail("\(p).staff_from.pool", "a pool of at least 1 clerk") }
+            case .backOffice(let d, let n):
+                if known("\(p).staff_from.back_office", d, in: departmentIDs, what: "department"), !s.servedDepartments(g).contains(d) {
+                    fail("\(p).staff_from.back_office", "a department the tidal windows serve (\(s.servedDepartments(g).joined(separator: ", "))), got '\(d)'")
+                }
+                if n < 1 { fail("\(p).staff_from.max", "at least 1 clerk") }
+            }
+        }
     }
 }
 

@@ -30,6 +30,8 @@ public enum CallingRule: String, Sendable, Hashable, Codable, CaseIterable {
     /// Green channel first, then the oldest ticket of the window's first (home) department, then the
     /// oldest of the others.
     case ownDepartmentFirst = "own_department_first"
+    /// Green channel first, then the oldest ticket of the department with the most tickets waiting.
+    case longestQueueFirst = "longest_queue_first"
 }
 
 /// Which idle window calls a ticket that arrives when several could take it.
@@ -58,18 +60,27 @@ public struct Scenario: Sendable, Hashable, Codable {
     public var windows: [WindowGroup]
     public var proficiency: [Proficiency]
     public var behaviour: Behaviour
-    public var calling: CallingRule
+    public var calling: CallingSpec
     public var routing: RoutingRule
+    /// Shifts, clerks and the roster. Empty: every window is staffed whenever the hall is open.
+    public var shifts: [Shift]
+    public var staff: [StaffMember]
+    public var tidal: [TidalRule]
 
     public init(name: String, description: String = "", waitTargetMinutes: Double = 15, warmupMinutes: Double = 0,
                 day: DaySchedule, departments: [Department], items: [ServiceItem], arrivals: [ArrivalProfile],
                 appointments: [AppointmentBlock] = [], windows: [WindowGroup], proficiency: [Proficiency] = [],
-                behaviour: Behaviour = Behaviour(), calling: CallingRule = .fifo, routing: RoutingRule = .specialistFirst) {
+                behaviour: Behaviour = Behaviour(), calling: CallingSpec = CallingSpec(), routing: RoutingRule = .specialistFirst,
+                shifts: [Shift] = [], staff: [StaffMember] = [], tidal: [TidalRule] = []) {
         self.name = name; self.description = description; self.waitTargetMinutes = waitTargetMinutes
         self.warmupMinutes = warmupMinutes; self.day = day; self.departments = departments; self.items = items
         self.arrivals = arrivals; self.appointments = appointments; self.windows = windows
         self.proficiency = proficiency; self.behaviour = behaviour; self.calling = calling; self.routing = routing
+        self.shifts = shifts; self.staff = staff; self.tidal = tidal
     }
+
+    /// Whether windows are staffed by named clerks (a `staff` section) rather than always open.
+    public var hasRoster: Bool { !staff.isEmpty }
 
     /// Service-time factor at a window of this kind for this department (1 when not given).
     public func proficiencyFactor(_ kind: WindowKind, department: String) -> Double {
@@ -93,9 +104,30 @@ public struct Scenario: Sendable, Hashable, Codable {
 
     /// Names of the ids the event log refers to by index.
     public var catalogue: Catalogue {
-        Catalogue(departments: departments.map(\.id), items: items.map(\.id), windows: physicalWindows.map(\.name),
-                  profiles: arrivals.map(\.id) + appointments.map(\.id))
+        let windows = physicalWindows
+        let tidalGroups = Set(tidal.map(\.group))
+        let posts = Set(staff.flatMap(\.posts))
+        let rostered = windows.map { w in
+            hasRoster ? posts.contains(w.name) : !tidalGroups.contains(self.windows[w.group].id)
+        }
+        var names = staff.flatMap(\.memberIDs)
+        var kinds = names.map { _ in StaffKind.rostered }
+        for rule in tidal {
+            for k in 1...max(rule.sourceSize, 1) {
+                names.append("\(rule.id)#\(k)")
+                if case .backOffice = rule.source { kinds.append(.backOffice) } else { kinds.append(.pool) }
+            }
+        }
+        return Catalogue(departments: departments.map(\.id), items: items.map(\.id), windows: windows.map(\.name),
+                         profiles: arrivals.map(\.id) + appointments.map(\.id), staff: names, staffKind: kinds,
+                         rosteredWindows: rostered)
     }
+}
+
+public enum StaffKind: String, Sendable, Hashable, Codable {
+    case rostered
+    case pool
+    case backOffice = "back_office"
 }
 
 /// One window of a group.
@@ -113,9 +145,18 @@ public struct Catalogue: Sendable, Hashable {
     public var windows: [String]
     /// Walk-in profiles, then appointment blocks.
     public var profiles: [String]
+    /// Rostered clerks, then the tidal sources' clerks ("rule#k").
+    public var staff: [String]
+    /// Where each clerk comes from.
+    public var staffKind: [StaffKind]
+    /// Windows expected open whenever the hall is: rostered posts, or every non-tidal window without a
+    /// roster. Closed minutes of these during opening hours are a staffing gap.
+    public var rosteredWindows: [Bool]
 
-    public init(departments: [String], items: [String], windows: [String], profiles: [String]) {
-        self.departments = departments; self.items = items
+    public init(departments: [String], items: [String], windows: [String], profiles: [String], staff: [String] = [],
+                staffKind: [StaffKind] = [], rosteredWindows: [Bool]? = nil) {
+        self.departments = departments; self.items = items; self.staff = staff; self.staffKind = staffKind
+        self.rosteredWindows = rosteredWindows ?? windows.map { _ in true }
         self.windows = windows; self.profiles = profiles
     }
 }

@@ -7,7 +7,7 @@ public enum KPI: String, Sendable, CaseIterable, Codable {
     case arrivals
     /// Applicants whose intake was done at a window (outcome served or notice).
     case served
-    /// (reneged + balked + no-show) / arrivals.
+    /// (reneged + balked + no-show + unserved) / arrivals.
     case abandonedFraction = "abandoned_fraction"
     /// Mean wait from ticket to call, over tickets that were called.
     case waitMean = "wait_mean_min"
@@ -18,6 +18,8 @@ public enum KPI: String, Sendable, CaseIterable, Codable {
     case reneged
     case balked
     case noShows = "no_shows"
+    /// Still waiting when nobody was left on duty to call them.
+    case unserved
     /// One-time notices (materials incomplete) / served.
     case noticeFraction = "notice_fraction"
     /// Time-average number of tickets waiting, over the opening hours.
@@ -25,6 +27,17 @@ public enum KPI: String, Sendable, CaseIterable, Codable {
     case queueMax = "queue_max"
     /// Minutes after closing until the last applicant left (overall only).
     case overtime = "overtime_min"
+    /// Hours clerks spent at the front desk (at windows, or walking to tidal ones) (overall only).
+    case staffHours = "staff_hours"
+    /// Share of that time spent serving (overall only).
+    case staffUtilisation = "staff_utilisation"
+    /// Tidal windows opened, and minutes they were open (overall only).
+    case tidalOpenings = "tidal_openings"
+    case tidalOpenMinutes = "tidal_open_min"
+    /// Minutes of back-office clerks' time spent at (or walking to) tidal windows (overall only).
+    case backOfficeMinutesLost = "back_office_min_lost"
+    /// Minutes during opening hours when windows expected open (rostered posts) were closed (overall only).
+    case closedWindowMinutes = "closed_window_min"
 }
 
 /// KPIs of one day (one replication, or one real day), every value optional: nil when undefined
@@ -59,14 +72,14 @@ public final class DayMetrics: RecordSink {
     let hourCount: Int
 
     private struct Group {
-        var arrivals = 0, served = 0, reneged = 0, balked = 0, noShows = 0, notices = 0, withinTarget = 0
+        var arrivals = 0, served = 0, reneged = 0, balked = 0, noShows = 0, unserved = 0, notices = 0, withinTarget = 0
         var waits: [Double] = []
     }
     @exclusivity(unchecked) private var overall = Group()
     @exclusivity(unchecked) private var byDepartment: [Group]
     @exclusivity(unchecked) private var byHour: [Group]
     // Window state time.
-    @exclusivity(unchecked) private var windowLast: [(time: Double, state: WindowState)]
+    @exclusivity(unchecked) private var windowLast: [(time: Double, state: WindowState, named: Bool)]
     @exclusivity(unchecked) private var windowBusy: [Double]
     @exclusivity(unchecked) private var windowOpen: [Double]
     // Queue integrals.
@@ -83,6 +96,15 @@ public final class DayMetrics: RecordSink {
     @exclusivity(unchecked) private var waitSum = 0.0
     @exclusivity(unchecked) private var serviceSum = 0.0
     @exclusivity(unchecked) private var lastEnd = -Double.infinity
+    // Staff.
+    let periods: [HallDomain.TimeInterval]
+    @exclusivity(unchecked) private var staffLast: [(time: Double, state: StaffState)]
+    @exclusivity(unchecked) private var namedDeskTime = 0.0
+    @exclusivity(unchecked) private var unnamedOpenTime = 0.0
+    @exclusivity(unchecked) private var tidalOpenings = 0
+    @exclusivity(unchecked) private var tidalOpenTime = 0.0
+    @exclusivity(unchecked) private var backOfficeLost = 0.0
+    @exclusivity(unchecked) private var closedWindowTime = 0.0
 
     public init(catalogue: Catalogue, day: DaySchedule, waitTargetMinutes: Double, warmupMinutes: Double = 0) {
         self.catalogue = catalogue
@@ -101,7 +123,9 @@ public final class DayMetrics: RecordSink {
         byDepartment = Array(repeating: Group(), count: catalogue.departments.count)
         byHour = Array(repeating: Group(), count: hourCount)
         let nw = catalogue.windows.count, nd = catalogue.departments.count
-        windowLast = Array(repeating: (opens, .closed), count: nw)
+        windowLast = Array(repeating: (opens, .closed, false), count: nw)
+        periods = day.periods
+        staffLast = Array(repeating: (opens, .off), count: catalogue.staff.count)
         windowBusy = Array(repeating: 0, count: nw)
         windowOpen = Array(repeating: 0, count: nw)
         queueLast = Array(repeating: (opens, 0), count: nd)
@@ -130,6 +154,7 @@ public final class DayMetrics: RecordSink {
             case .reneged: g.reneged += 1
             case .balked: g.balked += 1
             case .noShow: g.noShows += 1
+            case .unserved: g.unserved += 1
             }
             if r.outcome.wasCalled {
                 g.waits.append(r.wait)
@@ -146,12 +171,33 @@ public final class DayMetrics: RecordSink {
         let last = windowLast[w]
         let span = r.time - last.time
         if last.state == .busy { wholeBusyArea += span }
+        if last.state != .closed, !last.named { unnamedOpenTime += span }
+        if last.state == .closed, catalogue.rosteredWindows[w] { closedWindowTime += openOverlap(last.time, r.time) }
         let clipped = r.time - max(last.time, cutoff)
         if clipped > 0 {
             if last.state != .closed { windowOpen[w] += clipped }
             if last.state == .busy { windowBusy[w] += clipped }
         }
-        windowLast[w] = (r.time, r.state)
+        windowLast[w] = (r.time, r.state, r.staff != nil)
+    }
+
+    /// Minutes of [a, b) inside opening periods.
+    private func openOverlap(_ a: Double, _ b: Double) -> Double {
+        periods.reduce(0) { $0 + max(0, min(b, $1.end.minutes) - max(a, $1.start.minutes)) }
+    }
+
+    public func record(_ r: StaffRecord) {
+        let s = Int(r.staff)
+        let last = staffLast[s]
+        let span = r.time - last.time
+        let kind = catalogue.staffKind[s]
+        if last.state == .atWindow || last.state == .walking {
+            namedDeskTime += span
+            if kind == .backOffice { backOfficeLost += span }
+        }
+        if last.state == .atWindow, kind != .rostered { tidalOpenTime += span }
+        if r.state == .atWindow, kind != .rostered { tidalOpenings += 1 }
+        staffLast[s] = (r.time, r.state)
     }
 
     public func record(_ r: QueueRecord) {
@@ -183,7 +229,8 @@ public final class DayMetrics: RecordSink {
             k[.reneged] = Double(g.reneged)
             k[.balked] = Double(g.balked)
             k[.noShows] = Double(g.noShows)
-            k[.abandonedFraction] = g.arrivals > 0 ? Double(g.reneged + g.balked + g.noShows) / a : nil
+            k[.unserved] = Double(g.unserved)
+            k[.abandonedFraction] = g.arrivals > 0 ? Double(g.reneged + g.balked + g.noShows + g.unserved) / a : nil
             k[.noticeFraction] = g.served > 0 ? Double(g.notices) / Double(g.served) : nil
             k[.waitMean] = g.waits.isEmpty ? nil : Statistics.mean(g.waits)
             k[.waitP90] = Statistics.quantile(g.waits, 0.9)
@@ -194,6 +241,18 @@ public final class DayMetrics: RecordSink {
         }
         var overallK = kpis(overall, queueArea: totalArea, queueMax: totalMax)
         overallK[.overtime] = lastEnd.isFinite ? max(0, lastEnd - closes) : 0
+        // Windows still closed at their last record stay closed to the end of the day.
+        var closedTime = closedWindowTime
+        for (w, last) in windowLast.enumerated() where last.state == .closed && catalogue.rosteredWindows[w] {
+            closedTime += openOverlap(last.time, closes)
+        }
+        let deskTime = namedDeskTime + unnamedOpenTime
+        overallK[.staffHours] = deskTime / 60
+        overallK[.staffUtilisation] = deskTime > 0 ? wholeBusyArea / deskTime : nil
+        overallK[.tidalOpenings] = Double(tidalOpenings)
+        overallK[.tidalOpenMinutes] = tidalOpenTime
+        overallK[.backOfficeMinutesLost] = backOfficeLost
+        overallK[.closedWindowMinutes] = closedTime
         var departments: [String: [KPI: Double?]] = [:]
         for (d, id) in catalogue.departments.enumerated() {
             departments[id] = kpis(byDepartment[d], queueArea: queueArea[d], queueMax: queueMax[d])

@@ -4,7 +4,8 @@ import HallDomain
 /// CSV renderings of the event log (columns documented in docs/event-log.md).
 public enum EventLogCSV {
     public static let ticketHeader = "replication,ticket,source,channel,item,department,priority,arrival_min,arrival_clock,call_min,service_start_min,service_end_min,end_min,wait_min,window,outcome"
-    public static let windowHeader = "replication,time_min,window,state,ticket"
+    public static let windowHeader = "replication,time_min,window,state,ticket,staff"
+    public static let staffHeader = "replication,time_min,staff,kind,state,window"
     public static let queueHeader = "replication,time_min,department,waiting"
 
     static func num(_ x: Double?) -> String {
@@ -32,7 +33,17 @@ public enum EventLogCSV {
         var out = windowHeader + "\n"
         for (rep, rows) in logs {
             for r in rows {
-                out += "\(rep),\(num(r.time)),\(c.windows[Int(r.window)]),\(r.state.rawValue),\(r.ticket.map(String.init) ?? "")\n"
+                out += "\(rep),\(num(r.time)),\(c.windows[Int(r.window)]),\(r.state.rawValue),\(r.ticket.map(String.init) ?? ""),\(r.staff.map { c.staff[Int($0)] } ?? "")\n"
+            }
+        }
+        return out
+    }
+
+    public static func staff(_ logs: [(Int, [StaffRecord])], catalogue c: Catalogue) -> String {
+        var out = staffHeader + "\n"
+        for (rep, rows) in logs {
+            for r in rows {
+                out += "\(rep),\(num(r.time)),\(c.staff[Int(r.staff)]),\(c.staffKind[Int(r.staff)].rawValue),\(r.state.rawValue),\(r.window.map { c.windows[Int($0)] } ?? "")\n"
             }
         }
         return out

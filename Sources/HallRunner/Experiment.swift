@@ -24,6 +24,7 @@ public struct RecordLog: Sendable {
     public var tickets: [TicketRecord]
     public var windows: [WindowRecord]
     public var queues: [QueueRecord]
+    public var staff: [StaffRecord]
 }
 
 public enum Experiment {
@@ -43,7 +44,7 @@ public enum Experiment {
                 let buffer = keep ? RecordBuffer() : nil
                 let sink: RecordSink = buffer.map { TeeSink([metrics, $0]) } ?? metrics
                 let stats = simulateDay(hall, seed: seed, replication: r, sink: sink)
-                let log = buffer.map { RecordLog(tickets: $0.tickets, windows: $0.windows, queues: $0.queues) }
+                let log = buffer.map { RecordLog(tickets: $0.tickets, windows: $0.windows, queues: $0.queues, staff: $0.staff) }
                 slots.set(r, (metrics.result(), stats, log))
             }
         }

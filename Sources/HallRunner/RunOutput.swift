@@ -14,6 +14,9 @@ extension ExperimentResult {
             files.append(("tickets.csv", Data(EventLogCSV.tickets(kept.map { ($0.0, $0.1.tickets) }, catalogue: c).utf8)))
             files.append(("windows.csv", Data(EventLogCSV.windows(kept.map { ($0.0, $0.1.windows) }, catalogue: c).utf8)))
             files.append(("queues.csv", Data(EventLogCSV.queues(kept.map { ($0.0, $0.1.queues) }, catalogue: c).utf8)))
+            if !c.staff.isEmpty {
+                files.append(("staff.csv", Data(EventLogCSV.staff(kept.map { ($0.0, $0.1.staff) }, catalogue: c).utf8)))
+            }
         }
         return files
     }

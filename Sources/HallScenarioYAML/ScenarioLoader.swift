@@ -68,7 +68,7 @@ struct ScenarioDecoder {
     func scenario(_ root: Node) -> Scenario? {
         guard let f = r.mapping(root, "", allowed: ["name", "description", "service_level", "statistics", "day", "departments",
                                                     "items", "arrivals", "appointments", "windows", "proficiency",
-                                                    "behaviour", "calling", "routing"]) else { return nil }
+                                                    "behaviour", "calling", "routing", "shifts", "staff", "tidal"]) else { return nil }
         let name = f.required("name", "the hall's name", r.string)
         let description = f.optional("description", r.string) ?? ""
         var target = 15.0
@@ -87,12 +87,16 @@ struct ScenarioDecoder {
         let windows = list(f, "windows", required: true, windowGroup)
         let proficiency = f["proficiency"].map { proficiencies($0, f.path("proficiency")) } ?? []
         let behaviour = f["behaviour"].flatMap { readBehaviour($0, f.path("behaviour")) } ?? Behaviour()
-        let calling = f.optional("calling") { r.choice($0, $1, CallingRule.self) } ?? .fifo
+        let calling = f["calling"].flatMap { callingSpec($0, f.path("calling")) } ?? CallingSpec()
+        let shifts = list(f, "shifts", required: false, shift)
+        let staff = list(f, "staff", required: false, staffMember)
+        let tidal = list(f, "tidal", required: false, tidalRule)
         let routing = f.optional("routing") { r.choice($0, $1, RoutingRule.self) } ?? .specialistFirst
-        guard let name, let day, let departments, let items, let arrivals, let windows else { return nil }
+        guard let name, let day, let departments, let items, let arrivals, let windows, let shifts, let staff, let tidal else { return nil }
         return Scenario(name: name, description: description, waitTargetMinutes: target, warmupMinutes: warmup, day: day,
                         departments: departments, items: items, arrivals: arrivals, appointments: appointments ?? [],
-                        windows: windows, proficiency: proficiency, behaviour: behaviour, calling: calling, routing: routing)
+                        windows: windows, proficiency: proficiency, behaviour: behaviour, calling: calling, routing: routing,
+                        shifts: shifts, staff: staff, tidal: tidal)
     }
 
     /// A list field whose elements are read by `element`; nil when any element failed.
@@ -222,6 +226,97 @@ struct ScenarioDecoder {
             b.noShowGraceMinutes = nf.optional("grace_min", r.double) ?? 0
         }
         return b
+    }
+
+    /// `calling: fifo`, or a mapping with the rule and its options.
+    func callingSpec(_ node: Node, _ path: String) -> CallingSpec? {
+        if case .scalar = node { return r.choice(node, path, CallingRule.self).map { CallingSpec(rule: $0) } }
+        guard let f = r.mapping(node, path, allowed: ["rule", "appointments_first", "on_time_tolerance_min", "normal_per_priority"]) else { return nil }
+        var c = CallingSpec()
+        c.rule = f.optional("rule") { r.choice($0, $1, CallingRule.self) } ?? .fifo
+        c.appointmentsFirst = f.optional("appointments_first", r.bool) ?? false
+        c.onTimeToleranceMinutes = f.optional("on_time_tolerance_min", r.double) ?? c.onTimeToleranceMinutes
+        c.normalPerPriority = f.optional("normal_per_priority", r.int)
+        return c
+    }
+
+    func interval(_ node: Node, _ path: String) -> HallDomain.TimeInterval? {
+        guard let f = r.mapping(node, path, allowed: ["from", "to"]) else { return nil }
+        guard let a = f.required("from", "a time \"HH:MM\"", r.clock), let b = f.required("to", "a time \"HH:MM\"", r.clock) else { return nil }
+        return HallDomain.TimeInterval(start: a, end: b)
+    }
+
+    func shift(_ node: Node, _ path: String) -> Shift? {
+        guard let f = r.mapping(node, path, allowed: ["id", "start", "end", "breaks"]) else { return nil }
+        let id = f.required("id", "a shift id", r.string)
+        let start = f.required("start", "a time \"HH:MM\"", r.clock)
+        let end = f.required("end", "a time \"HH:MM\"", r.clock)
+        let breaks = list(f, "breaks", required: false, interval)
+        guard let id, let start, let end, let breaks else { return nil }
+        return Shift(id: id, start: start, end: end, breaks: breaks)
+    }
+
+    func staffMember(_ node: Node, _ path: String) -> StaffMember? {
+        guard let f = r.mapping(node, path, allowed: ["id", "name", "count", "skills", "shift", "post", "posts", "backup",
+                                                      "absence_probability"]) else { return nil }
+        let id = f.required("id", "a clerk id", r.string)
+        let skills = f.required("skills", "departments with service-time factors, e.g. {tax: 1.0, hrss: 1.3}").map { n in
+            Dictionary(r.entries(n, f.path("skills")).compactMap { k, v, p in r.double(v, p).map { (k, $0) } }, uniquingKeysWith: { a, _ in a })
+        }
+        let shift = f.required("shift", "the id of the clerk's shift", r.string)
+        var posts: [String] = []
+        if f["post"] != nil, f["posts"] != nil { r.fail(f.path("posts"), "either post (one clerk) or posts (a group), not both") }
+        if let p = f.optional("post", r.string) { posts = [p] }
+        if let n = f["posts"] { posts = r.sequence(n, f.path("posts")).compactMap { r.string($0.node, $0.path) } }
+        guard let id, let skills, let shift else { return nil }
+        return StaffMember(id: id, name: f.optional("name", r.string), count: f.optional("count", r.int) ?? 1, skills: skills,
+                           shift: shift, posts: posts, backup: f.optional("backup", r.string),
+                           absenceProbability: f.optional("absence_probability", r.double) ?? 0)
+    }
+
+    func tidalRule(_ node: Node, _ path: String) -> TidalRule? {
+        guard let f = r.mapping(node, path, allowed: ["id", "group", "open_when", "close_when", "walk_over_min", "min_open_min",
+                                                      "max_open", "staff_from"]) else { return nil }
+        let id = f.required("id", "a rule id", r.string)
+        let group = f.required("group", "the id of the tidal window group", r.string)
+        var measure: TidalMeasure?, openAt: Double?
+        if let n = f.required("open_when", "one measure and its threshold, e.g. {queue_length: 15}") {
+            let entries = r.entries(n, f.path("open_when"))
+            if entries.count != 1 {
+                r.fail(f.path("open_when"), "exactly one of \(TidalMeasure.allCases.map(\.rawValue).joined(separator: ", "))")
+            } else if let m = TidalMeasure(rawValue: entries[0].key) {
+                measure = m
+                openAt = r.double(entries[0].node, entries[0].path)
+            } else {
+                r.fail(entries[0].path, "expected one of \(TidalMeasure.allCases.map(\.rawValue).joined(separator: ", ")), got '\(entries[0].key)'")
+            }
+        }
+        var below: Double?, forMin: Double?
+        if let n = f.required("close_when", "{below: threshold, for_min: minutes}"),
+           let c = r.mapping(n, f.path("close_when"), allowed: ["below", "for_min"]) {
+            below = c.required("below", "the lower threshold (same measure)", r.double)
+            forMin = c.optional("for_min", r.double) ?? 0
+        }
+        var source: TidalSource?
+        if let n = f.required("staff_from", "{pool: N} or {back_office: department, max: N}"),
+           let s = r.mapping(n, f.path("staff_from"), allowed: ["pool", "back_office", "max"]) {
+            switch (s["pool"], s["back_office"]) {
+            case (.some, nil):
+                if s["max"] != nil { r.fail(s.path("max"), "max goes with back_office; a pool's size is its number") }
+                source = s.optional("pool", r.int).map { .pool(size: $0) }
+            case (nil, .some):
+                if let d = s.optional("back_office", r.string), let m = s.required("max", "the most clerks the back office lends at once", r.int) {
+                    source = .backOffice(department: d, max: m)
+                }
+            default:
+                r.fail(f.path("staff_from"), "exactly one of pool or back_office", at: s.mark)
+            }
+        }
+        guard let id, let group, let measure, let openAt, let below, let forMin, let source else { return nil }
+        return TidalRule(id: id, group: group, measure: measure, openAt: openAt, closeBelow: below, closeAfterMinutes: forMin,
+                         walkOverMinutes: f.optional("walk_over_min", r.double) ?? 0,
+                         minOpenMinutes: f.optional("min_open_min", r.double) ?? 0,
+                         maxOpen: f.optional("max_open", r.int), source: source)
     }
 
     /// `{dist: lognormal, mean: 8, cv: 0.5}`, or a bare number for a deterministic value.

@@ -34,6 +34,28 @@ public struct CompiledHall: Sendable {
         var departments: [Int32]
         var home: Int32
     }
+    /// A clerk: rostered (expanded from groups), or lent to a tidal rule by its pool or back office.
+    struct Clerk: Sendable {
+        var id: String
+        /// Service-time factor per department; 0 where the clerk lacks the skill.
+        var skill: [Double]
+        /// On-duty intervals (shift minus breaks); empty for tidal clerks (called when needed).
+        var duty: [(start: Double, end: Double)]
+        var post: Int32
+        var backup: Int32
+        var absence: Double
+        var kind: StaffKind
+    }
+    struct Tidal: Sendable {
+        var windows: [Int32]
+        var departments: [Int32]
+        var measure: TidalMeasure
+        var openAt: Double, closeBelow: Double, closeAfter: Double, walkOver: Double, minOpen: Double
+        var maxOpen: Int
+        var clerks: [Int32]
+        /// Mean intake time over the items of its departments (for the estimated wait).
+        var meanWork: Double
+    }
 
     let items: [Item]
     let profiles: [Profile]
@@ -52,6 +74,18 @@ public struct CompiledHall: Sendable {
     let balking: [BalkStep]
     let noShowProbability: Double
     let noShowGrace: Double
+    let calling: CallingSpec
+    let hasRoster: Bool
+    let clerks: [Clerk]
+    let tidal: [Tidal]
+    /// The tidal rule governing each window, or -1.
+    let tidalRuleOfWindow: [Int32]
+    /// Tidal rules watching each department.
+    let rulesWatching: [[Int32]]
+    /// Windows staffed all day by unnamed clerks (no roster, not tidal).
+    let alwaysStaffed: [Bool]
+    /// Whether window w serves department d: `windowServes[w * departmentCount + d]`.
+    let windowServes: [Bool]
 
     /// Compiles a scenario that passed `validate()`.
     public init(_ s: Scenario) {
@@ -102,6 +136,57 @@ public struct CompiledHall: Sendable {
         balking = s.behaviour.balking
         noShowProbability = s.behaviour.noShowProbability
         noShowGrace = s.behaviour.noShowGraceMinutes
+        calling = s.calling
+        hasRoster = s.hasRoster
+        let nd = s.departments.count
+        var serves = [Bool](repeating: false, count: physical.count * nd)
+        for (w, cw) in compiledWindows.enumerated() { for d in cw.departments { serves[w * nd + Int(d)] = true } }
+        windowServes = serves
+
+        // Clerks: rostered members in file order, then each tidal rule's lent clerks.
+        let windowIndex = Dictionary(uniqueKeysWithValues: physical.enumerated().map { ($1.name, Int32($0)) })
+        let shifts = Dictionary(uniqueKeysWithValues: s.shifts.map { ($0.id, $0) })
+        var clerks: [Clerk] = []
+        for m in s.staff {
+            let duty = shifts[m.shift]!.duty.map { ($0.start.minutes, $0.end.minutes) }
+            var skill = [Double](repeating: 0, count: nd)
+            for (d, f) in m.skills { skill[Int(dIndex[d]!)] = f }
+            for (k, id) in m.memberIDs.enumerated() {
+                clerks.append(Clerk(id: id, skill: skill, duty: duty, post: k < m.posts.count ? windowIndex[m.posts[k]]! : -1,
+                                    backup: -1, absence: m.absenceProbability, kind: .rostered))
+            }
+        }
+        let clerkIndex = Dictionary(uniqueKeysWithValues: clerks.enumerated().map { ($1.id, Int32($0)) })
+        for m in s.staff where m.count == 1 {
+            if let b = m.backup { clerks[Int(clerkIndex[m.id]!)].backup = clerkIndex[b]! }
+        }
+        var ruleOfWindow = [Int32](repeating: -1, count: physical.count)
+        var watching = [[Int32]](repeating: [], count: nd)
+        var rules: [Tidal] = []
+        for (ri, r) in s.tidal.enumerated() {
+            let gi = s.windows.firstIndex { $0.id == r.group }!
+            let ws = physical.indices.filter { physical[$0].group == gi }.map(Int32.init)
+            for w in ws { ruleOfWindow[Int(w)] = Int32(ri) }
+            let ds = s.servedDepartments(s.windows[gi]).map { dIndex[$0]! }
+            for d in ds { watching[Int(d)].append(Int32(ri)) }
+            let kind: StaffKind
+            if case .backOffice = r.source { kind = .backOffice } else { kind = .pool }
+            var lent: [Int32] = []
+            for k in 1...max(r.sourceSize, 1) {
+                lent.append(Int32(clerks.count))
+                clerks.append(Clerk(id: "\(r.id)#\(k)", skill: [], duty: [], post: -1, backup: -1, absence: 0, kind: kind))
+            }
+            let means = s.items.filter { ds.contains(dIndex[$0.department]!) }.map(\.service.mean)
+            rules.append(Tidal(windows: ws, departments: ds, measure: r.measure, openAt: r.openAt, closeBelow: r.closeBelow,
+                               closeAfter: r.closeAfterMinutes, walkOver: r.walkOverMinutes, minOpen: r.minOpenMinutes,
+                               maxOpen: r.maxOpen ?? ws.count, clerks: lent,
+                               meanWork: means.isEmpty ? 1 : means.reduce(0, +) / Double(means.count)))
+        }
+        self.clerks = clerks
+        tidal = rules
+        tidalRuleOfWindow = ruleOfWindow
+        rulesWatching = watching
+        alwaysStaffed = physical.indices.map { !s.hasRoster && ruleOfWindow[$0] < 0 }
     }
 
     public var windowCount: Int { windows.count }

@@ -2,14 +2,19 @@ import HeapModule
 
 /// What happens first when several events fall on the same instant. Opening periods are half-open
 /// [open, close): a period closes before anything else at its closing instant (a window finishing at
-/// 12:00 does not call again under `hold`); then services end (freeing windows), periods open,
-/// applicants renege, and new applicants arrive (seeing the windows freed at that instant).
+/// 12:00 does not call again under `hold`); clerks come and go (a clerk whose shift ends as a service
+/// ends leaves rather than calling again); services end (freeing windows); periods open; tidal windows
+/// open and tidal rules are checked; applicants renege; and last new applicants arrive, seeing the
+/// windows freed at that instant.
 public enum EventTier: UInt8, Sendable, Comparable {
     case periodClose = 0
-    case serviceEnd = 1
-    case periodOpen = 2
-    case renege = 3
-    case arrival = 4
+    case staffChange = 1
+    case serviceEnd = 2
+    case periodOpen = 3
+    case tidalOpen = 4
+    case tidalCheck = 5
+    case renege = 6
+    case arrival = 7
 
     public static func < (a: EventTier, b: EventTier) -> Bool { a.rawValue < b.rawValue }
 }

@@ -1,78 +1,128 @@
-/// What a calling or routing policy may look at: for every queue (department × class) the number of
-/// the ticket at its head, and which windows are idle since when. Owned by one day's engine (one
-/// thread); a class so that handing it to a policy copies nothing.
+/// Ticket classes, each with its own queue per department.
+public enum TicketClass: Int, Sendable, CaseIterable {
+    case normal = 0
+    /// An appointment that arrived on time (with `appointments_first`).
+    case appointment = 1
+    /// The green channel.
+    case priority = 2
+
+    public static let count = 3
+}
+
+/// What a calling or routing policy may look at. Owned by one day's engine (one thread); a class so
+/// that handing it to a policy copies nothing.
 public final class HallBoard {
-    /// Number of the ticket at the head of queue `q = department * 2 + class` (class 1 = green
-    /// channel), or `Int32.max` when empty.
+    public let departments: Int
+    /// Number of the ticket at the head of queue `q = department * 3 + class`, or `Int32.max` when empty.
     @exclusivity(unchecked) public internal(set) var head: [Int32]
+    /// Tickets in queue q.
+    @exclusivity(unchecked) public internal(set) var count: [Int32]
     @exclusivity(unchecked) public internal(set) var idle: [Bool]
     @exclusivity(unchecked) public internal(set) var idleSince: [Double]
+    /// Whether window w can serve department d now (its clerk has the skill): `serves[w * departments + d]`.
+    @exclusivity(unchecked) public internal(set) var serves: [Bool]
 
     init(departments: Int, windows: Int) {
-        head = [Int32](repeating: .max, count: departments * 2)
+        self.departments = departments
+        head = [Int32](repeating: .max, count: departments * TicketClass.count)
+        count = [Int32](repeating: 0, count: departments * TicketClass.count)
         idle = [Bool](repeating: false, count: windows)
         idleSince = [Double](repeating: 0, count: windows)
+        serves = [Bool](repeating: false, count: windows * departments)
     }
 
-    @inline(__always) public static func queue(department: Int32, priority: Bool) -> Int { Int(department) * 2 + (priority ? 1 : 0) }
+    @inline(__always) public static func queue(department: Int32, class c: Int) -> Int { Int(department) * TicketClass.count + c }
+    @inline(__always) public func canServe(window w: Int, department d: Int32) -> Bool { serves[w * departments + Int(d)] }
 }
 
-/// Which waiting ticket an idle window calls. Returns a queue index (see `HallBoard.head`) or nil.
+/// A set of ticket classes treated as one pool by a calling decision (bit i = class i).
+public struct ClassSet: Sendable, Equatable {
+    public var bits: UInt8
+    public init(_ classes: TicketClass...) { bits = classes.reduce(0) { $0 | 1 << UInt8($1.rawValue) } }
+    @inline(__always) public func contains(_ c: Int) -> Bool { bits & (1 << UInt8(c)) != 0 }
+}
+
+/// Which waiting ticket an idle window calls, among the given classes (the engine asks class by class:
+/// green channel, on-time appointments, others — in the order its guard allows). Returns a queue index
+/// or nil.
 public protocol CallingPolicy: Sendable {
-    func choose(departments: [Int32], home: Int32, board: HallBoard) -> Int?
+    func choose(window: Int, departments: [Int32], home: Int32, classes: ClassSet, board: HallBoard) -> Int?
 }
 
-/// Green channel first, then the oldest ticket over all departments the window serves.
+/// The oldest ticket over every department the window can serve.
 public struct FIFOCalling: CallingPolicy {
     public init() {}
-    public func choose(departments: [Int32], home: Int32, board: HallBoard) -> Int? {
-        for cls in stride(from: 1, through: 0, by: -1) {
-            var best = -1
-            var bestNumber = Int32.max
-            for d in departments {
-                let q = Int(d) * 2 + cls
-                let n = board.head[q]
-                if n < bestNumber { bestNumber = n; best = q }
+    public func choose(window: Int, departments: [Int32], home: Int32, classes: ClassSet, board: HallBoard) -> Int? {
+        var best = -1
+        var bestNumber = Int32.max
+        for d in departments where board.canServe(window: window, department: d) {
+            for c in 0..<TicketClass.count where classes.contains(c) {
+                let q = BoardIndex.q(d, c)
+                if board.head[q] < bestNumber { bestNumber = board.head[q]; best = q }
             }
-            if best >= 0 { return best }
         }
-        return nil
+        return best >= 0 ? best : nil
     }
 }
 
-/// Green channel first, then the window's home department (its first listed), then the oldest of the rest.
+/// The window's home department (its first) first, then the oldest of the others.
 public struct OwnDepartmentFirstCalling: CallingPolicy {
     public init() {}
-    public func choose(departments: [Int32], home: Int32, board: HallBoard) -> Int? {
-        for cls in stride(from: 1, through: 0, by: -1) {
-            let h = Int(home) * 2 + cls
-            if board.head[h] != .max { return h }
+    public func choose(window: Int, departments: [Int32], home: Int32, classes: ClassSet, board: HallBoard) -> Int? {
+        if board.canServe(window: window, department: home) {
             var best = -1
             var bestNumber = Int32.max
-            for d in departments {
-                let q = Int(d) * 2 + cls
+            for c in 0..<TicketClass.count where classes.contains(c) {
+                let q = BoardIndex.q(home, c)
                 if board.head[q] < bestNumber { bestNumber = board.head[q]; best = q }
             }
             if best >= 0 { return best }
         }
-        return nil
+        return FIFOCalling().choose(window: window, departments: departments, home: home, classes: classes, board: board)
     }
 }
 
-/// Which idle window takes a ticket that finds several idle. `eligible` is sorted most specialised
-/// first; `breadth[w]` is the number of departments window w serves.
+/// The department with the most tickets waiting (ties: the older head), then its oldest ticket.
+public struct LongestQueueFirstCalling: CallingPolicy {
+    public init() {}
+    public func choose(window: Int, departments: [Int32], home: Int32, classes: ClassSet, board: HallBoard) -> Int? {
+        var best = -1
+        var bestCount: Int32 = 0
+        var bestNumber = Int32.max
+        for d in departments where board.canServe(window: window, department: d) {
+            var n: Int32 = 0
+            var q = -1
+            var number = Int32.max
+            for c in 0..<TicketClass.count where classes.contains(c) {
+                let qc = BoardIndex.q(d, c)
+                n += board.count[qc]
+                if board.head[qc] < number { number = board.head[qc]; q = qc }
+            }
+            if q >= 0, n > bestCount || (n == bestCount && number < bestNumber) { best = q; bestCount = n; bestNumber = number }
+        }
+        return best >= 0 ? best : nil
+    }
+}
+
+enum BoardIndex {
+    @inline(__always) static func q(_ d: Int32, _ c: Int) -> Int { Int(d) * TicketClass.count + c }
+}
+
+/// Which idle window takes a ticket that finds several idle. `eligible` lists the windows whose
+/// departments include the ticket's, most specialised first; `breadth[w]` is the number of departments
+/// window w serves. Only windows idle now and able to serve the department may be chosen.
 public protocol RoutingPolicy: Sendable {
-    func choose(eligible: [Int32], breadth: [Int32], board: HallBoard) -> Int32?
+    func choose(department: Int32, eligible: [Int32], breadth: [Int32], board: HallBoard) -> Int32?
 }
 
 /// The most specialised idle window; among equally specialised ones the one idle the longest (so that
 /// identical windows of a group share the work instead of the first in the file running hot).
 public struct SpecialistFirstRouting: RoutingPolicy {
     public init() {}
-    public func choose(eligible: [Int32], breadth: [Int32], board: HallBoard) -> Int32? {
+    public func choose(department: Int32, eligible: [Int32], breadth: [Int32], board: HallBoard) -> Int32? {
         var best: Int32?
         var since = Double.infinity
-        for w in eligible where board.idle[Int(w)] {
+        for w in eligible where board.idle[Int(w)] && board.canServe(window: Int(w), department: department) {
             if let b = best, breadth[Int(w)] > breadth[Int(b)] { break }
             if board.idleSince[Int(w)] < since { since = board.idleSince[Int(w)]; best = w }
         }
@@ -80,12 +130,14 @@ public struct SpecialistFirstRouting: RoutingPolicy {
     }
 }
 
+/// The window idle the longest.
 public struct LongestIdleRouting: RoutingPolicy {
     public init() {}
-    public func choose(eligible: [Int32], breadth: [Int32], board: HallBoard) -> Int32? {
+    public func choose(department: Int32, eligible: [Int32], breadth: [Int32], board: HallBoard) -> Int32? {
         var best: Int32?
         var since = Double.infinity
-        for w in eligible where board.idle[Int(w)] && board.idleSince[Int(w)] < since {
+        for w in eligible where board.idle[Int(w)] && board.canServe(window: Int(w), department: department)
+            && board.idleSince[Int(w)] < since {
             since = board.idleSince[Int(w)]; best = w
         }
         return best

@@ -2,44 +2,9 @@ import DequeModule
 import HallDomain
 import HallRandom
 
-/// Counts from one simulated day (the records themselves went to the sink).
-public struct DayStats: Sendable, Equatable {
-    public var tickets: Int
-    public var events: Int
-    /// Time of the last event (the hall is empty then).
-    public var end: Double
-}
-
-/// Simulates one terminating day: the hall opens empty, doors close, every ticket issued is served.
-/// Random numbers come from streams named by purpose and seeded from (seed, replication, name).
-public func simulateDay(_ hall: CompiledHall, seed: UInt64, replication: Int, sink: RecordSink,
-                        calling: (any CallingPolicy)? = nil, routing: (any RoutingPolicy)? = nil) -> DayStats {
-    let engine = DayEngine(hall: hall, seed: seed, replication: replication, sink: sink,
-                           calling: calling ?? hall.scenario.calling.policy, routing: routing ?? hall.scenario.routing.policy)
-    return engine.run()
-}
-
-extension CallingRule {
-    public var policy: any CallingPolicy {
-        switch self {
-        case .fifo: FIFOCalling()
-        case .ownDepartmentFirst: OwnDepartmentFirstCalling()
-        }
-    }
-}
-
-extension RoutingRule {
-    public var policy: any RoutingPolicy {
-        switch self {
-        case .specialistFirst: SpecialistFirstRouting()
-        case .longestIdle: LongestIdleRouting()
-        }
-    }
-}
-
 /// Streams of one source of applicants (a walk-in profile or an appointment block), as non-owning
 /// handles: the engine keeps the owning `RandomStream`s alive for the day.
-private struct SourceStreams {
+struct SourceStreams {
     var interarrival: RandomStream.Handle?
     var item: RandomStream.Handle?
     var priority: RandomStream.Handle?
@@ -48,79 +13,112 @@ private struct SourceStreams {
     var noShow: RandomStream.Handle?
 }
 
-private struct ItemStreams {
+struct ItemStreams {
     var service: RandomStream.Handle
     var notice: RandomStream.Handle?
     var materials: RandomStream.Handle?
 }
 
-private enum TicketState: UInt8 { case waiting, called, gone }
+enum TicketState: UInt8 { case waiting, called, gone }
 
-private struct Ticket {
+struct Ticket {
     var number: Int32
     var source: Int32
     var item: Int32
     var department: Int32
     var channel: Channel
-    var priority: Bool
+    var ticketClass: UInt8
     var notice: Bool
     var noShow: Bool
     var state: TicketState
     var arrival: Double
-    /// Intake time at a specialist's window (before the window's proficiency factor).
+    /// Intake time at a specialist's window (before the clerk's or window's factor).
     var work: Double
     var call: Double
 }
 
 /// The engine: state of one day and the handlers of its events. A class, so that handlers never copy
-/// the day's state; its private state is touched by one thread only (exclusivity checks off on the
-/// hot arrays).
+/// the day's state; it is touched by one thread only (exclusivity checks off on the hot arrays).
+/// Staff (shifts, AB cover) and tidal rules are in the extensions beside this file.
 final class DayEngine {
     let hall: CompiledHall
     let sink: RecordSink
     let calling: any CallingPolicy
     let routing: any RoutingPolicy
 
-    @exclusivity(unchecked) private var calendar = EventCalendar()
-    private let board: HallBoard
+    @exclusivity(unchecked) var calendar = EventCalendar()
+    let board: HallBoard
 
     /// Owners of every stream used this day (the handles below do not retain them).
-    private var owners: [RandomStream] = []
-    private var sources: [SourceStreams] = []
-    private var itemStreams: [ItemStreams] = []
-    @exclusivity(unchecked) private var tickets: [Ticket] = []
-    @exclusivity(unchecked) private var freeSlots: [Int32] = []
-    @exclusivity(unchecked) private var queues: [Deque<Int32>]
-    @exclusivity(unchecked) private var waiting: [Int32]
-    @exclusivity(unchecked) private var windowState: [WindowState]
-    @exclusivity(unchecked) private var windowTicket: [Int32]
-    private var nextNumber: Int32 = 1
-    @exclusivity(unchecked) private var pieceIndex: [Int]
-    /// Pre-drawn appointment arrivals: (time, block).
-    private var appointmentArrivals: [(time: Double, block: Int32)] = []
-    private var open = false
-    private var callingAllowed = false
-    private var events = 0
+    var owners: [RandomStream] = []
+    var sources: [SourceStreams] = []
+    var itemStreams: [ItemStreams] = []
+    @exclusivity(unchecked) var tickets: [Ticket] = []
+    @exclusivity(unchecked) var freeSlots: [Int32] = []
+    @exclusivity(unchecked) var queues: [Deque<Int32>]
+    /// Arrival time of the ticket at the head of each queue (for the oldest-wait tidal measure).
+    @exclusivity(unchecked) var headArrival: [Double]
+    @exclusivity(unchecked) var waiting: [Int32]
+    @exclusivity(unchecked) var windowState: [WindowState]
+    @exclusivity(unchecked) var windowTicket: [Int32]
+    var nextNumber: Int32 = 1
+    @exclusivity(unchecked) var pieceIndex: [Int]
+    /// Pre-drawn appointment arrivals: (time, block, slot time).
+    var appointmentArrivals: [(time: Double, block: Int32, slot: Double)] = []
+    var open = false
+    var callingAllowed = false
+    var events = 0
+
+    // Staffing. A window is staffed when `clerkAt[w] != noClerk`; `unnamedClerk` staffs windows all day
+    // in halls without a roster.
+    static let noClerk: Int32 = -1
+    static let unnamedClerk: Int32 = -2
+    @exclusivity(unchecked) var clerkAt: [Int32]
+    @exclusivity(unchecked) var clerkWindow: [Int32]
+    /// The post each clerk works today (own post, or the post covered as B), -1 if none.
+    var assigned: [Int32]
+    /// The clerk at the window is due to leave when the window next frees.
+    @exclusivity(unchecked) var leaving: [Bool]
+    /// A clerk waiting for the previous one to finish at the window.
+    var waitingToSit: [Int32]
+    /// Service-time factor of window w on department d with its current clerk.
+    @exclusivity(unchecked) var factorNow: [Double]
+    /// Green-channel guard: normal calls still owed by each window.
+    @exclusivity(unchecked) var owedNormal: [Int]
+
+    // Tidal rules.
+    var tidalFree: [[Int32]]
+    var tidalWalking: [Int]
+    var tidalOpen: [[Int32]]
+    var openedAt: [Double]
+    var closePending: [Bool]
+    var closeToken: [Int32]
+    var ageCheckAt: [Double]
 
     // Flat copies of the compiled hall's tables (read on every event).
-    private let items: [CompiledHall.Item]
-    private let pieceStart: [Double], pieceEnd: [Double], pieceMean: [Double]
-    private let profilePieces: [Range<Int>]
-    private let profileItems: [[Int32]]
-    private let profileCumulative: [[Double]]
-    private let profilePriority: [Double]
-    private let profileCount: Int
-    private let appointmentItem: [Int32]
-    private let windowDepartments: [[Int32]]
-    private let windowHome: [Int32]
-    private let eligible: [[Int32]]
-    private let breadth: [Int32]
-    private let factor: [Double]
-    private let departmentCount: Int
-    private let patience: Sampler?
-    private let balking: [BalkStep]
-    private let noShowProbability: Double
-    private let noShowGrace: Double
+    let items: [CompiledHall.Item]
+    let pieceStart: [Double], pieceEnd: [Double], pieceMean: [Double]
+    let profilePieces: [Range<Int>]
+    let profileItems: [[Int32]]
+    let profileCumulative: [[Double]]
+    let profilePriority: [Double]
+    let profileCount: Int
+    let appointmentItem: [Int32]
+    let windowDepartments: [[Int32]]
+    let windowHome: [Int32]
+    let eligible: [[Int32]]
+    let breadth: [Int32]
+    let departmentCount: Int
+    let patience: Sampler?
+    let balking: [BalkStep]
+    let noShowProbability: Double
+    let noShowGrace: Double
+    let appointmentsFirst: Bool
+    let onTimeTolerance: Double
+    let normalPerPriority: Int
+    let rulesWatching: [[Int32]]
+    let classOrder = [ClassSet(.priority), ClassSet(.appointment), ClassSet(.normal)]
+    let guardedOrder = [ClassSet(.appointment), ClassSet(.normal), ClassSet(.priority)]
 
     init(hall: CompiledHall, seed: UInt64, replication: Int, sink: RecordSink, calling: any CallingPolicy, routing: any RoutingPolicy) {
         self.hall = hall; self.sink = sink; self.calling = calling; self.routing = routing
@@ -141,12 +139,15 @@ final class DayEngine {
         windowHome = hall.windows.map(\.home)
         eligible = hall.eligible
         breadth = hall.breadth
-        factor = hall.factor
         departmentCount = hall.departmentCount
         patience = hall.patience
         balking = hall.balking
         noShowProbability = hall.noShowProbability
         noShowGrace = hall.noShowGrace
+        appointmentsFirst = hall.calling.appointmentsFirst
+        onTimeTolerance = hall.calling.onTimeToleranceMinutes
+        normalPerPriority = hall.calling.normalPerPriority ?? 0
+        rulesWatching = hall.rulesWatching
 
         var owners: [RandomStream] = []
         func stream(_ name: String) -> RandomStream.Handle {
@@ -170,13 +171,28 @@ final class DayEngine {
                         notice: item.notice != nil ? stream("notice_service/\(spec.id)") : nil,
                         materials: item.incompleteProbability > 0 ? stream("materials/\(spec.id)") : nil)
         }
-        let nw = hall.windowCount, nd = hall.departmentCount
+        let nw = hall.windowCount, nd = hall.departmentCount, nq = nd * TicketClass.count
         board = HallBoard(departments: nd, windows: nw)
-        queues = Array(repeating: Deque<Int32>(), count: nd * 2)
+        queues = Array(repeating: Deque<Int32>(), count: nq)
+        headArrival = Array(repeating: .infinity, count: nq)
         waiting = Array(repeating: 0, count: nd)
         windowState = Array(repeating: .closed, count: nw)
         windowTicket = Array(repeating: -1, count: nw)
         pieceIndex = Array(repeating: 0, count: hall.profiles.count)
+        clerkAt = Array(repeating: DayEngine.noClerk, count: nw)
+        clerkWindow = Array(repeating: -1, count: hall.clerks.count)
+        assigned = Array(repeating: -1, count: hall.clerks.count)
+        leaving = Array(repeating: false, count: nw)
+        waitingToSit = Array(repeating: -1, count: nw)
+        factorNow = hall.factor
+        owedNormal = Array(repeating: 0, count: nw)
+        tidalFree = hall.tidal.map { $0.clerks.reversed() }
+        tidalWalking = Array(repeating: 0, count: hall.tidal.count)
+        tidalOpen = Array(repeating: [], count: hall.tidal.count)
+        openedAt = Array(repeating: 0, count: nw)
+        closePending = Array(repeating: false, count: hall.tidal.count)
+        closeToken = Array(repeating: 0, count: hall.tidal.count)
+        ageCheckAt = Array(repeating: .nan, count: hall.tidal.count)
 
         // Appointments are booked in advance: draw who comes and when, once, at the start of the day.
         for (b, block) in hall.appointments.enumerated() {
@@ -186,12 +202,15 @@ final class DayEngine {
                     let shows = s.uniform() < block.show
                     let offset = block.punctuality.sample(s)
                     if shows, let t = DayEngine.nextOpenInstant(slot + offset, periods: hall.periods) {
-                        appointmentArrivals.append((t, Int32(b)))
+                        appointmentArrivals.append((t, Int32(b), slot))
                     }
                 }
             }
         }
+        // Who is absent today (one draw per rostered clerk, whatever the roster).
+        let absent = hall.clerks.map { c in c.kind == .rostered ? stream("absence/\(c.id)").uniform() < c.absence : false }
         self.owners = owners
+        planStaff(absent: absent)
     }
 
     /// The loop.
@@ -200,6 +219,7 @@ final class DayEngine {
             calendar.schedule(.periodOpen, at: p.open, index: Int32(k))
             calendar.schedule(.periodClose, at: p.close, index: Int32(k))
         }
+        scheduleStaff()
         for p in 0..<profileCount {
             if let t = nextWalkIn(p, from: -.infinity) { calendar.schedule(.arrival, at: t, index: Int32(p)) }
         }
@@ -210,11 +230,20 @@ final class DayEngine {
         while let e = calendar.next() {
             events += 1
             switch e.tier {
+            case .periodClose: periodClose(Int(e.index))
+            case .staffChange: staffChange(clerk: Int(e.index), starts: e.tag == 1)
             case .serviceEnd: serviceEnd(window: Int(e.index))
             case .periodOpen: periodOpen()
+            case .tidalOpen: tidalWindowOpens(window: Int(e.index), clerk: e.tag)
+            case .tidalCheck: tidalCheck(rule: Int(e.index), token: e.tag)
             case .renege: renege(slot: Int(e.index), number: e.tag)
             case .arrival: arrival(Int(e.index))
-            case .periodClose: periodClose(Int(e.index))
+            }
+        }
+        // Tickets nobody was left to call (a staffing gap at the end of the day).
+        for q in queues.indices {
+            for slot in queues[q] where tickets[Int(slot)].state == .waiting {
+                emit(tickets[Int(slot)], outcome: .unserved, window: nil, start: nil, end: calendar.now)
             }
         }
         return DayStats(tickets: Int(nextNumber - 1), events: events, end: calendar.now)
@@ -223,7 +252,7 @@ final class DayEngine {
     // MARK: Arrivals
 
     /// Next walk-in of profile p after `t` (piecewise-constant rate; exact by memorylessness).
-    private func nextWalkIn(_ p: Int, from t0: Double) -> Double? {
+    func nextWalkIn(_ p: Int, from t0: Double) -> Double? {
         let range = profilePieces[p]
         let stream = sources[p].interarrival!
         var t = t0
@@ -248,12 +277,10 @@ final class DayEngine {
         return nil
     }
 
-    private func arrival(_ index: Int) {
+    func arrival(_ index: Int) {
         let now = calendar.now
-        let source: Int, item: Int32
-        let channel: Channel
         if index < profileCount {
-            source = index
+            let item: Int32
             if let s = sources[index].item {
                 let u = s.uniform()
                 let cumulative = profileCumulative[index]
@@ -261,18 +288,16 @@ final class DayEngine {
             } else {
                 item = profileItems[index][0]
             }
-            channel = .walkIn
             if let t = nextWalkIn(index, from: now) { calendar.schedule(.arrival, at: t, index: Int32(index)) }
+            issueTicket(source: index, item: item, channel: .walkIn, onTime: false, now: now)
         } else {
-            let block = Int(appointmentArrivals[index - profileCount].block)
-            source = profileCount + block
-            item = appointmentItem[block]
-            channel = .appointment
+            let a = appointmentArrivals[index - profileCount]
+            issueTicket(source: profileCount + Int(a.block), item: appointmentItem[Int(a.block)], channel: .appointment,
+                        onTime: now <= a.slot + onTimeTolerance, now: now)
         }
-        issueTicket(source: source, item: item, channel: channel, now: now)
     }
 
-    private func issueTicket(source s: Int, item i: Int32, channel: Channel, now: Double) {
+    func issueTicket(source s: Int, item i: Int32, channel: Channel, onTime: Bool, now: Double) {
         // Every applicant draws the same numbers whatever happens to them (common random numbers).
         let streams = sources[s]
         let itemStreams = self.itemStreams[Int(i)]
@@ -287,8 +312,9 @@ final class DayEngine {
         let number = nextNumber
         nextNumber += 1
         let d = items[Int(i)].department
-        let ticket = Ticket(number: number, source: Int32(s), item: i, department: d, channel: channel, priority: priority,
-                            notice: notice, noShow: noShow, state: .waiting, arrival: now,
+        let cls: TicketClass = priority ? .priority : (appointmentsFirst && onTime ? .appointment : .normal)
+        let ticket = Ticket(number: number, source: Int32(s), item: i, department: d, channel: channel,
+                            ticketClass: UInt8(cls.rawValue), notice: notice, noShow: noShow, state: .waiting, arrival: now,
                             work: notice ? (noticeWork ?? service) : service, call: .nan)
         if let u = balkU, u < balkProbability(Int(waiting[Int(d)])) {
             emit(ticket, outcome: .balked, window: nil, start: nil, end: now)
@@ -296,13 +322,13 @@ final class DayEngine {
         }
         let slot = allocate(ticket)
         enqueue(slot)
-        if let w = routing.choose(eligible: eligible[Int(d)], breadth: breadth, board: board) { callNext(window: Int(w)) }
+        if let w = routing.choose(department: d, eligible: eligible[Int(d)], breadth: breadth, board: board) { callNext(window: Int(w)) }
         if let patience, tickets[Int(slot)].state == .waiting {
             calendar.schedule(.renege, at: now + patience, index: slot, tag: number)
         }
     }
 
-    private func balkProbability(_ q: Int) -> Double {
+    func balkProbability(_ q: Int) -> Double {
         var p = 0.0
         for step in balking where q >= step.queueAtLeast { p = step.probability }
         return p
@@ -310,62 +336,92 @@ final class DayEngine {
 
     // MARK: Queues
 
-    private func allocate(_ t: Ticket) -> Int32 {
+    func allocate(_ t: Ticket) -> Int32 {
         if let slot = freeSlots.popLast() { tickets[Int(slot)] = t; return slot }
         tickets.append(t)
         return Int32(tickets.count - 1)
     }
 
-    private func enqueue(_ slot: Int32) {
+    func enqueue(_ slot: Int32) {
         let t = tickets[Int(slot)]
-        let q = HallBoard.queue(department: t.department, priority: t.priority)
-        if queues[q].isEmpty { board.head[q] = t.number }
+        let q = BoardIndex.q(t.department, Int(t.ticketClass))
+        if queues[q].isEmpty { board.head[q] = t.number; headArrival[q] = t.arrival }
         queues[q].append(slot)
+        board.count[q] += 1
         changeWaiting(t.department, by: 1)
     }
 
-    private func changeWaiting(_ d: Int32, by delta: Int32) {
+    func changeWaiting(_ d: Int32, by delta: Int32) {
         waiting[Int(d)] += delta
         sink.record(QueueRecord(time: calendar.now, department: d, waiting: waiting[Int(d)]))
+        for r in rulesWatching[Int(d)] { tidalEvaluate(Int(r)) }
     }
 
-    /// Removes the head of queue q and any reneged tickets behind it; keeps `board.head` current.
-    private func popHead(_ q: Int) -> Int32 {
+    /// Removes the head of queue q and any reneged tickets behind it; keeps the board current.
+    func popHead(_ q: Int) -> Int32 {
         let slot = queues[q].removeFirst()
+        board.count[q] -= 1
         pruneHead(q)
         return slot
     }
 
-    private func pruneHead(_ q: Int) {
+    func pruneHead(_ q: Int) {
         while let first = queues[q].first, tickets[Int(first)].state == .gone {
             queues[q].removeFirst()
             freeSlots.append(first)
         }
-        board.head[q] = queues[q].first.map { tickets[Int($0)].number } ?? .max
+        if let first = queues[q].first {
+            board.head[q] = tickets[Int(first)].number
+            headArrival[q] = tickets[Int(first)].arrival
+        } else {
+            board.head[q] = .max
+            headArrival[q] = .infinity
+        }
     }
 
-    private func renege(slot: Int, number: Int32) {
+    func renege(slot: Int, number: Int32) {
         guard tickets[slot].number == number, tickets[slot].state == .waiting else { return }
         tickets[slot].state = .gone
         let t = tickets[slot]
+        let q = BoardIndex.q(t.department, Int(t.ticketClass))
+        board.count[q] -= 1
+        if board.head[q] == number { pruneHead(q) }
         changeWaiting(t.department, by: -1)
         emit(t, outcome: .reneged, window: nil, start: nil, end: calendar.now)
-        let q = HallBoard.queue(department: t.department, priority: t.priority)
-        if board.head[q] == number { pruneHead(q) }
     }
 
     // MARK: Windows
 
-    private func setWindow(_ w: Int, _ state: WindowState, ticket: Int32? = nil) {
+    func setWindow(_ w: Int, _ state: WindowState, ticket: Int32? = nil) {
         windowState[w] = state
         board.idle[w] = state == .idle
         if state == .idle { board.idleSince[w] = calendar.now }
-        sink.record(WindowRecord(time: calendar.now, window: Int32(w), state: state, ticket: ticket))
+        let clerk = clerkAt[w]
+        sink.record(WindowRecord(time: calendar.now, window: Int32(w), state: state, ticket: ticket, staff: clerk >= 0 ? clerk : nil))
     }
 
-    /// An available window calls the next ticket, or goes idle (open) or closed.
-    private func callNext(window w: Int) {
-        guard callingAllowed, let q = calling.choose(departments: windowDepartments[w], home: windowHome[w], board: board) else {
+    /// The queue window w calls next: class by class (green channel, on-time appointments, others;
+    /// the green channel last while the window owes normal calls), each chosen by the calling policy.
+    func chooseQueue(_ w: Int) -> Int? {
+        let order = owedNormal[w] > 0 ? guardedOrder : classOrder
+        for classes in order {
+            if let q = calling.choose(window: w, departments: windowDepartments[w], home: windowHome[w], classes: classes, board: board) {
+                return q
+            }
+        }
+        return nil
+    }
+
+    /// An available window calls the next ticket, goes idle (open) or closed, or lets its clerk go.
+    func callNext(window w: Int) {
+        guard clerkAt[w] != DayEngine.noClerk else {
+            if windowState[w] != .closed { setWindow(w, .closed) }
+            return
+        }
+        // A clerk due off leaves now, unless the hall has closed and tickets already issued remain.
+        if leaving[w], open || !callingAllowed { release(window: w); return }
+        guard callingAllowed, let q = chooseQueue(w) else {
+            if leaving[w] || (!open && hall.tidalRuleOfWindow[w] >= 0) { release(window: w); return }
             let state: WindowState = open ? .idle : .closed
             if windowState[w] != state { setWindow(w, state) }
             return
@@ -375,6 +431,10 @@ final class DayEngine {
         tickets[Int(slot)].state = .called
         tickets[Int(slot)].call = now
         let t = tickets[Int(slot)]
+        if normalPerPriority > 0 {
+            if t.ticketClass == UInt8(TicketClass.priority.rawValue) { owedNormal[w] = normalPerPriority }
+            else if owedNormal[w] > 0 { owedNormal[w] -= 1 }
+        }
         changeWaiting(t.department, by: -1)
         windowTicket[w] = slot
         if t.noShow {
@@ -382,12 +442,11 @@ final class DayEngine {
             calendar.schedule(.serviceEnd, at: now + noShowGrace, index: Int32(w))
         } else {
             setWindow(w, .busy, ticket: t.number)
-            let duration = t.work * factor[w * departmentCount + Int(t.department)]
-            calendar.schedule(.serviceEnd, at: now + duration, index: Int32(w))
+            calendar.schedule(.serviceEnd, at: now + t.work * factorNow[w * departmentCount + Int(t.department)], index: Int32(w))
         }
     }
 
-    private func serviceEnd(window w: Int) {
+    func serviceEnd(window w: Int) {
         let slot = windowTicket[w]
         let t = tickets[Int(slot)]
         if t.noShow {
@@ -400,24 +459,27 @@ final class DayEngine {
         callNext(window: w)
     }
 
-    private func periodOpen() {
+    /// Whether the window is between applicants (idle or closed), so that a change can act at once.
+    func isFree(_ w: Int) -> Bool { windowState[w] == .idle || windowState[w] == .closed }
+
+    func periodOpen() {
         open = true
         callingAllowed = true
-        for w in windowState.indices where windowState[w] == .closed { callNext(window: w) }
+        for w in windowState.indices where windowState[w] == .closed && clerkAt[w] != DayEngine.noClerk { callNext(window: w) }
     }
 
-    private func periodClose(_ k: Int) {
+    func periodClose(_ k: Int) {
         open = false
         let last = k == hall.periods.count - 1
         // Tickets already issued are served: at the end of the day always, at a break unless held.
         callingAllowed = last || !hall.holdAtBreak
-        for w in windowState.indices where windowState[w] == .idle { setWindow(w, .closed) }
+        for w in windowState.indices where windowState[w] == .idle { callNext(window: w) }
     }
 
-    private func emit(_ t: Ticket, outcome: TicketOutcome, window: Int32?, start: Double?, end: Double) {
+    func emit(_ t: Ticket, outcome: TicketOutcome, window: Int32?, start: Double?, end: Double) {
         sink.record(TicketRecord(ticket: t.number, profile: t.source, item: t.item, department: t.department,
-                                 channel: t.channel, priority: t.priority, arrival: t.arrival,
-                                 call: t.call.isNaN ? nil : t.call, serviceStart: start,
+                                 channel: t.channel, priority: t.ticketClass == UInt8(TicketClass.priority.rawValue),
+                                 arrival: t.arrival, call: t.call.isNaN ? nil : t.call, serviceStart: start,
                                  serviceEnd: start == nil ? nil : end, window: window, outcome: outcome, end: end))
     }
 }

@@ -1,0 +1,107 @@
+import HallDomain
+
+/// Tidal windows (潮汐窗口, 001 art. 18), evaluated on events — whenever the waiting count of a watched
+/// department changes, when a window opens, and at the instants a rule asked to be checked — never by
+/// polling the clock.
+extension DayEngine {
+    /// The rule's measure now.
+    func tidalMeasure(_ r: Int) -> Double {
+        let rule = hall.tidal[r]
+        var queue: Int32 = 0
+        for d in rule.departments { queue += waiting[Int(d)] }
+        switch rule.measure {
+        case .queueLength:
+            return Double(queue)
+        case .oldestWait:
+            guard let oldest = oldestArrival(r) else { return 0 }
+            return calendar.now - oldest
+        case .estimatedWait:
+            var windows = 0
+            for w in clerkAt.indices where clerkAt[w] != DayEngine.noClerk
+                && rule.departments.contains(where: { board.canServe(window: w, department: $0) }) { windows += 1 }
+            return Double(queue) * rule.meanWork / Double(max(windows, 1))
+        }
+    }
+
+    func oldestArrival(_ r: Int) -> Double? {
+        var oldest = Double.infinity
+        for d in hall.tidal[r].departments {
+            for c in 0..<TicketClass.count { oldest = min(oldest, headArrival[BoardIndex.q(d, c)]) }
+        }
+        return oldest.isFinite ? oldest : nil
+    }
+
+    /// Opens a window when the measure reaches the open threshold (one walk-over at a time); starts
+    /// the close countdown when it drops below the close threshold, cancels it when it rises again.
+    func tidalEvaluate(_ r: Int) {
+        guard open else { return }
+        let rule = hall.tidal[r]
+        let m = tidalMeasure(r)
+        if m >= rule.openAt {
+            if closePending[r] { closePending[r] = false; closeToken[r] &+= 1 }
+            guard tidalWalking[r] == 0, tidalOpen[r].count < rule.maxOpen, let c = tidalFree[r].last,
+                  let w = rule.windows.first(where: { clerkAt[Int($0)] == DayEngine.noClerk && waitingToSit[Int($0)] < 0 })
+            else { return }
+            tidalFree[r].removeLast()
+            tidalWalking[r] += 1
+            waitingToSit[Int(w)] = -2  // reserved while the clerk walks over
+            sink.record(StaffRecord(time: calendar.now, staff: c, state: .walking, window: w))
+            calendar.schedule(.tidalOpen, at: calendar.now + rule.walkOver, index: w, tag: c)
+            return
+        }
+        if m < rule.closeBelow, !tidalOpen[r].isEmpty {
+            if !closePending[r] {
+                closePending[r] = true
+                closeToken[r] &+= 1
+                calendar.schedule(.tidalCheck, at: calendar.now + rule.closeAfter, index: Int32(r), tag: closeToken[r])
+            }
+        } else if closePending[r] {
+            closePending[r] = false
+            closeToken[r] &+= 1
+        }
+        // The oldest ticket ages without any event: ask to be woken when it reaches the threshold.
+        if rule.measure == .oldestWait, let oldest = oldestArrival(r) {
+            let at = oldest + rule.openAt
+            if at != ageCheckAt[r] {
+                ageCheckAt[r] = at
+                calendar.schedule(.tidalCheck, at: at, index: Int32(r), tag: -1)
+            }
+        }
+    }
+
+    func tidalWindowOpens(window w: Int, clerk c: Int32) {
+        let r = Int(hall.tidalRuleOfWindow[w])
+        tidalWalking[r] -= 1
+        tidalOpen[r].append(Int32(w))
+        openedAt[w] = calendar.now
+        waitingToSit[w] = -1
+        seat(clerk: c, window: w)
+        tidalEvaluate(r)
+    }
+
+    /// A close countdown ended (token current) or an age check is due (token −1).
+    func tidalCheck(rule r: Int, token: Int32) {
+        guard token >= 0 else { tidalEvaluate(r); return }
+        guard token == closeToken[r], closePending[r], let w = tidalOpen[r].last else { return }
+        closePending[r] = false
+        let rule = hall.tidal[r]
+        let openFor = calendar.now - openedAt[Int(w)]
+        if openFor < rule.minOpen {
+            // Not open long enough yet: check again when it will have been.
+            closePending[r] = true
+            closeToken[r] &+= 1
+            calendar.schedule(.tidalCheck, at: openedAt[Int(w)] + rule.minOpen, index: Int32(r), tag: closeToken[r])
+            return
+        }
+        tidalOpen[r].removeLast()
+        leaving[Int(w)] = true
+        if isFree(Int(w)) { callNext(window: Int(w)) }
+        tidalEvaluate(r)
+    }
+
+    func tidalClerkReturns(_ c: Int32, rule r: Int, window w: Int32) {
+        tidalFree[r].append(c)
+        if let k = tidalOpen[r].firstIndex(of: w) { tidalOpen[r].remove(at: k) }
+        tidalEvaluate(r)
+    }
+}
