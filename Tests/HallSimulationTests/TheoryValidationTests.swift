@@ -166,3 +166,42 @@ final class TheoryValidationTests: XCTestCase {
 extension Estimate {
     init(_ xs: [Double], confidence: Double = 0.95) { self.init(xs.map { Optional($0) }, confidence: confidence) }
 }
+
+/// Time-varying staffing against theory.
+final class StaffingTheoryTests: XCTestCase {
+    func testStepChangeInServersApproachesEachPhasesErlangC() throws {
+        // Three clerks all day, a fourth from 14:00: before, M/M/3 at ρ = 0.9; after, M/M/4 at ρ = 0.675.
+        // Tickets of 09:00–14:00 and 15:00–20:00 (an hour to settle after the change) match each
+        // phase's Erlang C mean wait.
+        let s = try validationScenario("step-change")
+        let e = estimate(s, replications: 150) { d in
+            let before = d.tickets.filter { $0.arrival >= 540 && $0.arrival < 840 }
+            let after = d.tickets.filter { $0.arrival >= 900 && $0.arrival < 1200 }
+            return ["before": mean(before.map(\.wait)), "after": mean(after.map(\.wait))]
+        }
+        assertMatches(e["before"], QueueingTheory.mmcMeanWait(servers: 3, arrivalRate: 27, serviceRate: 10), relativeWidth: 0.06, "Wq, 3 clerks")
+        assertMatches(e["after"], QueueingTheory.mmcMeanWait(servers: 4, arrivalRate: 27, serviceRate: 10), relativeWidth: 0.06, "Wq, 4 clerks")
+    }
+
+    func testGreenChannelGuardServesNormalTickets() throws {
+        // M/M/1 at ρ = 0.8 with half the applicants on the green channel. Strict priority (Cobham):
+        // W_priority = R/(1−ρ1) = 0.08/0.6, W_normal = R/((1−ρ1)(1−ρ)) = 0.08/(0.6·0.2). With "serve 1
+        // normal per priority ticket" the green channel loses part of its lead: its wait rises, the
+        // normal wait falls, and the mean over everyone stays that of M/M/1 (work-conserving).
+        var strict = try validationScenario("mm1-rho08")
+        strict.arrivals[0].priorityShare = 0.5
+        var guarded = strict
+        guarded.calling.normalPerPriority = 1
+        let measure = { (d: Day) -> [String: Double] in
+            let m = d.measured
+            return ["p": mean(m.filter(\.priority).map(\.wait)), "n": mean(m.filter { !$0.priority }.map(\.wait)), "all": mean(m.map(\.wait))]
+        }
+        let es = estimate(strict, replications: 100, measure)
+        let eg = estimate(guarded, replications: 100, measure)
+        assertMatches(es["p"], 0.08 / 0.6, relativeWidth: 0.05, "strict green channel")
+        assertMatches(es["n"], 0.08 / 0.12, relativeWidth: 0.06, "strict normal")
+        XCTAssertGreaterThan(eg["p"]!.lower!, es["p"]!.upper!)
+        XCTAssertLessThan(eg["n"]!.upper!, es["n"]!.lower!)
+        assertMatches(eg["all"], 0.4, relativeWidth: 0.06, "guarded mean wait (M/M/1)")
+    }
+}
