@@ -144,3 +144,31 @@ let oneT = best(3) { parCustomers = Experiment.run(county, seed: 1, replications
 let allT = best(3) { _ = Experiment.run(county, seed: 1, replications: countyDays).stats }
 print("  \(countyDays) replications, 1 thread  \(rate(parCustomers, oneT))   (\(String(format: "%.3f s", oneT)), KPIs included)")
 print("  \(countyDays) replications, all cores \(rate(parCustomers, allT))   speed-up \(String(format: "%.2f", oneT / allT))×")
+
+// MARK: Tidal rules cost: the same hall with its tidal rules removed (tidal windows then stay shut).
+
+if !county.tidal.isEmpty {
+    var plain = county
+    let tidalGroups = Set(plain.tidal.map(\.group))
+    plain.tidal = []
+    if !plain.hasRoster { plain.windows.removeAll { tidalGroups.contains($0.id) } }
+    let plainHall = CompiledHall(plain)
+    func timeDays(_ hall: CompiledHall, _ s: Scenario) -> (Double, Int) {
+        var n = 0
+        let t = best(3) {
+            n = 0
+            for r in 0..<countyDays {
+                let m = DayMetrics(catalogue: hall.catalogue, day: s.day, waitTargetMinutes: s.waitTargetMinutes)
+                n += simulateDay(hall, seed: 1, replication: r, sink: m).tickets
+                _ = m.result()
+            }
+        }
+        return (t, n)
+    }
+    let (tPlain, nPlain) = timeDays(plainHall, plain)
+    let (tTidal, nTidal) = timeDays(countyHall, county)
+    print("  without its \(county.tidal.count) tidal rule(s)  \(rate(nPlain, tPlain))   \(String(format: "%.2f ms", tPlain / Double(countyDays) * 1000)) per day")
+    print("  with tidal rules             \(rate(nTidal, tTidal))   \(String(format: "%.2f ms", tTidal / Double(countyDays) * 1000)) per day, time ratio \(String(format: "%.2f", tTidal / tPlain)) (goal ≤ 1.5)")
+} else {
+    print("  (county-hall.yaml has no tidal rules: tidal cost not measured)")
+}

@@ -58,6 +58,16 @@ public enum Report {
             let f = s.hours[h]!
             out += "| \(h) | \(fmt(f["arrivals"], digits: 0)) | \(fmt(f["wait_mean_min"])) | \(fmt(f["wait_p90_min"])) | \(fmt(f["sl_share"], percent: true)) |\n"
         }
+        out += "\n## Staff\n\n| figure | value |\n|---|---|\n"
+        out += "| staff-hours at the front desk | \(fmt(o["staff_hours"])) |\n"
+        out += "| staff utilisation | \(fmt(o["staff_utilisation"], percent: true)) |\n"
+        out += "| window-minutes closed during opening hours (absence, no cover, breaks) | \(fmt(o["closed_window_min"], digits: 0)) |\n"
+        if !scenario.tidal.isEmpty {
+            out += "| tidal window openings | \(fmt(o["tidal_openings"])) |\n"
+            out += "| tidal window minutes open | \(fmt(o["tidal_open_min"], digits: 0)) |\n"
+            out += "| back-office minutes lost to tidal windows | \(fmt(o["back_office_min_lost"], digits: 0)) |\n"
+        }
+        out += "| applicants nobody was left to call | \(fmt(o["unserved"])) |\n"
         out += "\n## Windows (hot and cold)\n\n| window | utilisation |\n|---|---|\n"
         for w in scenario.physicalWindows.map(\.name) {
             out += "| \(w) | \(fmt(s.windows[w]?["utilisation"], percent: true)) |\n"

@@ -59,6 +59,8 @@ final class DayEngine {
     /// Arrival time of the ticket at the head of each queue (for the oldest-wait tidal measure).
     @exclusivity(unchecked) var headArrival: [Double]
     @exclusivity(unchecked) var waiting: [Int32]
+    /// Tickets waiting in each class, over all departments (classes with none are not asked about).
+    @exclusivity(unchecked) var classWaiting = [Int32](repeating: 0, count: TicketClass.count)
     @exclusivity(unchecked) var windowState: [WindowState]
     @exclusivity(unchecked) var windowTicket: [Int32]
     var nextNumber: Int32 = 1
@@ -117,8 +119,8 @@ final class DayEngine {
     let onTimeTolerance: Double
     let normalPerPriority: Int
     let rulesWatching: [[Int32]]
-    let classOrder = [ClassSet(.priority), ClassSet(.appointment), ClassSet(.normal)]
-    let guardedOrder = [ClassSet(.appointment), ClassSet(.normal), ClassSet(.priority)]
+    let classOrder: [(TicketClass, ClassSet)] = [(.priority, ClassSet(.priority)), (.appointment, ClassSet(.appointment)), (.normal, ClassSet(.normal))]
+    let guardedOrder: [(TicketClass, ClassSet)] = [(.appointment, ClassSet(.appointment)), (.normal, ClassSet(.normal)), (.priority, ClassSet(.priority))]
 
     init(hall: CompiledHall, seed: UInt64, replication: Int, sink: RecordSink, calling: any CallingPolicy, routing: any RoutingPolicy) {
         self.hall = hall; self.sink = sink; self.calling = calling; self.routing = routing
@@ -348,6 +350,7 @@ final class DayEngine {
         if queues[q].isEmpty { board.head[q] = t.number; headArrival[q] = t.arrival }
         queues[q].append(slot)
         board.count[q] += 1
+        classWaiting[Int(t.ticketClass)] += 1
         changeWaiting(t.department, by: 1)
     }
 
@@ -361,6 +364,7 @@ final class DayEngine {
     func popHead(_ q: Int) -> Int32 {
         let slot = queues[q].removeFirst()
         board.count[q] -= 1
+        classWaiting[q % TicketClass.count] -= 1
         pruneHead(q)
         return slot
     }
@@ -385,6 +389,7 @@ final class DayEngine {
         let t = tickets[slot]
         let q = BoardIndex.q(t.department, Int(t.ticketClass))
         board.count[q] -= 1
+        classWaiting[Int(t.ticketClass)] -= 1
         if board.head[q] == number { pruneHead(q) }
         changeWaiting(t.department, by: -1)
         emit(t, outcome: .reneged, window: nil, start: nil, end: calendar.now)
@@ -404,7 +409,7 @@ final class DayEngine {
     /// the green channel last while the window owes normal calls), each chosen by the calling policy.
     func chooseQueue(_ w: Int) -> Int? {
         let order = owedNormal[w] > 0 ? guardedOrder : classOrder
-        for classes in order {
+        for (c, classes) in order where classWaiting[c.rawValue] > 0 {
             if let q = calling.choose(window: w, departments: windowDepartments[w], home: windowHome[w], classes: classes, board: board) {
                 return q
             }
