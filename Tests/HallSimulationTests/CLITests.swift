@@ -79,6 +79,19 @@ final class CLITests: XCTestCase {
         XCTAssertEqual(try FileManager.default.contentsOfDirectory(atPath: dir.path).sorted(), ["a", "b"])
     }
 
+    func testStaffedRunWritesTheStaffLog() throws {
+        let dir = try temporaryDirectory()
+        let r = try run(["run", "scenarios/validation/step-change.yaml", "--replications", "2", "--out", dir.path])
+        XCTAssertEqual(r.status, 0, r.err)
+        let staff = try String(contentsOf: dir.appendingPathComponent("staff.csv"), encoding: .utf8).split(separator: "\n")
+        XCTAssertEqual(String(staff[0]), "replication,time_min,staff,kind,state,window")
+        XCTAssert(staff.contains("0,840.0000,extra,rostered,at_window,w-4"), staff.prefix(12).joined(separator: "\n"))
+        let windows = try String(contentsOf: dir.appendingPathComponent("windows.csv"), encoding: .utf8).split(separator: "\n")
+        XCTAssertEqual(String(windows[0]), "replication,time_min,window,state,ticket,staff")
+        let report = try String(contentsOf: dir.appendingPathComponent("report.md"), encoding: .utf8)
+        XCTAssert(report.contains("## Staff"), report)
+    }
+
     func testBadOptionsAreRejected() throws {
         let r = try run(["run", "scenarios/validation/mm1-rho08.yaml", "--replications", "0"])
         XCTAssertNotEqual(r.status, 0)
