@@ -244,6 +244,8 @@ extension Validator {
         let tidalGroups = Set(s.tidal.map(\.group))
         let tidalWindowNames = Set(s.physicalWindows.filter { tidalGroups.contains(s.windows[$0.group].id) }.map(\.name))
         var postedBy: [String: String] = [:]
+        let windowByName = Dictionary(s.physicalWindows.map { ($0.name, $0) }, uniquingKeysWith: { a, _ in a })
+        let memberEntry = Dictionary(s.staff.flatMap { m in m.memberIDs.map { ($0, m) } }, uniquingKeysWith: { a, _ in a })
         for (i, m) in s.staff.enumerated() {
             let p = "staff[\(i)]"
             if m.count < 1 { fail("\(p).count", "at least 1 clerk, got \(m.count)") }
@@ -261,13 +263,19 @@ extension Validator {
                 let pp = m.count == 1 ? "\(p).post" : "\(p).posts[\(j)]"
                 guard known(pp, post, in: windowNames, what: "window") else { continue }
                 if tidalWindowNames.contains(post) { fail(pp, "a window that is not tidal: tidal windows are staffed by their rule's source") }
+                if let w = windowByName[post], !m.skills.isEmpty, !w.departments.contains(where: { m.skills[$0] != nil }) {
+                    fail(pp, "a window the clerk can serve: '\(post)' serves \(w.departments.joined(separator: ", ")), the clerk's skills are \(m.skills.keys.sorted().joined(separator: ", "))")
+                }
                 if let other = postedBy[post] { fail(pp, "one clerk per post; '\(post)' is already \(other)'s post") }
                 postedBy[post] = m.memberIDs[min(j, m.memberIDs.count - 1)]
             }
             if let b = m.backup {
                 if m.count != 1 { fail("\(p).backup", "a B post for a single clerk (count 1); give each clerk of a group their own entry") }
                 if m.memberIDs.contains(b) { fail("\(p).backup", "another clerk as B post: '\(b)' is this clerk") }
-                else { _ = known("\(p).backup", b, in: memberIDs, what: "clerk") }
+                else if known("\(p).backup", b, in: memberIDs, what: "clerk"), let post = m.posts.first, let w = windowByName[post],
+                        let bm = memberEntry[b], !w.departments.contains(where: { bm.skills[$0] != nil }) {
+                    fail("\(p).backup", "a B who can serve the post '\(post)' (\(w.departments.joined(separator: ", "))); '\(b)' has skills \(bm.skills.keys.sorted().joined(separator: ", "))")
+                }
             }
             probability("\(p).absence_probability", m.absenceProbability)
         }

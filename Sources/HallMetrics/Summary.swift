@@ -62,9 +62,12 @@ public struct Summary: Sendable, Encodable {
         windows = Dictionary(uniqueKeysWithValues: windowNames.map { w in
             (w, ["utilisation": SummaryFigure(Estimate(days.map { $0.windowUtilisation[w] ?? nil }, confidence: confidence))])
         })
-        // Hot and cold windows: spread of utilisation across windows, per day, then over days.
+        // Hot and cold windows: spread of utilisation across the windows expected open all day (not
+        // tidal windows, which open only in peaks), per day, then over days.
+        let catalogue = scenario.catalogue
+        let regular = windowNames.enumerated().filter { catalogue.rosteredWindows[$0.offset] }.map(\.element)
         let spreads = days.map { day -> (range: Double?, cv: Double?, max: Double?, min: Double?) in
-            let u = windowNames.compactMap { day.windowUtilisation[$0] ?? nil }
+            let u = regular.compactMap { day.windowUtilisation[$0] ?? nil }
             guard let hi = u.max(), let lo = u.min() else { return (nil, nil, nil, nil) }
             let m = Statistics.mean(u)
             let cv = u.count > 1 && m > 0 ? Statistics.sampleVariance(u, mean: m).squareRoot() / m : nil

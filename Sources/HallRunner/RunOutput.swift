@@ -41,7 +41,7 @@ public enum Report {
         let o = s.overall
         out += "| applicants | \(fmt(o["arrivals"], digits: 0)) |\n"
         out += "| served at a window | \(fmt(o["served"], digits: 0)) |\n"
-        out += "| left without service (reneged, balked, absent when called) | \(fmt(o["abandoned_fraction"], percent: true)) |\n"
+        out += "| left without service (reneged, balked, absent when called, unserved) | \(fmt(o["abandoned_fraction"], percent: true)) |\n"
         out += "| mean wait (min) | \(fmt(o["wait_mean_min"])) |\n"
         out += "| 90th percentile wait (min) | \(fmt(o["wait_p90_min"])) |\n"
         out += "| called within \(String(format: "%g", s.waitTargetMinutes)) min | \(fmt(o["sl_share"], percent: true)) |\n"

@@ -37,9 +37,14 @@ extension DayEngine {
         guard open else { return }
         let rule = hall.tidal[r]
         let m = tidalMeasure(r)
-        if m >= rule.openAt {
+        // The oldest-wait threshold is reached at the instant oldest + openAt exactly (the wake-up is
+        // scheduled there; now − oldest may round just below openAt).
+        let reached = m >= rule.openAt
+            || (rule.measure == .oldestWait && oldestArrival(r).map { calendar.now >= $0 + rule.openAt } == true)
+        if reached {
             if closePending[r] { closePending[r] = false; closeToken[r] &+= 1 }
-            guard tidalWalking[r] == 0, tidalOpen[r].count < rule.maxOpen, let c = tidalFree[r].last,
+            // No walk-over that could not give the window its minimum open time before the period closes.
+            guard calendar.now + rule.walkOver + rule.minOpen <= periodCloses, tidalWalking[r] == 0, tidalOpen[r].count < rule.maxOpen, let c = tidalFree[r].last,
                   let w = rule.windows.first(where: { clerkAt[Int($0)] == DayEngine.noClerk && waitingToSit[Int($0)] < 0 })
             else { return }
             tidalFree[r].removeLast()
@@ -85,12 +90,13 @@ extension DayEngine {
         guard token == closeToken[r], closePending[r], let w = tidalOpen[r].last else { return }
         closePending[r] = false
         let rule = hall.tidal[r]
-        let openFor = calendar.now - openedAt[Int(w)]
-        if openFor < rule.minOpen {
+        // Compare with the instant the re-check is scheduled at, not a difference that can round below.
+        let openUntil = openedAt[Int(w)] + rule.minOpen
+        if calendar.now < openUntil {
             // Not open long enough yet: check again when it will have been.
             closePending[r] = true
             closeToken[r] &+= 1
-            calendar.schedule(.tidalCheck, at: openedAt[Int(w)] + rule.minOpen, index: Int32(r), tag: closeToken[r])
+            calendar.schedule(.tidalCheck, at: openUntil, index: Int32(r), tag: closeToken[r])
             return
         }
         tidalOpen[r].removeLast()

@@ -68,6 +68,8 @@ final class DayEngine {
     /// Pre-drawn appointment arrivals: (time, block, slot time).
     var appointmentArrivals: [(time: Double, block: Int32, slot: Double)] = []
     var open = false
+    /// When the current (or last) opening period closes.
+    var periodCloses = 0.0
     var callingAllowed = false
     var events = 0
 
@@ -229,13 +231,23 @@ final class DayEngine {
         for k in order {
             calendar.schedule(.arrival, at: appointmentArrivals[k].time, index: Int32(profileCount + k))
         }
+        var sameInstant = 0
+        var lastTime = -Double.infinity
         while let e = calendar.next() {
             events += 1
+            // A day cannot need ten million events at one instant: that is a livelock in a rule.
+            if e.time == lastTime {
+                sameInstant += 1
+                precondition(sameInstant < 10_000_000, "livelock: 10 million events at \(ClockTime.format(e.time, seconds: true)) (last tier \(e.tier))")
+            } else {
+                sameInstant = 0
+                lastTime = e.time
+            }
             switch e.tier {
             case .periodClose: periodClose(Int(e.index))
             case .staffChange: staffChange(clerk: Int(e.index), starts: e.tag == 1)
             case .serviceEnd: serviceEnd(window: Int(e.index))
-            case .periodOpen: periodOpen()
+            case .periodOpen: periodOpen(Int(e.index))
             case .tidalOpen: tidalWindowOpens(window: Int(e.index), clerk: e.tag)
             case .tidalCheck: tidalCheck(rule: Int(e.index), token: e.tag)
             case .renege: renege(slot: Int(e.index), number: e.tag)
@@ -467,8 +479,9 @@ final class DayEngine {
     /// Whether the window is between applicants (idle or closed), so that a change can act at once.
     func isFree(_ w: Int) -> Bool { windowState[w] == .idle || windowState[w] == .closed }
 
-    func periodOpen() {
+    func periodOpen(_ k: Int) {
         open = true
+        periodCloses = hall.periods[k].close
         callingAllowed = true
         for w in windowState.indices where windowState[w] == .closed && clerkAt[w] != DayEngine.noClerk { callNext(window: w) }
     }

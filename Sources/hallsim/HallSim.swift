@@ -62,8 +62,10 @@ struct Run: ParsableCommand {
         let elapsed = Date().timeIntervalSince(started)
         let stem = URL(fileURLWithPath: file).deletingPathExtension().lastPathComponent
         let dir = URL(fileURLWithPath: out ?? "outputs/\(stem)")
+        let files: [(name: String, data: Data)]
         do {
-            try AtomicOutput.write(try result.files(sourceFile: file), to: dir)
+            files = try result.files(sourceFile: file)
+            try AtomicOutput.write(files, to: dir)
         } catch {
             FileHandle.standardError.write(Data("cannot write results to \(dir.path): \(error.localizedDescription)\n".utf8))
             throw ExitCode(2)
@@ -76,6 +78,6 @@ struct Run: ParsableCommand {
         }
         print("\(scenario.name): \(replications) replications, \(tickets) applicants in \(String(format: "%.2f", elapsed)) s")
         print("  mean wait \(show("wait_mean_min")) min, p90 \(show("wait_p90_min")) min, within \(String(format: "%g", scenario.waitTargetMinutes)) min \(show("sl_share", 100)) %, left without service \(show("abandoned_fraction", 100)) %")
-        print("  results in \(dir.path)/ (summary.json, report.md\(result.logs.contains { $0 != nil } ? ", tickets.csv, windows.csv, queues.csv" : ""))")
+        print("  results in \(dir.path)/ (\(files.map(\.name).joined(separator: ", ")))")
     }
 }

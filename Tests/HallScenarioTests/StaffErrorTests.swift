@@ -102,6 +102,12 @@ final class StaffErrorTests: XCTestCase {
         XCTAssert(errors(noSkill).contains { $0.path == "arrivals[1]" && $0.message.contains("a clerk with skill 'ps'") })
         let breakOutside = base.replacingOccurrences(of: "breaks: [{from: \"12:00\", to: \"14:00\"}]", with: "breaks: [{from: \"17:00\", to: \"18:00\"}]")
         XCTAssert(errors(breakOutside).contains { $0.path == "shifts[0].breaks[0]" && $0.message.contains("a break inside the shift") })
+        let cannotCover = base.replacingOccurrences(of: "post: tax-1, backup: li}", with: "post: tax-1, backup: wang}")
+        XCTAssert(errors(cannotCover).contains { $0.path == "staff[0].backup" && $0.message.contains("a B who can serve the post 'tax-1' (tax); 'wang' has skills ps") })
+        let wrongPost = base
+            .replacingOccurrences(of: "{id: li, skills: {tax: 1.0, ps: 1.2}, shift: day, post: tax-2}", with: "{id: li, skills: {tax: 1.0, ps: 1.2}, shift: day, post: ps}")
+            .replacingOccurrences(of: "{id: wang, skills: {ps: 1.0}, shift: day, post: ps}", with: "{id: wang, skills: {ps: 1.0}, shift: day, post: tax-2}")
+        XCTAssert(errors(wrongPost).contains { $0.path == "staff[2].post" && $0.message.contains("a window the clerk can serve: 'tax-2' serves tax") })
         let measure = base.replacingOccurrences(of: "open_when: {queue_length: 10}", with: "open_when: {queue: 10}")
         XCTAssert(errors(measure).contains { $0.path == "tidal[0].open_when.queue" && $0.message.contains("queue_length, oldest_wait_min, estimated_wait_min") })
     }

@@ -2,6 +2,7 @@ import XCTest
 import HallDomain
 import HallRunner
 import HallScenarioYAML
+import HallMetrics
 
 final class DeterminismTests: XCTestCase {
     func files(_ s: Scenario, seed: UInt64, threads: Int) throws -> [String: Data] {
@@ -28,6 +29,14 @@ final class DeterminismTests: XCTestCase {
         XCTAssertEqual(ta.map(\.item), tb.map(\.item))
         let sa = ta.map { $0.serviceEnd! - $0.serviceStart! }, sb = tb.map { $0.serviceEnd! - $0.serviceStart! }
         for (x, y) in zip(sa, sb) { XCTAssertEqual(x, y, accuracy: 1e-9) }
+    }
+
+    func testManyCountyHallDaysTerminate() throws {
+        // 400 days of the full county hall (roster, AB cover, tidal rules): every day ends, and every
+        // applicant leaves with an outcome.
+        let s = try ScenarioLoader.load(path: repoRoot.appendingPathComponent("scenarios/county-hall.yaml").path)
+        let r = Experiment.run(s, seed: 1, replications: 400)
+        for d in r.days { XCTAssertEqual(d.overall[.arrivals]!!, (["served", "reneged", "balked", "no_shows", "unserved"] as [String]).map { d.overall[KPI(rawValue: $0)!]!! }.reduce(0, +)) }
     }
 
     func testLittleOnTheCountyHall() throws {

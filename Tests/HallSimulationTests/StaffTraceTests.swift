@@ -157,6 +157,42 @@ final class StaffTraceTests: XCTestCase {
         XCTAssertEqual(m.overall[.backOfficeMinutesLost]!!, 0)
     }
 
+    func testMinimumOpenTimeRecheckDoesNotLivelock() throws {
+        // Opened at 540.1 with a 0.3-minute minimum: the re-check at 540.1 + 0.3 must close the window
+        // although (540.1 + 0.3) − 540.1 < 0.3 in floating point (this once rescheduled itself forever).
+        let s = try hall("""
+        appointments: [{id: p, item: xa, first: "09:00", last: "09:00", every_min: 5, per_slot: 2}]
+        windows:
+          - {id: w, kind: department, departments: [a], count: 1}
+          - {id: t, kind: department, departments: [a], count: 1}
+        tidal:
+          - {id: tide, group: t, open_when: {queue_length: 1}, close_when: {below: 0.5, for_min: 0}, walk_over_min: 0.1,
+             min_open_min: 0.3, staff_from: {pool: 1}}
+        """)
+        XCTAssertLessThan((540.1 + 0.3) - 540.1, 0.3)
+        let log = run(s)
+        XCTAssertEqual(log.staff.map(\.state), [.walking, .atWindow, .off])
+        XCTAssertEqual(log.staff.last!.time, 550.1, accuracy: 1e-9)
+    }
+
+    func testNoTidalOpeningTooCloseToClosing() throws {
+        // The same queue at 11:40: a walk-over of 2 and 30 minutes open would end after 12:00, so no
+        // window opens; the one window serves everybody after closing.
+        let s = try hall("""
+        appointments: [{id: p, item: xa, first: "11:40", last: "11:40", every_min: 5, per_slot: 5}]
+        windows:
+          - {id: w, kind: department, departments: [a], count: 1}
+          - {id: t, kind: department, departments: [a], count: 1}
+        tidal:
+          - {id: tide, group: t, open_when: {queue_length: 3}, close_when: {below: 1, for_min: 10}, walk_over_min: 2,
+             min_open_min: 30, staff_from: {pool: 1}}
+        """)
+        let log = run(s)
+        XCTAssert(log.staff.isEmpty)
+        XCTAssertEqual(byTicket(log).map(\.window), [0, 0, 0, 0, 0])
+        XCTAssertEqual(byTicket(log).map(\.call), [700, 710, 720, 730, 740])
+    }
+
     func testTidalClerkFromTheBackOfficeIsCapacityLost() throws {
         let s = try hall("""
         appointments: [{id: p, item: xa, first: "09:00", last: "09:00", every_min: 5, per_slot: 5}]
