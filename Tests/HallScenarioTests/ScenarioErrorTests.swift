@@ -59,31 +59,6 @@ final class ScenarioErrorTests: XCTestCase {
         return lines.joined(separator: "\n")
     }
 
-    func errors(_ yaml: String, file: String = "hall.yaml") -> [ScenarioError] {
-        do {
-            _ = try ScenarioLoader.parse(yaml: yaml, file: file)
-            XCTFail("expected errors")
-            return []
-        } catch let e as ScenarioLoadError {
-            return e.errors
-        } catch {
-            XCTFail("unexpected \(error)")
-            return []
-        }
-    }
-
-    func assertError(_ yaml: String, line: Int, path: String, contains text: String, file: StaticString = #filePath, at l: UInt = #line) {
-        let es = errors(yaml)
-        guard let e = es.first(where: { $0.path == path }) else {
-            XCTFail("no error at \(path); got:\n\(es.map(\.description).joined(separator: "\n"))", file: file, line: l)
-            return
-        }
-        XCTAssertEqual(e.file, "hall.yaml", file: file, line: l)
-        XCTAssertEqual(e.line, line, "\(e)", file: file, line: l)
-        XCTAssert(e.message.contains(text), "\(e.message) does not contain \(text)", file: file, line: l)
-        XCTAssert(e.description.hasPrefix("hall.yaml:\(line):"), e.description, file: file, line: l)
-    }
-
     func testValidHallLoads() throws {
         let s = try ScenarioLoader.parse(yaml: validHall, file: "hall.yaml")
         XCTAssertEqual(s.departments.map(\.id), ["tax", "ps"])
@@ -97,75 +72,75 @@ final class ScenarioErrorTests: XCTestCase {
     }
 
     func testUnknownKeyTypoSuggestsTheRightOne() {
-        assertError(broken("kind: immediate", "    knd: immediate"), line: 13, path: "items[0].knd", contains: "did you mean 'kind'")
+        assertScenarioError(broken("kind: immediate", "    knd: immediate"), line: 13, path: "items[0].knd", contains: "did you mean 'kind'")
     }
 
     func testMissingFieldPointsAtItsMapping() {
-        assertError(broken("department: tax", "    name: no department here"), line: 11, path: "items[0].department",
+        assertScenarioError(broken("department: tax", "    name: no department here"), line: 11, path: "items[0].department",
                     contains: "missing field 'department'")
     }
 
     func testNegativeRate() {
-        assertError(broken("per_hour: 30", "      - {from: \"08:30\", to: \"10:00\", per_hour: -3}"), line: 27,
+        assertScenarioError(broken("per_hour: 30", "      - {from: \"08:30\", to: \"10:00\", per_hour: -3}"), line: 27,
                     path: "arrivals[0].rates[0].per_hour", contains: "a rate ≥ 0")
     }
 
     func testWindowNamingUnknownDepartment() {
-        assertError(broken("departments: [tax]", "  - {id: tax, kind: department, departments: [taxes], count: 2}"), line: 33,
+        assertScenarioError(broken("departments: [tax]", "  - {id: tax, kind: department, departments: [taxes], count: 2}"), line: 33,
                     path: "windows[0].departments[0]", contains: "unknown department 'taxes' (did you mean 'tax'?)")
     }
 
     func testOverlappingPeriods() {
-        assertError(broken("open: \"14:00\"", "    - {open: \"11:00\", close: \"17:30\"}"), line: 6, path: "day.periods[1]",
+        assertScenarioError(broken("open: \"14:00\"", "    - {open: \"11:00\", close: \"17:30\"}"), line: 6, path: "day.periods[1]",
                     contains: "not overlapping")
     }
 
     func testSharesNotSummingToOne() {
-        assertError(broken("shares:", "    shares: {invoice: 0.7, register: 0.4}"), line: 25, path: "arrivals[0].shares",
+        assertScenarioError(broken("shares:", "    shares: {invoice: 0.7, register: 0.4}"), line: 25, path: "arrivals[0].shares",
                     contains: "summing to 1, got 1.1")
     }
 
     func testShareOfAnotherDepartmentsItem() {
-        assertError(broken("shares:", "    shares: {invoice: 0.7, idcard: 0.3}"), line: 25, path: "arrivals[0].shares.idcard",
+        assertScenarioError(broken("shares:", "    shares: {invoice: 0.7, idcard: 0.3}"), line: 25, path: "arrivals[0].shares.idcard",
                     contains: "unknown item of department 'tax'")
     }
 
     func testCommittedLimitLongerThanLegal() {
-        assertError(broken("committed_limit_days", "    committed_limit_days: 25"), line: 20, path: "items[1].committed_limit_days",
+        assertScenarioError(broken("committed_limit_days", "    committed_limit_days: 25"), line: 20, path: "items[1].committed_limit_days",
                     contains: "no longer than the legal limit")
     }
 
     func testBadTimeBadNumberBadChoice() {
-        assertError(broken("open: \"08:30\"", "    - {open: \"8h30\", close: \"12:00\"}"), line: 5, path: "day.periods[0].open", contains: "HH:MM")
+        assertScenarioError(broken("open: \"08:30\"", "    - {open: \"8h30\", close: \"12:00\"}"), line: 5, path: "day.periods[0].open", contains: "HH:MM")
         let service = "service_min: {dist: lognormal"
-        assertError(broken(service, "    service_min: {dist: lognormal, mean: six, cv: 0.5}"), line: 14, path: "items[0].service_min.mean",
+        assertScenarioError(broken(service, "    service_min: {dist: lognormal, mean: six, cv: 0.5}"), line: 14, path: "items[0].service_min.mean",
                     contains: "expected a number")
-        assertError(broken("kind: immediate", "    kind: urgent"), line: 13, path: "items[0].kind", contains: "immediate, committed")
-        assertError(broken(service, "    service_min: {dist: weibull, mean: 6}"), line: 14, path: "items[0].service_min.dist",
+        assertScenarioError(broken("kind: immediate", "    kind: urgent"), line: 13, path: "items[0].kind", contains: "immediate, committed")
+        assertScenarioError(broken(service, "    service_min: {dist: weibull, mean: 6}"), line: 14, path: "items[0].service_min.dist",
                     contains: "exponential, lognormal")
-        assertError(broken(service, "    service_min: {dist: lognormal, mean: 6, sd: 2}"), line: 14, path: "items[0].service_min.sd",
+        assertScenarioError(broken(service, "    service_min: {dist: lognormal, mean: 6, sd: 2}"), line: 14, path: "items[0].service_min.sd",
                     contains: "does not belong")
     }
 
     func testDistributionParameters() {
         let service = "service_min: {dist: lognormal"
-        assertError(broken(service, "    service_min: {dist: lognormal, mean: 6, cv: 0}"), line: 14, path: "items[0].service_min.cv", contains: "> 0")
-        assertError(broken(service, "    service_min: {dist: normal, mean: 6, sd: 3}"), line: 14, path: "items[0].service_min",
+        assertScenarioError(broken(service, "    service_min: {dist: lognormal, mean: 6, cv: 0}"), line: 14, path: "items[0].service_min.cv", contains: "> 0")
+        assertScenarioError(broken(service, "    service_min: {dist: normal, mean: 6, sd: 3}"), line: 14, path: "items[0].service_min",
                     contains: "cannot be negative")
-        assertError(broken(service, "    service_min: {dist: triangular, min: 5, mode: 6, max: 1}"), line: 14, path: "items[0].service_min.max",
+        assertScenarioError(broken(service, "    service_min: {dist: triangular, min: 5, mode: 6, max: 1}"), line: 14, path: "items[0].service_min.max",
                     contains: "max > min")
-        assertError(broken(service, "    service_min: {dist: triangular, min: 1, mode: 9, max: 5}"), line: 14, path: "items[0].service_min.mode",
+        assertScenarioError(broken(service, "    service_min: {dist: triangular, min: 1, mode: 9, max: 5}"), line: 14, path: "items[0].service_min.mode",
                     contains: "min ≤ mode ≤ max")
     }
 
     func testRateOutsideOpeningHours() {
-        assertError(broken("per_hour: 12", "      - {from: \"12:30\", to: \"17:30\", per_hour: 12}"), line: 28, path: "arrivals[0].rates[1]",
+        assertScenarioError(broken("per_hour: 12", "      - {from: \"12:30\", to: \"17:30\", per_hour: 12}"), line: 28, path: "arrivals[0].rates[1]",
                     contains: "inside one opening period")
     }
 
     func testDepartmentWithoutAnyWindow() {
         // Public security keeps its own windows only; remove its window and its tickets have nowhere to go.
-        assertError(broken("departments: [ps]", "  - {id: ps, kind: department, departments: [tax], count: 1}"), line: 29,
+        assertScenarioError(broken("departments: [ps]", "  - {id: ps, kind: department, departments: [tax], count: 1}"), line: 29,
                     path: "arrivals[1]", contains: "no window group does")
     }
 
@@ -173,19 +148,19 @@ final class ScenarioErrorTests: XCTestCase {
         var lines = validHall.components(separatedBy: "\n")
         lines.removeSubrange(6..<9)  // the department list, then make it a scalar
         lines.insert("departments: tax", at: 6)
-        let es = errors(lines.joined(separator: "\n"))
+        let es = scenarioErrors(lines.joined(separator: "\n"))
         XCTAssert(es.contains { $0.path == "departments" && $0.line == 7 && $0.message.contains("expected a list") },
                   es.map(\.description).joined(separator: "\n"))
-        assertError(broken("id: ps, name", "  - {id: tax, name: 公安}"), line: 9, path: "departments[1].id", contains: "already used by departments[0]")
+        assertScenarioError(broken("id: ps, name", "  - {id: tax, name: 公安}"), line: 9, path: "departments[1].id", contains: "already used by departments[0]")
     }
 
     func testProbabilities() {
-        assertError(broken("no_show:", "  no_show: {probability: 1.5, grace_min: 1}"), line: 39, path: "behaviour.no_show.probability",
+        assertScenarioError(broken("no_show:", "  no_show: {probability: 1.5, grace_min: 1}"), line: 39, path: "behaviour.no_show.probability",
                     contains: "between 0 and 1")
     }
 
     func testYAMLSyntaxErrorHasALine() {
-        let es = errors(broken("id: tax, name", "  - {id: tax, name: 税务"))
+        let es = scenarioErrors(broken("id: tax, name", "  - {id: tax, name: 税务"))
         XCTAssertEqual(es.count, 1)
         XCTAssertNotNil(es[0].line)
         XCTAssert(es[0].message.contains("YAML syntax"), es[0].message)
@@ -194,7 +169,7 @@ final class ScenarioErrorTests: XCTestCase {
     func testSeveralErrorsAreAllReported() {
         var yaml = broken("kind: immediate", "    knd: immediate")
         yaml = yaml.replacingOccurrences(of: "per_hour: 8}", with: "per_hour: -8}")
-        let es = errors(yaml)
+        let es = scenarioErrors(yaml)
         XCTAssertGreaterThanOrEqual(es.count, 2, es.map(\.description).joined(separator: "\n"))
     }
 

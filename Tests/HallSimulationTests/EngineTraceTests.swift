@@ -22,11 +22,7 @@ final class EngineTraceTests: XCTestCase {
         """, file: "trace.yaml")
     }
 
-    func run(_ s: Scenario) -> RecordBuffer {
-        let buffer = RecordBuffer()
-        _ = simulateDay(CompiledHall(s), seed: 1, replication: 0, sink: buffer)
-        return buffer
-    }
+    func run(_ s: Scenario) -> RecordBuffer { simulateOnce(s) }
 
     func testQueueBuildsAndDrainsFirstComeFirstServed() throws {
         let s = try hall(periods: "[{open: \"09:00\", close: \"12:00\"}]", slots: """

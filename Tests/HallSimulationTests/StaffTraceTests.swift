@@ -20,11 +20,7 @@ final class StaffTraceTests: XCTestCase {
         """, file: "trace.yaml")
     }
 
-    func run(_ s: Scenario) -> RecordBuffer {
-        let buffer = RecordBuffer()
-        _ = simulateDay(CompiledHall(s), seed: 1, replication: 0, sink: buffer)
-        return buffer
-    }
+    func run(_ s: Scenario) -> RecordBuffer { simulateOnce(s) }
 
     func byTicket(_ log: RecordBuffer) -> [TicketRecord] { log.tickets.sorted { $0.ticket < $1.ticket } }
 

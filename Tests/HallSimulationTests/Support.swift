@@ -4,6 +4,7 @@ import HallDomain
 import HallRandom
 import HallRunner
 import HallScenarioYAML
+import HallSimulation
 
 let repoRoot = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
 
@@ -69,4 +70,11 @@ func busyDistribution(_ records: [WindowRecord], windows: Int, from: Double, to:
     time[busy.count] += to - last
     let total = to - from
     return time.map { $0 / total }
+}
+
+/// One day of a scenario, every record kept (seed 1, replication 0).
+func simulateOnce(_ s: Scenario) -> RecordBuffer {
+    let buffer = RecordBuffer()
+    _ = simulateDay(CompiledHall(s), seed: 1, replication: 0, sink: buffer)
+    return buffer
 }
