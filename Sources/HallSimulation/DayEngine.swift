@@ -99,7 +99,8 @@ final class DayEngine {
     var closeToken: [Int32]
     var ageCheckAt: [Double]
 
-    // Flat copies of the compiled hall's tables (read on every event).
+    // Flat copies of the compiled hall's tables, read on every event. Reading them through `hall`
+    // instead measured 7 % slower on M/M/3 (hallbench: 0.43 → 0.40 of the bare loop), so they stay.
     let items: [CompiledHall.Item]
     let pieceStart: [Double], pieceEnd: [Double], pieceMean: [Double]
     let profilePieces: [Range<Int>]
