@@ -32,12 +32,20 @@ public enum Experiment {
     /// has its own streams, so the result is identical whatever the number of threads.
     public static func run(_ scenario: Scenario, seed: UInt64, replications n: Int, threads: Int? = nil,
                            records: RecordsMode = .none) -> ExperimentResult {
+        run(scenario, seed: seed, replications: 0..<n, threads: threads, records: records)
+    }
+
+    /// Runs the given replications (results in that order).
+    public static func run(_ scenario: Scenario, seed: UInt64, replications range: Range<Int>, threads: Int? = nil,
+                           records: RecordsMode = .none) -> ExperimentResult {
         let hall = CompiledHall(scenario)
+        let n = range.count
         let slots = Slots<(DayKPIs, DayStats, RecordLog?)>(count: n)
         let workers = max(1, min(threads ?? ProcessInfo.processInfo.activeProcessorCount, n))
         let next = Counter()
         DispatchQueue.concurrentPerform(iterations: workers) { _ in
-            while let r = next.take(below: n) {
+            while let i = next.take(below: n) {
+                let r = range.lowerBound + i
                 let metrics = DayMetrics(catalogue: hall.catalogue, day: scenario.day,
                                          waitTargetMinutes: scenario.waitTargetMinutes, warmupMinutes: scenario.warmupMinutes)
                 let keep = records == .all || (records == .first && r == 0)
@@ -45,7 +53,7 @@ public enum Experiment {
                 let sink: RecordSink = buffer.map { TeeSink([metrics, $0]) } ?? metrics
                 let stats = simulateDay(hall, seed: seed, replication: r, sink: sink)
                 let log = buffer.map { RecordLog(tickets: $0.tickets, windows: $0.windows, queues: $0.queues, staff: $0.staff) }
-                slots.set(r, (metrics.result(), stats, log))
+                slots.set(i, (metrics.result(), stats, log))
             }
         }
         let results = slots.values()
