@@ -38,14 +38,20 @@ public enum Experiment {
     /// Runs the given replications (results in that order).
     public static func run(_ scenario: Scenario, seed: UInt64, replications range: Range<Int>, threads: Int? = nil,
                            records: RecordsMode = .none) -> ExperimentResult {
+        run(scenario, seed: seed, replications: Array(range), threads: threads, records: records)
+    }
+
+    /// Runs the given replications (results in that order).
+    public static func run(_ scenario: Scenario, seed: UInt64, replications list: [Int], threads: Int? = nil,
+                           records: RecordsMode = .none) -> ExperimentResult {
         let hall = CompiledHall(scenario)
-        let n = range.count
+        let n = list.count
         let slots = Slots<(DayKPIs, DayStats, RecordLog?)>(count: n)
         let workers = max(1, min(threads ?? ProcessInfo.processInfo.activeProcessorCount, n))
         let next = Counter()
         DispatchQueue.concurrentPerform(iterations: workers) { _ in
             while let i = next.take(below: n) {
-                let r = range.lowerBound + i
+                let r = list[i]
                 let metrics = DayMetrics(catalogue: hall.catalogue, day: scenario.day,
                                          waitTargetMinutes: scenario.waitTargetMinutes, warmupMinutes: scenario.warmupMinutes)
                 let keep = records == .all || (records == .first && r == 0)

@@ -5,7 +5,7 @@ import HallDomain
 /// Reads scenario files (YAML). The format is documented in docs/scenario-format.md.
 public enum ScenarioLoader {
     /// Loads and validates a scenario file; throws `ScenarioLoadError` listing every problem found.
-    public static func load(path: String) throws -> Scenario {
+    public static func load(path: String, overrides: [ScenarioOverride] = []) throws -> Scenario {
         let text: String
         do {
             text = try String(contentsOfFile: path, encoding: .utf8)
@@ -13,12 +13,12 @@ public enum ScenarioLoader {
             throw ScenarioLoadError([ScenarioError(file: path, line: nil, column: nil, path: "",
                                                    message: "cannot read the file: \(error.localizedDescription)")])
         }
-        return try parse(yaml: text, file: path)
+        return try parse(yaml: text, file: path, overrides: overrides)
     }
 
     /// Parses and validates scenario text; `file` names it in error messages.
-    public static func parse(yaml: String, file: String) throws -> Scenario {
-        let root: Node
+    public static func parse(yaml: String, file: String, overrides: [ScenarioOverride] = []) throws -> Scenario {
+        var root: Node
         do {
             guard let node = try Yams.compose(yaml: yaml) else {
                 throw ScenarioLoadError([ScenarioError(file: file, line: 1, column: 1, path: "", message: "the file is empty; expected a scenario mapping")])
@@ -28,6 +28,13 @@ public enum ScenarioLoader {
             throw e
         } catch let e as YamlError {
             throw ScenarioLoadError([yamlSyntaxError(e, file: file)])
+        }
+        for o in overrides {
+            switch o.apply(to: root) {
+            case .success(let n): root = n
+            case .failure(let problem):
+                throw ScenarioLoadError([ScenarioError(file: file, line: nil, column: nil, path: o.path, message: "cannot set it: \(problem.why)")])
+            }
         }
         let reader = NodeReader(file: file)
         let decoded = ScenarioDecoder(reader).scenario(root)
@@ -44,7 +51,7 @@ public enum ScenarioLoader {
         (a.line ?? 0, a.column ?? 0) < (b.line ?? 0, b.column ?? 0)
     }
 
-    private static func yamlSyntaxError(_ e: YamlError, file: String) -> ScenarioError {
+    static func yamlSyntaxError(_ e: YamlError, file: String) -> ScenarioError {
         switch e {
         case .scanner(let context, let problem, let mark, _), .parser(let context, let problem, let mark, _),
              .composer(let context, let problem, let mark, _):

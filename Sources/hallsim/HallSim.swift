@@ -10,7 +10,7 @@ struct HallSim: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "hallsim",
         abstract: "Simulate government service halls (政务服务大厅) and size their staff.",
-        subcommands: [Validate.self, Run.self, Compare.self]
+        subcommands: [Validate.self, Run.self, Compare.self, Batch.self, Merge.self]
     )
 }
 
@@ -125,5 +125,99 @@ struct Compare: ParsableCommand {
         print("B = \(b) against A = \(a): \(c.replications) replications on common random numbers")
         for r in c.rows where r.difference.mean != nil { print("  " + r.sentence) }
         if c.precisionReached == false { print("  (the requested precision was not reached within \(maxReplications) replications)") }
+    }
+}
+
+/// Which shard this process runs: --shard K/N, else Slurm job arrays (SLURM_ARRAY_TASK_ID,
+/// SLURM_ARRAY_TASK_COUNT, SLURM_ARRAY_TASK_MIN), else Kubernetes indexed jobs (JOB_COMPLETION_INDEX
+/// with --shards N). K is 0-based.
+func resolveShard(_ flag: String?, shards: Int?, environment env: [String: String]) throws -> Shard? {
+    func parse(_ k: String, _ n: String, from what: String) throws -> Shard {
+        guard let k = Int(k), let n = Int(n), n >= 1, k >= 0, k < n else {
+            throw ValidationError("\(what): expected shard K/N with 0 ≤ K < N, got \(k)/\(n)")
+        }
+        return Shard(index: k, count: n)
+    }
+    if let flag {
+        let parts = flag.split(separator: "/", omittingEmptySubsequences: false)
+        guard parts.count == 2 else { throw ValidationError("--shard: expected K/N (0-based K, e.g. 0/4), got '\(flag)'") }
+        return try parse(String(parts[0]), String(parts[1]), from: "--shard")
+    }
+    if let id = env["SLURM_ARRAY_TASK_ID"], let count = env["SLURM_ARRAY_TASK_COUNT"] {
+        let base = Int(env["SLURM_ARRAY_TASK_MIN"] ?? "0") ?? 0
+        return try parse(String((Int(id) ?? -1) - base), count, from: "SLURM_ARRAY_TASK_ID/SLURM_ARRAY_TASK_COUNT")
+    }
+    if let index = env["JOB_COMPLETION_INDEX"] {
+        guard let shards else {
+            throw ValidationError("JOB_COMPLETION_INDEX is set (a Kubernetes indexed job) but not the number of shards: pass --shards N")
+        }
+        return try parse(index, String(shards), from: "JOB_COMPLETION_INDEX with --shards")
+    }
+    if shards != nil { throw ValidationError("--shards goes with JOB_COMPLETION_INDEX; use --shard K/N to run one shard") }
+    return nil
+}
+
+struct Batch: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        abstract: "Run a scenario sweep: one tidy row per point, replication and KPI, plus means and intervals.",
+        discussion: "Seeds come from (sweep seed, point, replication), so any part reruns alone with the same numbers. "
+            + "With a shard, only its part runs; `hallsim merge` joins the shards into what one process writes.")
+
+    @Argument(help: "Sweep file (YAML): base scenario, factors, points.") var sweep: String
+    @Option(help: "Output directory.") var out: String
+    @Option(help: "Run only shard K of N (0-based), e.g. 0/4. Default: from Slurm or Kubernetes variables, else all.") var shard: String?
+    @Option(help: "Number of shards, with JOB_COMPLETION_INDEX (Kubernetes indexed jobs).") var shards: Int?
+    @Option(help: "Threads (default: all cores). Results do not depend on it.") var threads: Int?
+
+    func run() throws {
+        let part = try resolveShard(shard, shards: shards, environment: ProcessInfo.processInfo.environment)
+        let plan: BatchPlan
+        do {
+            plan = try BatchPlan.prepare(sweepFile: sweep)
+        } catch let e as ScenarioLoadError {
+            FileHandle.standardError.write(Data((e.description + "\n\(sweep): nothing was run or written.\n").utf8))
+            throw ExitCode(1)
+        }
+        let started = Date()
+        let tty = isatty(STDERR_FILENO) == 1
+        let rows = plan.run(shard: part, threads: threads) { done, total in
+            guard tty else { return }
+            let elapsed = Date().timeIntervalSince(started)
+            let rate = Double(done) / max(elapsed, 1e-9)
+            let left = Double(total - done) / max(rate, 1e-9)
+            FileHandle.standardError.write(Data(String(format: "\r%d/%d replications, %.1f/s, %.0f s left   ", done, total, rate, left).utf8))
+        }
+        if tty { FileHandle.standardError.write(Data("\n".utf8)) }
+        let files = try part.map { try BatchFiles.shard(plan.description, shard: $0, rows: rows) } ?? BatchFiles.complete(plan.description, rows: rows)
+        let dir = URL(fileURLWithPath: out)
+        do {
+            try AtomicOutput.write(files, to: dir)
+        } catch {
+            FileHandle.standardError.write(Data("cannot write results to \(dir.path): \(error.localizedDescription)\n".utf8))
+            throw ExitCode(2)
+        }
+        let runs = Set(rows.map { "\($0.point)/\($0.replication)" }).count
+        print("\(sweep): \(plan.sweep.points.count) points × \(plan.sweep.replications) replications\(part.map { ", shard \($0): \(runs) of them" } ?? "")"
+              + " in \(String(format: "%.1f", Date().timeIntervalSince(started))) s → \(dir.path)/ (\(files.map(\.name).joined(separator: ", ")))")
+    }
+}
+
+struct Merge: ParsableCommand {
+    static let configuration = CommandConfiguration(abstract: "Join shard outputs of one sweep into the files a one-process batch writes.")
+
+    @Argument(help: "Shard output directories (every shard of the sweep, once).") var shards: [String]
+    @Option(help: "Output directory.") var out: String
+
+    func run() throws {
+        let files: [(name: String, data: Data)]
+        do {
+            files = try BatchMerge.merge(shards.map { URL(fileURLWithPath: $0) })
+        } catch let e as MergeError {
+            FileHandle.standardError.write(Data("merge: \(e.description); nothing was written.\n".utf8))
+            throw ExitCode(1)
+        }
+        let dir = URL(fileURLWithPath: out)
+        try AtomicOutput.write(files, to: dir)
+        print("merged \(shards.count) shards → \(dir.path)/ (\(files.map(\.name).joined(separator: ", ")))")
     }
 }

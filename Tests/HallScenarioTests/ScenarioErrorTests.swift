@@ -179,6 +179,12 @@ final class ScenarioErrorTests: XCTestCase {
         let files = FileManager.default.enumerator(at: dir, includingPropertiesForKeys: nil)!
             .compactMap { $0 as? URL }.filter { $0.pathExtension == "yaml" }
         XCTAssertGreaterThanOrEqual(files.count, 8)
-        for f in files { XCTAssertNoThrow(try ScenarioLoader.load(path: f.path), f.path) }
+        for f in files {
+            if f.deletingLastPathComponent().lastPathComponent == "sweeps" {
+                XCTAssertNoThrow(try SweepLoader.load(path: f.path), f.path)
+            } else {
+                XCTAssertNoThrow(try ScenarioLoader.load(path: f.path), f.path)
+            }
+        }
     }
 }

@@ -7,7 +7,7 @@ final class CLITests: XCTestCase {
         URL(fileURLWithPath: CommandLine.arguments[0]).deletingLastPathComponent().appendingPathComponent("hallsim")
     }
 
-    func run(_ args: [String]) throws -> (status: Int32, out: String, err: String) {
+    func run(_ args: [String], environment: [String: String] = [:]) throws -> (status: Int32, out: String, err: String) {
         guard FileManager.default.isExecutableFile(atPath: binary.path) else {
             XCTFail("hallsim not built at \(binary.path): run `swift build` for the same configuration first")
             return (-1, "", "")
@@ -16,6 +16,10 @@ final class CLITests: XCTestCase {
         p.executableURL = binary
         p.arguments = args
         p.currentDirectoryURL = repoRoot
+        if !environment.isEmpty {
+            p.environment = ProcessInfo.processInfo.environment.filter { !$0.key.hasPrefix("SLURM_") && $0.key != "JOB_COMPLETION_INDEX" }
+                .merging(environment) { _, new in new }
+        }
         let out = Pipe(), err = Pipe()
         p.standardOutput = out
         p.standardError = err
@@ -90,6 +94,32 @@ final class CLITests: XCTestCase {
         XCTAssertEqual(String(windows[0]), "replication,time_min,window,state,ticket,staff")
         let report = try String(contentsOf: dir.appendingPathComponent("report.md"), encoding: .utf8)
         XCTAssert(report.contains("## Staff"), report)
+    }
+
+    func testBatchShardsFromFlagsSlurmAndKubernetes() throws {
+        let dir = try temporaryDirectory()
+        let sweep = "scenarios/sweeps/tidal-threshold.yaml"
+        let flag = try run(["batch", sweep, "--shard", "1/3", "--out", dir.appendingPathComponent("flag").path, "--threads", "1"])
+        XCTAssertEqual(flag.status, 0, flag.err)
+        // Slurm numbers array tasks from --array's first index.
+        let slurm = try run(["batch", sweep, "--out", dir.appendingPathComponent("slurm").path],
+                            environment: ["SLURM_ARRAY_TASK_ID": "5", "SLURM_ARRAY_TASK_COUNT": "3", "SLURM_ARRAY_TASK_MIN": "4"])
+        XCTAssertEqual(slurm.status, 0, slurm.err)
+        let k8s = try run(["batch", sweep, "--shards", "3", "--out", dir.appendingPathComponent("k8s").path],
+                          environment: ["JOB_COMPLETION_INDEX": "1"])
+        XCTAssertEqual(k8s.status, 0, k8s.err)
+        for name in ["slurm", "k8s"] {
+            for f in ["tidy.csv", "shard.json"] {
+                XCTAssertEqual(try Data(contentsOf: dir.appendingPathComponent("flag/\(f)")), try Data(contentsOf: dir.appendingPathComponent("\(name)/\(f)")), "\(name) \(f)")
+            }
+        }
+        let outOfRange = try run(["batch", sweep, "--shard", "3/3", "--out", dir.appendingPathComponent("bad").path])
+        XCTAssertNotEqual(outOfRange.status, 0)
+        XCTAssert(outOfRange.err.contains("expected shard K/N with 0 ≤ K < N, got 3/3"), outOfRange.err)
+        let noCount = try run(["batch", sweep, "--out", dir.appendingPathComponent("bad").path], environment: ["JOB_COMPLETION_INDEX": "0"])
+        XCTAssertNotEqual(noCount.status, 0)
+        XCTAssert(noCount.err.contains("pass --shards N"), noCount.err)
+        XCTAssertFalse(FileManager.default.fileExists(atPath: dir.appendingPathComponent("bad").path))
     }
 
     func testBadOptionsAreRejected() throws {

@@ -1,0 +1,46 @@
+/// A scenario batch: a base scenario, factors to vary and the points to run (full grid or a list).
+public struct Sweep: Sendable, Hashable {
+    /// A factor: a name for the output columns, the scenario field it sets, and its values (as written).
+    public struct Factor: Sendable, Hashable {
+        public var name: String
+        /// A path into the scenario file (`windows[id=universal].count`, `behaviour.patience_min.mean`,
+        /// `tidal[0].open_when.queue_length`), or `demand_scale` (multiplies every walk-in rate).
+        public var path: String
+        public var values: [String]
+        public init(name: String, path: String, values: [String]) { self.name = name; self.path = path; self.values = values }
+    }
+
+    public static let demandScale = "demand_scale"
+
+    /// The base scenario file, as written in the sweep (relative to the sweep file).
+    public var base: String
+    public var seed: UInt64
+    public var replications: Int
+    /// When true every point sees the same applicants in replication r (common random numbers); when
+    /// false each point's seed is derived from (seed, point).
+    public var commonRandomNumbers: Bool
+    public var factors: [Factor]
+    /// Each point: one value per factor, in factor order.
+    public var points: [[String]]
+
+    public init(base: String, seed: UInt64, replications: Int, commonRandomNumbers: Bool, factors: [Factor], points: [[String]]) {
+        self.base = base; self.seed = seed; self.replications = replications
+        self.commonRandomNumbers = commonRandomNumbers; self.factors = factors; self.points = points
+    }
+
+    /// Every combination of the factors' values, the last factor varying fastest.
+    public static func grid(_ factors: [Factor]) -> [[String]] {
+        factors.reduce([[]]) { acc, f in acc.flatMap { p in f.values.map { p + [$0] } } }
+    }
+}
+
+extension Scenario {
+    /// The same hall with every walk-in rate multiplied by `k`.
+    public func scalingDemand(by k: Double) -> Scenario {
+        var s = self
+        for i in s.arrivals.indices {
+            for j in s.arrivals[i].rates.indices { s.arrivals[i].rates[j].perHour *= k }
+        }
+        return s
+    }
+}

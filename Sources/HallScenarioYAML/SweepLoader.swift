@@ -1,0 +1,80 @@
+import Foundation
+import Yams
+import HallDomain
+
+/// Reads sweep files (YAML), documented in docs/batches.md.
+public enum SweepLoader {
+    public static func load(path: String) throws -> Sweep {
+        let text: String
+        do {
+            text = try String(contentsOfFile: path, encoding: .utf8)
+        } catch {
+            throw ScenarioLoadError([ScenarioError(file: path, line: nil, column: nil, path: "", message: "cannot read the file: \(error.localizedDescription)")])
+        }
+        return try parse(yaml: text, file: path)
+    }
+
+    public static func parse(yaml: String, file: String) throws -> Sweep {
+        let composed: Node?
+        do {
+            composed = try Yams.compose(yaml: yaml)
+        } catch let e as YamlError {
+            throw ScenarioLoadError([ScenarioLoader.yamlSyntaxError(e, file: file)])
+        }
+        guard let root = composed else {
+            throw ScenarioLoadError([ScenarioError(file: file, line: 1, column: 1, path: "", message: "the file is empty; expected a sweep mapping (base, replications, factors)")])
+        }
+        let r = NodeReader(file: file)
+        let sweep = decode(root, r)
+        guard r.errors.isEmpty, let sweep else { throw ScenarioLoadError(r.errors) }
+        return sweep
+    }
+
+    static func decode(_ root: Node, _ r: NodeReader) -> Sweep? {
+        guard let f = r.mapping(root, "", allowed: ["base", "seed", "replications", "common_random_numbers", "factors", "design", "points"]) else { return nil }
+        let base = f.required("base", "the base scenario file, relative to this sweep file", r.string)
+        let seed = f.optional("seed", r.int) ?? 1
+        if seed < 0 { r.fail(f.path("seed"), "a seed ≥ 0") }
+        let replications = f.required("replications", "replications per point", r.int)
+        if let n = replications, n < 1 { r.fail(f.path("replications"), "at least 1 replication per point, got \(n)") }
+        let crn = f.optional("common_random_numbers", r.bool) ?? true
+        var factors: [Sweep.Factor] = []
+        if let n = f.required("factors", "a list of {name, path, values}") {
+            for (node, p) in r.sequence(n, f.path("factors")) {
+                guard let ff = r.mapping(node, p, allowed: ["name", "path", "values"]) else { continue }
+                guard let name = ff.required("name", "a column name", r.string), let path = ff.required("path", "a scenario field path", r.string),
+                      let vn = ff.required("values", "a list of values") else { continue }
+                if case .failure(let problem) = ScenarioOverride.segments(path), path != Sweep.demandScale {
+                    r.fail(ff.path("path"), "a path such as windows[id=universal].count: \(problem.why)")
+                }
+                let values = r.sequence(vn, ff.path("values")).compactMap { r.string($0.node, $0.path) }
+                if values.isEmpty { r.fail(ff.path("values"), "at least one value") }
+                if factors.contains(where: { $0.name == name }) { r.fail(ff.path("name"), "a unique name; '\(name)' is used twice") }
+                factors.append(Sweep.Factor(name: name, path: path, values: values))
+            }
+            if factors.isEmpty { r.fail(f.path("factors"), "at least one factor") }
+        }
+        let design = f.optional("design", r.string) ?? "grid"
+        var points: [[String]] = []
+        switch design {
+        case "grid":
+            if f["points"] != nil { r.fail(f.path("points"), "points only with design: list (a grid is every combination of the factors)") }
+            points = Sweep.grid(factors)
+        case "list":
+            guard let pn = f.required("points", "a list of points, each {factor name: value}") else { break }
+            for (node, p) in r.sequence(pn, f.path("points")) {
+                guard let pf = r.mapping(node, p, allowed: factors.map(\.name)) else { continue }
+                var point: [String] = []
+                for factor in factors {
+                    if let v = pf.required(factor.name, "a value for factor '\(factor.name)'", r.string) { point.append(v) }
+                }
+                if point.count == factors.count { points.append(point) }
+            }
+            if points.isEmpty { r.fail(f.path("points"), "at least one point") }
+        default:
+            r.fail(f.path("design"), "expected grid or list, got '\(design)'")
+        }
+        guard let base, let replications else { return nil }
+        return Sweep(base: base, seed: UInt64(max(seed, 0)), replications: replications, commonRandomNumbers: crn, factors: factors, points: points)
+    }
+}
