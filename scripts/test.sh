@@ -11,5 +11,6 @@ for f in scenarios/*.yaml scenarios/validation/*.yaml; do
 done
 echo "scenarios: all valid"
 bash scripts/check-notebooks.sh
+bash scripts/check-distributed.sh
 # The suite is XCTest; its summary ("Executed N tests, with 0 failures") is the closing line.
 swift test -c release --skip-build --disable-swift-testing

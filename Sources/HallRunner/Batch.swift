@@ -16,6 +16,7 @@ public struct Shard: Sendable, Hashable, Codable, CustomStringConvertible {
 public struct BatchDescription: Sendable, Hashable, Codable {
     /// FNV-1a of the sweep file and the base scenario file: shards of different sweeps do not merge.
     public var fingerprint: String
+    /// The sweep file's name (not its path).
     public var sweepFile: String
     public var base: String
     public var seed: UInt64
@@ -87,7 +88,8 @@ public struct BatchPlan: Sendable {
             }
         }
         let fingerprint = String(StreamSeed.fnv1a((try String(contentsOfFile: sweepFile, encoding: .utf8)) + "\u{0}" + baseText), radix: 16)
-        let d = BatchDescription(fingerprint: fingerprint, sweepFile: sweepFile, base: sweep.base, seed: sweep.seed,
+        // The file's name only: the same sweep run from another directory writes the same bytes.
+        let d = BatchDescription(fingerprint: fingerprint, sweepFile: URL(fileURLWithPath: sweepFile).lastPathComponent, base: sweep.base, seed: sweep.seed,
                                  replications: sweep.replications, commonRandomNumbers: sweep.commonRandomNumbers,
                                  factors: sweep.factors.map(\.name), points: sweep.points, shard: nil)
         return BatchPlan(sweep: sweep, description: d, scenarios: scenarios)
