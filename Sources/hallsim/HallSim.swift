@@ -26,6 +26,16 @@ func loadScenario(_ path: String) throws -> Scenario {
     }
 }
 
+/// Writes all files into `dir` or none (exit 2 with the reason).
+func write(_ files: [(name: String, data: Data)], to dir: URL) throws {
+    do {
+        try AtomicOutput.write(files, to: dir)
+    } catch {
+        FileHandle.standardError.write(Data("cannot write results to \(dir.path): \(error.localizedDescription)\n".utf8))
+        throw ExitCode(2)
+    }
+}
+
 struct Validate: ParsableCommand {
     static let configuration = CommandConfiguration(abstract: "Check a scenario file and report every problem with its line and field.")
 
@@ -63,14 +73,8 @@ struct Run: ParsableCommand {
         let elapsed = Date().timeIntervalSince(started)
         let stem = URL(fileURLWithPath: file).deletingPathExtension().lastPathComponent
         let dir = URL(fileURLWithPath: out ?? "outputs/\(stem)")
-        let files: [(name: String, data: Data)]
-        do {
-            files = try result.files(sourceFile: file)
-            try AtomicOutput.write(files, to: dir)
-        } catch {
-            FileHandle.standardError.write(Data("cannot write results to \(dir.path): \(error.localizedDescription)\n".utf8))
-            throw ExitCode(2)
-        }
+        let files = try result.files(sourceFile: file)
+        try write(files, to: dir)
         let s = result.summary
         let tickets = result.stats.reduce(0) { $0 + $1.tickets }
         func show(_ k: String, _ scale: Double = 1) -> String {
@@ -113,15 +117,7 @@ struct Compare: ParsableCommand {
         let sa = try loadScenario(a), sb = try loadScenario(b)
         let c = Comparison.run(a: sa, b: sb, aName: a, bName: b, seed: seed, replications: replications,
                                untilPrecision: untilPrecision.map { (KPI(rawValue: kpi)!, $0, maxReplications) }, threads: threads)
-        if let out {
-            let dir = URL(fileURLWithPath: out)
-            do {
-                try AtomicOutput.write([("compare.json", try c.json), ("compare.md", Data(c.markdown.utf8))], to: dir)
-            } catch {
-                FileHandle.standardError.write(Data("cannot write results to \(dir.path): \(error.localizedDescription)\n".utf8))
-                throw ExitCode(2)
-            }
-        }
+        if let out { try write([("compare.json", try c.json), ("compare.md", Data(c.markdown.utf8))], to: URL(fileURLWithPath: out)) }
         print("B = \(b) against A = \(a): \(c.replications) replications on common random numbers")
         for r in c.rows where r.difference.mean != nil { print("  " + r.sentence) }
         if c.precisionReached == false { print("  (the requested precision was not reached within \(maxReplications) replications)") }
@@ -190,12 +186,7 @@ struct Batch: ParsableCommand {
         if tty { FileHandle.standardError.write(Data("\n".utf8)) }
         let files = try part.map { try BatchFiles.shard(plan.description, shard: $0, rows: rows) } ?? BatchFiles.complete(plan.description, rows: rows)
         let dir = URL(fileURLWithPath: out)
-        do {
-            try AtomicOutput.write(files, to: dir)
-        } catch {
-            FileHandle.standardError.write(Data("cannot write results to \(dir.path): \(error.localizedDescription)\n".utf8))
-            throw ExitCode(2)
-        }
+        try write(files, to: dir)
         let runs = Set(rows.map { "\($0.point)/\($0.replication)" }).count
         print("\(sweep): \(plan.sweep.points.count) points × \(plan.sweep.replications) replications\(part.map { ", shard \($0): \(runs) of them" } ?? "")"
               + " in \(String(format: "%.1f", Date().timeIntervalSince(started))) s → \(dir.path)/ (\(files.map(\.name).joined(separator: ", ")))")
@@ -217,7 +208,7 @@ struct Merge: ParsableCommand {
             throw ExitCode(1)
         }
         let dir = URL(fileURLWithPath: out)
-        try AtomicOutput.write(files, to: dir)
+        try write(files, to: dir)
         print("merged \(shards.count) shards → \(dir.path)/ (\(files.map(\.name).joined(separator: ", ")))")
     }
 }
