@@ -3,8 +3,7 @@
 # with 2 workers, and the Slurm array scripts run here task by task with Slurm's variables set.
 set -euo pipefail
 cd "$(dirname "$0")/.."
-if [ ! -x .venv/bin/python ]; then python3 -m venv .venv; fi
-.venv/bin/python -m pip install -q --disable-pip-version-check "dask[distributed]>=2024.1"
+bash scripts/python-env.sh
 sweep=scenarios/sweeps/tidal-threshold.yaml
 out=$(mktemp -d)
 trap 'rm -rf "$out"' EXIT

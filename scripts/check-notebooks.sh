@@ -3,8 +3,7 @@
 # Python packages go into .venv (git-ignored). Needs .build/release/hallsim (scripts/test.sh builds it).
 set -euo pipefail
 cd "$(dirname "$0")/.."
-if [ ! -x .venv/bin/python ]; then python3 -m venv .venv; fi
-.venv/bin/python -m pip install -q --disable-pip-version-check -r notebooks/requirements.txt
+bash scripts/python-env.sh
 out=$(mktemp -d)
 trap 'rm -rf "$out"' EXIT
 .build/release/hallsim run scenarios/county-hall.yaml --replications 4 --out "$out/county" >/dev/null

@@ -10,6 +10,8 @@ for f in scenarios/*.yaml scenarios/validation/*.yaml; do
   .build/release/hallsim validate "$f" >/dev/null
 done
 echo "scenarios: all valid"
+bash scripts/python-env.sh
+.venv/bin/python scripts/check-calendar.py
 bash scripts/check-notebooks.sh
 bash scripts/check-distributed.sh
 # The suite is XCTest; its summary ("Executed N tests, with 0 failures") is the closing line.
