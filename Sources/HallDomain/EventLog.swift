@@ -22,6 +22,16 @@ public enum TicketOutcome: String, Sendable, Hashable, Codable, CaseIterable {
     public var wasCalled: Bool { isServed || self == .noShow }
 }
 
+/// Why the applicant came.
+public enum VisitKind: String, Sendable, Hashable, Codable, CaseIterable {
+    /// A new application.
+    case first
+    /// Back with the missing materials after a one-time notice.
+    case `return`
+    /// Collecting a result at the window (出件).
+    case collection
+}
+
 public enum Channel: String, Sendable, Hashable, Codable, CaseIterable {
     case walkIn = "walk_in"
     case appointment
@@ -46,14 +56,17 @@ public struct TicketRecord: Sendable, Hashable {
     public var outcome: TicketOutcome
     /// When the ticket left the system (service end, renege, balk, end of no-show grace).
     public var end: Double
+    public var visit: VisitKind
+    /// The case this visit belongs to (multi-day runs; nil for a first visit until a case is opened).
+    public var caseNumber: Int32?
 
     public init(ticket: Int32, profile: Int32, item: Int32, department: Int32, channel: Channel, priority: Bool,
                 arrival: Double, call: Double?, serviceStart: Double?, serviceEnd: Double?, window: Int32?,
-                outcome: TicketOutcome, end: Double) {
+                outcome: TicketOutcome, end: Double, visit: VisitKind = .first, caseNumber: Int32? = nil) {
         self.ticket = ticket; self.profile = profile; self.item = item; self.department = department
         self.channel = channel; self.priority = priority; self.arrival = arrival; self.call = call
         self.serviceStart = serviceStart; self.serviceEnd = serviceEnd; self.window = window
-        self.outcome = outcome; self.end = end
+        self.outcome = outcome; self.end = end; self.visit = visit; self.caseNumber = caseNumber
     }
 
     /// Time from ticket to call, or to leaving for those never called (balked: 0).
@@ -126,6 +139,14 @@ public protocol RecordSink: AnyObject {
     func record(_ r: WindowRecord)
     func record(_ r: QueueRecord)
     func record(_ r: StaffRecord)
+    func record(_ r: CaseRecord)
+    func record(_ r: CaseStepRecord)
+}
+
+extension RecordSink {
+    /// Sinks of front-desk records ignore the back office unless they say otherwise.
+    public func record(_ r: CaseRecord) {}
+    public func record(_ r: CaseStepRecord) {}
 }
 
 /// Keeps every record (for files and tests).
@@ -134,7 +155,11 @@ public final class RecordBuffer: RecordSink {
     public private(set) var windows: [WindowRecord] = []
     public private(set) var queues: [QueueRecord] = []
     public private(set) var staff: [StaffRecord] = []
+    public private(set) var cases: [CaseRecord] = []
+    public private(set) var steps: [CaseStepRecord] = []
     public init() {}
+    public func record(_ r: CaseRecord) { cases.append(r) }
+    public func record(_ r: CaseStepRecord) { steps.append(r) }
     public func record(_ r: TicketRecord) { tickets.append(r) }
     public func record(_ r: WindowRecord) { windows.append(r) }
     public func record(_ r: QueueRecord) { queues.append(r) }
@@ -149,4 +174,6 @@ public final class TeeSink: RecordSink {
     public func record(_ r: WindowRecord) { for s in sinks { s.record(r) } }
     public func record(_ r: QueueRecord) { for s in sinks { s.record(r) } }
     public func record(_ r: StaffRecord) { for s in sinks { s.record(r) } }
+    public func record(_ r: CaseRecord) { for s in sinks { s.record(r) } }
+    public func record(_ r: CaseStepRecord) { for s in sinks { s.record(r) } }
 }

@@ -45,16 +45,26 @@ public struct ServiceItem: Sendable, Hashable, Codable {
     public var legalLimitDays: Int?
     public var committedLimitDays: Int?
     public var reviewDepth: ReviewDepth?
+    /// Other departments that review the case in parallel (联审联批, 一件事一次办): one result when all are done.
+    public var joint: [String]
+    /// A special procedure suspending the clock (review depth `special`).
+    public var special: SpecialProcedure?
 
     public init(id: String, name: String? = nil, department: String, kind: ItemKind, service: Distribution,
                 noticeService: Distribution? = nil, incompleteProbability: Double = 0,
-                legalLimitDays: Int? = nil, committedLimitDays: Int? = nil, reviewDepth: ReviewDepth? = nil) {
+                legalLimitDays: Int? = nil, committedLimitDays: Int? = nil, reviewDepth: ReviewDepth? = nil,
+                joint: [String] = [], special: SpecialProcedure? = nil) {
         self.id = id; self.name = name ?? id; self.department = department; self.kind = kind
         self.service = service; self.noticeService = noticeService
         self.incompleteProbability = incompleteProbability
         self.legalLimitDays = legalLimitDays; self.committedLimitDays = committedLimitDays
-        self.reviewDepth = reviewDepth
+        self.reviewDepth = reviewDepth; self.joint = joint; self.special = special
     }
+
+    /// The limit a case is held to: the committed limit, or the legal one when none is committed.
+    public var limitDays: Int? { committedLimitDays ?? legalLimitDays }
+    /// Departments reviewing a case of this item: its own, then the joint ones.
+    public var reviewingDepartments: [String] { [department] + joint }
 }
 
 /// Kinds of window (front desk).

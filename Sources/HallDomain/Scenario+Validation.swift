@@ -32,11 +32,11 @@ private struct Validator {
         }
     }
 
-    mutating func unique(_ ids: [String], _ path: String) {
+    mutating func unique(_ ids: [String], _ path: String, key: String = "id") {
         var seen: [String: Int] = [:]
         for (i, id) in ids.enumerated() {
-            if id.isEmpty { fail("\(path)[\(i)].id", "a non-empty id") }
-            if let j = seen[id] { fail("\(path)[\(i)].id", "a unique id; '\(id)' is already used by \(path)[\(j)]") }
+            if id.isEmpty { fail("\(path)[\(i)].\(key)", "a non-empty \(key)") }
+            if let j = seen[id] { fail("\(path)[\(i)].\(key)", "a unique \(key); '\(id)' is already used by \(path)[\(j)]") }
             seen[id] = seen[id] ?? i
         }
     }
@@ -198,6 +198,7 @@ private struct Validator {
         }
         probability("behaviour.no_show.probability", s.behaviour.noShowProbability)
         if !(s.behaviour.noShowGraceMinutes >= 0) { fail("behaviour.no_show.grace_min", "a grace time ≥ 0 minutes") }
+        checkCases(s, departmentIDs: departmentIDs)
     }
 }
 
@@ -306,6 +307,151 @@ extension Validator {
                 }
                 if n < 1 { fail("\(p).staff_from.max", "at least 1 clerk") }
             }
+        }
+    }
+}
+
+extension Validator {
+    mutating func workingDayRange(_ path: String, _ r: WorkingDayRange, least: Int) {
+        if r.min < least { fail("\(path).min", "at least \(least) working day\(least == 1 ? "" : "s"), got \(r.min)") }
+        if r.max < r.min { fail("\(path).max", "a maximum ≥ the minimum (\(r.min)), got \(r.max)") }
+    }
+
+    /// Cases over days: items' review, the back office, delivery, returns and the run's dates.
+    mutating func checkCases(_ s: Scenario, departmentIDs: Set<String>) {
+        let itemByID = Dictionary(s.items.map { ($0.id, $0) }, uniquingKeysWith: { a, _ in a })
+        for (i, item) in s.items.enumerated() {
+            let p = "items[\(i)]"
+            var seen = Set([item.department])
+            for (k, d) in item.joint.enumerated() {
+                guard known("\(p).joint[\(k)]", d, in: departmentIDs, what: "department") else { continue }
+                if !seen.insert(d).inserted { fail("\(p).joint[\(k)]", "each department once, and not the item's own ('\(d)' repeats)") }
+            }
+            if item.kind == .immediate, !item.joint.isEmpty { fail("\(p).joint", "joint review applies to committed items only") }
+            if item.reviewDepth == .special, item.special == nil {
+                fail("\(p).special", "review_depth special needs its procedure: {name, probability, working_days}")
+            }
+            if let sp = item.special {
+                if item.reviewDepth != .special { fail("\(p).review_depth", "special: a special procedure goes with review_depth special") }
+                probability("\(p).special.probability", sp.probability)
+                workingDayRange("\(p).special.working_days", WorkingDayRange(min: sp.minDays, max: sp.maxDays), least: 1)
+            }
+        }
+        let multiDay = s.period != nil
+        if !multiDay {
+            if s.backOffice != nil { fail("back_office", "a back office needs a run over dates: add a calendar section (file, start, end or days)") }
+            if s.noticeReturn != nil { fail("notice_return", "returns happen on later days: add a calendar section (file, start, end or days)") }
+            if s.delivery.collectShare > 0 { fail("delivery.collect_share", "collection happens on later days: add a calendar section") }
+        }
+        // Delivery and returns.
+        probability("delivery.collect_share", s.delivery.collectShare)
+        workingDayRange("delivery.collect_after_working_days", s.delivery.collectAfter, least: 1)
+        if s.delivery.archiveWithin < 0 { fail("delivery.archive_within_working_days", "≥ 0 working days") }
+        if let c = s.delivery.collectItem, known("delivery.collect_item", c, in: Set(itemByID.keys), what: "item"),
+           itemByID[c]?.kind != .immediate {
+            fail("delivery.collect_item", "an immediate item (collecting a result is done on the spot), got committed item '\(c)'")
+        }
+        if let nr = s.noticeReturn {
+            probability("notice_return.probability", nr.probability)
+            workingDayRange("notice_return.after_working_days", nr.after, least: 1)
+            if let q = nr.incompleteAgain { probability("notice_return.incomplete_again", q) }
+        }
+
+        // The back office.
+        var office: [String: DepartmentBackOffice] = [:]
+        if let bo = s.backOffice {
+            unique(bo.departments.map(\.department), "back_office.departments", key: "department")
+            let shiftIDs = Set(s.shifts.map(\.id))
+            for (i, d) in bo.departments.enumerated() {
+                let p = "back_office.departments[\(i)]"
+                if known("\(p).department", d.department, in: departmentIDs, what: "department") { office[d.department] = d }
+                for (role, groups) in [("reviewers", d.reviewers), ("approvers", d.approvers)] {
+                    for (k, g) in groups.enumerated() {
+                        if g.count < 0 { fail("\(p).\(role)", "a number of staff ≥ 0, got \(g.count)") }
+                        if let sh = g.shift { _ = known("\(p).\(role)[\(k)].shift", sh, in: shiftIDs, what: "shift") }
+                    }
+                }
+                if d.reviewers.reduce(0, { $0 + $1.count }) < 1 { fail("\(p).reviewers", "at least 1 reviewer") }
+                distribution("\(p).review_min", d.reviewTime, duration: true)
+                distribution("\(p).approval_min", d.approvalTime, duration: true)
+            }
+            if let hours = bo.hours {
+                if hours.isEmpty { fail("back_office.hours", "at least one working period") }
+                for (i, h) in hours.enumerated() where !(h.start < h.end) || (i > 0 && h.start < hours[i - 1].end) {
+                    fail("back_office.hours[\(i)]", "periods in order, each opening before it closes, got \(h.start)–\(h.end)")
+                }
+            }
+            if case .cutOff(let split, let same, _) = bo.handOff, same < split {
+                fail("back_office.hand_off.same_day", "a time after the split (\(split)): morning intake arrives later that day, got \(same)")
+            }
+            if case .checkTimes(let times) = bo.pickUp {
+                if times.isEmpty { fail("back_office.pick_up.check_times", "at least one check time, or pick_up: continuous") }
+                for i in times.indices.dropFirst() where times[i] <= times[i - 1] {
+                    fail("back_office.pick_up.check_times[\(i)]", "times in increasing order, got \(times[i]) after \(times[i - 1])")
+                }
+            }
+            for (i, b) in bo.backlog.enumerated() {
+                let p = "back_office.backlog[\(i)]"
+                if b.count < 0 { fail("\(p).count", "a number of cases ≥ 0, got \(b.count)") }
+                guard known("\(p).item", b.item, in: Set(itemByID.keys), what: "item"), let item = itemByID[b.item] else { continue }
+                if item.kind != .committed { fail("\(p).item", "a committed item (only those are reviewed), got immediate item '\(b.item)'") }
+                if let step = b.step, !ReviewStep.steps(for: item.reviewDepth ?? .oneStep).contains(step) {
+                    fail("\(p).step", "one of the item's steps (\(ReviewStep.steps(for: item.reviewDepth ?? .oneStep).map(\.rawValue).joined(separator: ", "))), got \(step.rawValue)")
+                }
+                if let period = s.period, b.accepted > period.start { fail("\(p).accepted", "a date on or before the run's start (\(period.start)), got \(b.accepted)") }
+            }
+        }
+        if multiDay {
+            for (i, item) in s.items.enumerated() where item.kind == .committed {
+                let p = "items[\(i)]"
+                if item.limitDays == nil { fail("\(p).committed_limit_days", "a committed (or legal) limit in working days: cases are held to it") }
+                let steps = ReviewStep.steps(for: item.reviewDepth ?? .oneStep)
+                for d in item.reviewingDepartments where departmentIDs.contains(d) {
+                    guard let o = office[d] else {
+                        fail("\(p).department", "a back office for '\(d)', which reviews this committed item: add it under back_office.departments")
+                        continue
+                    }
+                    if steps.contains(where: \.byApprovers), o.approvers.reduce(0, { $0 + $1.count }) < 1 {
+                        fail("\(p).review_depth", "approvers in the back office of '\(d)' for a depth with approval (\(item.reviewDepth?.rawValue ?? "")); add approvers there")
+                    }
+                }
+            }
+        }
+        if let period = s.period { checkPeriod(s, period, items: s.items) }
+    }
+
+    mutating func checkPeriod(_ s: Scenario, _ period: Period, items: [ServiceItem]) {
+        let cal = period.calendar
+        let range = "\(cal.years.lowerBound)–\(cal.years.upperBound)"
+        if !cal.covers(period.start) { fail("calendar.start", "a date inside the calendar's data (\(range)), got \(period.start)") }
+        if !cal.covers(period.end) { fail("calendar.end", "a date inside the calendar's data (\(range)), got \(period.end)") }
+        if period.end < period.start { fail("calendar.end", "a date on or after the start (\(period.start)), got \(period.end)") }
+        for (i, o) in period.overrides.enumerated() {
+            // Overrides outside the run are allowed (a shorter run of the same hall) but must be real dates
+            // of the calendar.
+            if let d = o.date, !cal.covers(d) {
+                fail("calendar.overrides[\(i)].date", "a date inside the calendar's data (\(range)), got \(d)")
+            }
+            if let f = o.demand, !(f >= 0) { fail("calendar.overrides[\(i)].demand", "a demand multiplier ≥ 0, got \(f)") }
+            if case .open(let hours?) = o.action {
+                if hours.isEmpty { fail("calendar.overrides[\(i)].hours", "at least one opening period, or closed: true") }
+                for (k, h) in hours.enumerated() where !(h.start < h.end) || (k > 0 && h.start < hours[k - 1].end) {
+                    fail("calendar.overrides[\(i)].hours[\(k)]", "periods in order, each opening before it closes, got \(h.start)–\(h.end)")
+                }
+            }
+        }
+        for (d, f) in period.weekdayDemand.sorted(by: { $0.key < $1.key }) where !(f >= 0) {
+            fail("calendar.weekday_demand", "demand multipliers ≥ 0, got \(f) for weekday \(d)")
+        }
+        for (i, b) in (s.backOffice?.backlog ?? []).enumerated() where !cal.covers(b.accepted) {
+            fail("back_office.backlog[\(i)].accepted", "a date inside the calendar's data (\(range)), got \(b.accepted)")
+        }
+        // Deadlines of cases accepted on the last day must be countable on the calendar.
+        guard cal.covers(period.end), period.start <= period.end else { return }
+        let longest = items.filter { $0.kind == .committed }.map { ($0.limitDays ?? 0) + ($0.special?.maxDays ?? 0) }.max() ?? 0
+        let margin = max(longest, s.delivery.archiveWithin + s.delivery.collectAfter.max)
+        if (try? cal.deadline(acceptance: period.end, workingDays: margin)) == nil {
+            fail("calendar.end", "a last date whose deadlines the calendar can count: \(margin) working days after \(period.end) (the longest limit plus special procedures) go past its data (\(range)); add the next year's notice or end earlier")
         }
     }
 }

@@ -66,17 +66,24 @@ public struct Scenario: Sendable, Hashable, Codable {
     public var shifts: [Shift]
     public var staff: [StaffMember]
     public var tidal: [TidalRule]
+    /// A run over dates (nil: one day).
+    public var period: Period?
+    public var backOffice: BackOfficeRules?
+    public var delivery: Delivery
+    public var noticeReturn: NoticeReturn?
 
     public init(name: String, description: String = "", waitTargetMinutes: Double = 15, warmupMinutes: Double = 0,
                 day: DaySchedule, departments: [Department], items: [ServiceItem], arrivals: [ArrivalProfile],
                 appointments: [AppointmentBlock] = [], windows: [WindowGroup], proficiency: [Proficiency] = [],
                 behaviour: Behaviour = Behaviour(), calling: CallingSpec = CallingSpec(), routing: RoutingRule = .specialistFirst,
-                shifts: [Shift] = [], staff: [StaffMember] = [], tidal: [TidalRule] = []) {
+                shifts: [Shift] = [], staff: [StaffMember] = [], tidal: [TidalRule] = [],
+                period: Period? = nil, backOffice: BackOfficeRules? = nil, delivery: Delivery = Delivery(), noticeReturn: NoticeReturn? = nil) {
         self.name = name; self.description = description; self.waitTargetMinutes = waitTargetMinutes
         self.warmupMinutes = warmupMinutes; self.day = day; self.departments = departments; self.items = items
         self.arrivals = arrivals; self.appointments = appointments; self.windows = windows
         self.proficiency = proficiency; self.behaviour = behaviour; self.calling = calling; self.routing = routing
         self.shifts = shifts; self.staff = staff; self.tidal = tidal
+        self.period = period; self.backOffice = backOffice; self.delivery = delivery; self.noticeReturn = noticeReturn
     }
 
     /// Whether windows are staffed by named clerks (a `staff` section) rather than always open.
@@ -119,7 +126,7 @@ public struct Scenario: Sendable, Hashable, Codable {
             }
         }
         return Catalogue(departments: departments.map(\.id), items: items.map(\.id), windows: windows.map(\.name),
-                         profiles: arrivals.map(\.id) + appointments.map(\.id), staff: names, staffKind: kinds,
+                         profiles: arrivals.map(\.id) + appointments.map(\.id) + (period != nil ? [Catalogue.plannedVisits] : []), staff: names, staffKind: kinds,
                          rosteredWindows: rostered)
     }
 }
@@ -143,8 +150,10 @@ public struct Catalogue: Sendable, Hashable {
     public var departments: [String]
     public var items: [String]
     public var windows: [String]
-    /// Walk-in profiles, then appointment blocks.
+    /// Walk-in profiles, then appointment blocks, then (multi-day runs) planned visits.
     public var profiles: [String]
+    /// The profile name of visits planned by earlier days (returns after a notice, collections).
+    public static let plannedVisits = "planned_visits"
     /// Rostered clerks, then the tidal sources' clerks ("rule#k").
     public var staff: [String]
     /// Where each clerk comes from.

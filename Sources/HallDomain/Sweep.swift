@@ -22,10 +22,23 @@ public struct Sweep: Sendable, Hashable {
     public var factors: [Factor]
     /// Each point: one value per factor, in factor order.
     public var points: [[String]]
+    /// Fields set at every point (path, value), e.g. a one-day run of a month-long base.
+    public var fixed: [(path: String, value: String)]
 
-    public init(base: String, seed: UInt64, replications: Int, commonRandomNumbers: Bool, factors: [Factor], points: [[String]]) {
+    public init(base: String, seed: UInt64, replications: Int, commonRandomNumbers: Bool, factors: [Factor], points: [[String]],
+                fixed: [(path: String, value: String)] = []) {
         self.base = base; self.seed = seed; self.replications = replications
-        self.commonRandomNumbers = commonRandomNumbers; self.factors = factors; self.points = points
+        self.commonRandomNumbers = commonRandomNumbers; self.factors = factors; self.points = points; self.fixed = fixed
+    }
+
+    public static func == (a: Sweep, b: Sweep) -> Bool {
+        a.base == b.base && a.seed == b.seed && a.replications == b.replications && a.commonRandomNumbers == b.commonRandomNumbers
+            && a.factors == b.factors && a.points == b.points && a.fixed.map(\.path) == b.fixed.map(\.path) && a.fixed.map(\.value) == b.fixed.map(\.value)
+    }
+
+    public func hash(into h: inout Hasher) {
+        h.combine(base); h.combine(seed); h.combine(factors); h.combine(points)
+        for f in fixed { h.combine(f.path); h.combine(f.value) }
     }
 
     /// Every combination of the factors' values, the last factor varying fastest.

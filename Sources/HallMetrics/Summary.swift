@@ -31,14 +31,27 @@ public struct Summary: Sendable, Encodable {
     public var windows: [String: [String: SummaryFigure]]
     public var utilisationSpread: [String: SummaryFigure]
     public var checks: [String: Double]
+    /// Runs over dates: the first and last date and the number of open days.
+    public var period: PeriodInfo?
+
+    public struct PeriodInfo: Sendable, Encodable {
+        public var start: String
+        public var end: String
+        public var openDays: Int
+        public var calendar: String
+        enum CodingKeys: String, CodingKey { case start, end, calendar, openDays = "open_days" }
+    }
 
     enum CodingKeys: String, CodingKey {
-        case scenario, seed, replications, confidence, overall, departments, hours, windows, checks
+        case scenario, seed, replications, confidence, overall, departments, hours, windows, checks, period
         case waitTargetMinutes = "wait_target_min", warmupMinutes = "warmup_min", utilisationSpread = "utilisation_spread"
     }
 
     /// Aggregates replications (in replication order; the result does not depend on how they were run).
-    public init(scenario: Scenario, seed: UInt64, days: [DayKPIs], confidence: Double = 0.95) {
+    /// A run over dates passes, per replication, its mean day as `days` and its case KPIs as `cases`:
+    /// front-desk figures are then per open day, case figures per run.
+    public init(scenario: Scenario, seed: UInt64, days: [DayKPIs], cases: [PeriodKPIs]? = nil, openDays: Int? = nil,
+                confidence: Double = 0.95) {
         self.scenario = scenario.name
         self.seed = seed
         replications = days.count
@@ -79,6 +92,19 @@ public struct Summary: Sendable, Encodable {
             "max": SummaryFigure(Estimate(spreads.map(\.max), confidence: confidence)),
             "min": SummaryFigure(Estimate(spreads.map(\.min), confidence: confidence)),
         ]
+        if let cases, let p = scenario.period {
+            period = PeriodInfo(start: p.start.description, end: p.end.description, openDays: openDays ?? 0, calendar: p.calendar.name)
+            func caseFigures(_ pick: (PeriodKPIs) -> [CaseKPI: Double?]?) -> [String: SummaryFigure] {
+                let maps = cases.map(pick)
+                return Dictionary(uniqueKeysWithValues: CaseKPI.allCases.map { k in
+                    (k.rawValue, SummaryFigure(Estimate(maps.map { $0?[k] ?? nil }, confidence: confidence)))
+                })
+            }
+            overall.merge(caseFigures { $0.overall }) { a, _ in a }
+            for d in scenario.departments {
+                departments[d.id, default: [:]].merge(caseFigures { $0.departments[d.id] }) { a, _ in a }
+            }
+        }
         checks = [
             "littles_law_queue_max_rel_gap": days.map { relGap($0.queueArea, $0.waitSum) }.max() ?? 0,
             "littles_law_busy_max_rel_gap": days.map { relGap($0.busyArea, $0.serviceSum) }.max() ?? 0,

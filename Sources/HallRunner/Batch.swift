@@ -67,7 +67,8 @@ public struct BatchPlan: Sendable {
         var scenarios: [Scenario] = []
         for (p, values) in sweep.points.enumerated() {
             let pairs = zip(sweep.factors, values)
-            let overrides = pairs.filter { $0.0.path != Sweep.demandScale }.map { ScenarioOverride(path: $0.0.path, value: $0.1) }
+            let overrides = sweep.fixed.map { ScenarioOverride(path: $0.path, value: $0.value) }
+                + pairs.filter { $0.0.path != Sweep.demandScale }.map { ScenarioOverride(path: $0.0.path, value: $0.1) }
             do {
                 var s = try ScenarioLoader.parse(yaml: baseText, file: baseURL.path, overrides: overrides)
                 for (factor, value) in pairs where factor.path == Sweep.demandScale {

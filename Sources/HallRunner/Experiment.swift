@@ -16,7 +16,18 @@ public struct ExperimentResult: Sendable {
     public var stats: [DayStats]
     /// Event logs of the replications kept (index = replication), nil where not kept.
     public var logs: [RecordLog?]
-    public var summary: Summary { Summary(scenario: scenario, seed: seed, days: days) }
+    /// Runs over dates: case KPIs per replication (`days` then holds each replication's mean open day).
+    public var cases: [PeriodKPIs]?
+    public var periodStats: [PeriodStats]?
+    public var summary: Summary {
+        Summary(scenario: scenario, seed: seed, days: days, cases: cases, openDays: periodStats?.first?.openDays)
+    }
+
+    public init(scenario: Scenario, seed: UInt64, days: [DayKPIs], stats: [DayStats], logs: [RecordLog?],
+                cases: [PeriodKPIs]? = nil, periodStats: [PeriodStats]? = nil) {
+        self.scenario = scenario; self.seed = seed; self.days = days; self.stats = stats; self.logs = logs
+        self.cases = cases; self.periodStats = periodStats
+    }
 }
 
 /// An immutable copy of a replication's records.
@@ -25,6 +36,14 @@ public struct RecordLog: Sendable {
     public var windows: [WindowRecord]
     public var queues: [QueueRecord]
     public var staff: [StaffRecord]
+    /// Runs over dates: the dates, and the index of each record's date (empty for one day).
+    public var dates: [CivilDate] = []
+    public var ticketDay: [Int32] = []
+    public var windowDay: [Int32] = []
+    public var queueDay: [Int32] = []
+    public var staffDay: [Int32] = []
+    public var cases: [CaseRecord] = []
+    public var steps: [CaseStepRecord] = []
 }
 
 public enum Experiment {
@@ -44,6 +63,7 @@ public enum Experiment {
     /// Runs the given replications (results in that order).
     public static func run(_ scenario: Scenario, seed: UInt64, replications list: [Int], threads: Int? = nil,
                            records: RecordsMode = .none) -> ExperimentResult {
+        if scenario.period != nil { return runPeriod(scenario, seed: seed, replications: list, threads: threads, records: records) }
         let hall = CompiledHall(scenario)
         let n = list.count
         let slots = Slots<(DayKPIs, DayStats, RecordLog?)>(count: n)

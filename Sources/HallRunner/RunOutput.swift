@@ -9,13 +9,20 @@ extension ExperimentResult {
         let s = summary
         var files: [(String, Data)] = [("summary.json", try s.json()), ("report.md", Data(Report.markdown(s, scenario: scenario, sourceFile: sourceFile).utf8))]
         let kept = logs.enumerated().compactMap { i, l in l.map { (i, $0) } }
+        if let cases { files.append(("daily.csv", Data(CaseCSV.daily(cases).utf8))) }
         if !kept.isEmpty {
             let c = scenario.catalogue
-            files.append(("tickets.csv", Data(EventLogCSV.tickets(kept.map { ($0.0, $0.1.tickets) }, catalogue: c).utf8)))
-            files.append(("windows.csv", Data(EventLogCSV.windows(kept.map { ($0.0, $0.1.windows) }, catalogue: c).utf8)))
-            files.append(("queues.csv", Data(EventLogCSV.queues(kept.map { ($0.0, $0.1.queues) }, catalogue: c).utf8)))
+            let multiDay = scenario.period != nil
+            func dated(_ day: (RecordLog) -> [Int32]) -> [EventLogCSV.Dated]? { multiDay ? kept.map { ($0.1.dates, day($0.1)) } : nil }
+            files.append(("tickets.csv", Data(EventLogCSV.tickets(kept.map { ($0.0, $0.1.tickets) }, catalogue: c, dated: dated(\.ticketDay)).utf8)))
+            files.append(("windows.csv", Data(EventLogCSV.windows(kept.map { ($0.0, $0.1.windows) }, catalogue: c, dated: dated(\.windowDay)).utf8)))
+            files.append(("queues.csv", Data(EventLogCSV.queues(kept.map { ($0.0, $0.1.queues) }, catalogue: c, dated: dated(\.queueDay)).utf8)))
             if !c.staff.isEmpty {
-                files.append(("staff.csv", Data(EventLogCSV.staff(kept.map { ($0.0, $0.1.staff) }, catalogue: c).utf8)))
+                files.append(("staff.csv", Data(EventLogCSV.staff(kept.map { ($0.0, $0.1.staff) }, catalogue: c, dated: dated(\.staffDay)).utf8)))
+            }
+            if multiDay {
+                files.append(("cases.csv", Data(CaseCSV.cases(kept, scenario: scenario).utf8)))
+                files.append(("steps.csv", Data(CaseCSV.steps(kept, catalogue: c).utf8)))
             }
         }
         return files
@@ -74,6 +81,34 @@ public enum Report {
         }
         out += "\nSpread of utilisation across windows: max − min \(fmt(s.utilisationSpread["max_minus_min"], percent: true)), "
         out += "coefficient of variation \(fmt(s.utilisationSpread["cv"], digits: 2)).\n"
+        if let p = s.period { out += backOffice(s, p, scenario: scenario) }
+        return out
+    }
+
+    static func backOffice(_ s: Summary, _ p: Summary.PeriodInfo, scenario: Scenario) -> String {
+        let o = s.overall
+        var out = "\n## Cases over the period\n\n"
+        out += "\(p.start) to \(p.end), \(p.openDays) open days on the \(p.calendar) calendar. Front-desk figures above are per open day; "
+        out += "the figures below are per run. Deadlines count working days (docs/back-office.md).\n\n"
+        out += "| figure | value |\n|---|---|\n"
+        out += "| cases opened | \(fmt(o["cases"], digits: 0)) |\n"
+        out += "| cases accepted | \(fmt(o["accepted_cases"], digits: 0)) |\n"
+        out += "| cases decided by the back office | \(fmt(o["decided_cases"], digits: 0)) |\n"
+        out += "| on time (按时办结率) | \(fmt(o["on_time_rate"], percent: true)) |\n"
+        out += "| mean lead time (working days) | \(fmt(o["lead_time_mean_wd"], digits: 2)) |\n"
+        out += "| 90th percentile lead time (working days) | \(fmt(o["lead_time_p90_wd"], digits: 2)) |\n"
+        out += "| overdue at the end | \(fmt(o["overdue_cases"], digits: 1)) |\n"
+        out += "| backlog at the end | \(fmt(o["backlog_end"], digits: 1)) |\n"
+        out += "| visits per case | \(fmt(o["visits_per_case"], digits: 3)) |\n"
+        out += "| done in one visit (一次办成率) | \(fmt(o["done_in_one_visit_rate"], percent: true)) |\n"
+        out += "| gave up after a one-time notice | \(fmt(o["gave_up_rate"], percent: true)) |\n"
+        let reviewing = Set(scenario.backOffice?.departments.map(\.department) ?? [])
+        out += "\n| department | accepted | decided | on time | mean lead (wd) | p90 lead (wd) | overdue | backlog | one visit |\n|---|---|---|---|---|---|---|---|---|\n"
+        for d in scenario.departments where reviewing.contains(d.id) {
+            let f = s.departments[d.id] ?? [:]
+            out += "| \(d.name) (\(d.id)) | \(fmt(f["accepted_cases"], digits: 0)) | \(fmt(f["decided_cases"], digits: 0)) | \(fmt(f["on_time_rate"], percent: true)) | "
+            out += "\(fmt(f["lead_time_mean_wd"], digits: 2)) | \(fmt(f["lead_time_p90_wd"], digits: 1)) | \(fmt(f["overdue_cases"])) | \(fmt(f["backlog_end"])) | \(fmt(f["done_in_one_visit_rate"], percent: true)) |\n"
+        }
         return out
     }
 }

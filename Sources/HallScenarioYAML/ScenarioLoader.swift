@@ -75,7 +75,8 @@ struct ScenarioDecoder {
     func scenario(_ root: Node) -> Scenario? {
         guard let f = r.mapping(root, "", allowed: ["name", "description", "service_level", "statistics", "day", "departments",
                                                     "items", "arrivals", "appointments", "windows", "proficiency",
-                                                    "behaviour", "calling", "routing", "shifts", "staff", "tidal"]) else { return nil }
+                                                    "behaviour", "calling", "routing", "shifts", "staff", "tidal",
+                                                    "calendar", "back_office", "delivery", "notice_return"]) else { return nil }
         let name = f.required("name", "the hall's name", r.string)
         let description = f.optional("description", r.string) ?? ""
         var target = 15.0
@@ -99,11 +100,17 @@ struct ScenarioDecoder {
         let staff = list(f, "staff", required: false, staffMember)
         let tidal = list(f, "tidal", required: false, tidalRule)
         let routing = f.optional("routing") { r.choice($0, $1, RoutingRule.self) } ?? .specialistFirst
+        let runPeriod = f["calendar"].flatMap { self.period($0, f.path("calendar"), scenarioFile: r.file, regular: day?.periods) }
+        let office = f.optional("back_office", self.backOffice)
+        let results = f.optional("delivery", self.delivery) ?? Delivery()
+        let returns = f.optional("notice_return", self.noticeReturn)
+        if f["calendar"] != nil, runPeriod == nil { return nil }
         guard let name, let day, let departments, let items, let arrivals, let windows, let shifts, let staff, let tidal else { return nil }
         return Scenario(name: name, description: description, waitTargetMinutes: target, warmupMinutes: warmup, day: day,
                         departments: departments, items: items, arrivals: arrivals, appointments: appointments ?? [],
                         windows: windows, proficiency: proficiency, behaviour: behaviour, calling: calling, routing: routing,
-                        shifts: shifts, staff: staff, tidal: tidal)
+                        shifts: shifts, staff: staff, tidal: tidal, period: runPeriod, backOffice: office, delivery: results,
+                        noticeReturn: returns)
     }
 
     /// A list field whose elements are read by `element`; nil when any element failed.
@@ -137,7 +144,7 @@ struct ScenarioDecoder {
     func item(_ node: Node, _ path: String) -> ServiceItem? {
         guard let f = r.mapping(node, path, allowed: ["id", "name", "department", "kind", "service_min", "notice_service_min",
                                                       "incomplete_probability", "legal_limit_days", "committed_limit_days",
-                                                      "review_depth"]) else { return nil }
+                                                      "review_depth", "joint", "special"]) else { return nil }
         let id = f.required("id", "an item id", r.string)
         let department = f.required("department", "the id of the department the item belongs to", r.string)
         let kind = f.required("kind", "immediate or committed") { r.choice($0, $1, ItemKind.self) }
@@ -148,7 +155,9 @@ struct ScenarioDecoder {
                            noticeService: notice, incompleteProbability: f.optional("incomplete_probability", r.double) ?? 0,
                            legalLimitDays: f.optional("legal_limit_days", r.int),
                            committedLimitDays: f.optional("committed_limit_days", r.int),
-                           reviewDepth: f.optional("review_depth") { r.choice($0, $1, ReviewDepth.self) })
+                           reviewDepth: f.optional("review_depth") { r.choice($0, $1, ReviewDepth.self) },
+                           joint: f["joint"].map { n in r.sequence(n, f.path("joint")).compactMap { r.string($0.node, $0.path) } } ?? [],
+                           special: f.optional("special", specialProcedure))
     }
 
     func arrivalProfile(_ node: Node, _ path: String) -> ArrivalProfile? {

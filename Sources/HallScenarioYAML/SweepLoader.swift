@@ -31,7 +31,7 @@ public enum SweepLoader {
     }
 
     static func decode(_ root: Node, _ r: NodeReader) -> Sweep? {
-        guard let f = r.mapping(root, "", allowed: ["base", "seed", "replications", "common_random_numbers", "factors", "design", "points"]) else { return nil }
+        guard let f = r.mapping(root, "", allowed: ["base", "seed", "replications", "common_random_numbers", "factors", "design", "points", "fixed"]) else { return nil }
         let base = f.required("base", "the base scenario file, relative to this sweep file", r.string)
         let seed = f.optional("seed", r.int) ?? 1
         if seed < 0 { r.fail(f.path("seed"), "a seed ≥ 0") }
@@ -74,7 +74,15 @@ public enum SweepLoader {
         default:
             r.fail(f.path("design"), "expected grid or list, got '\(design)'")
         }
+        var fixed: [(path: String, value: String)] = []
+        if let n = f["fixed"] {
+            for (key, v, p) in r.entries(n, f.path("fixed")) {
+                if case .failure(let problem) = ScenarioOverride.segments(key) { r.fail(p, "a path such as calendar.end: \(problem.why)"); continue }
+                if let value = r.string(v, p) { fixed.append((key, value)) }
+            }
+        }
         guard let base, let replications else { return nil }
-        return Sweep(base: base, seed: UInt64(max(seed, 0)), replications: replications, commonRandomNumbers: crn, factors: factors, points: points)
+        return Sweep(base: base, seed: UInt64(max(seed, 0)), replications: replications, commonRandomNumbers: crn, factors: factors, points: points,
+                     fixed: fixed)
     }
 }

@@ -190,4 +190,5 @@ public struct CompiledHall: Sendable {
     }
 
     public var windowCount: Int { windows.count }
+
 }

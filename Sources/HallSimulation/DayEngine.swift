@@ -35,6 +35,9 @@ struct Ticket {
     /// Intake time at a specialist's window (before the clerk's or window's factor).
     var work: Double
     var call: Double
+    var visit: VisitKind
+    /// The case of a planned visit, or -1.
+    var caseNumber: Int32
 }
 
 /// The engine: state of one day and the handlers of its events. A class, so that handlers never copy
@@ -46,7 +49,7 @@ final class DayEngine {
     let calling: any CallingPolicy
     let routing: any RoutingPolicy
 
-    @exclusivity(unchecked) var calendar = EventCalendar()
+    @exclusivity(unchecked) var calendar = EventCalendar<EventTier>()
     let board: HallBoard
 
     /// Owners of every stream used this day (the handles below do not retain them).
@@ -67,6 +70,10 @@ final class DayEngine {
     @exclusivity(unchecked) var pieceIndex: [Int]
     /// Pre-drawn appointment arrivals: (time, block, slot time).
     var appointmentArrivals: [(time: Double, block: Int32, slot: Double)] = []
+    /// Visits planned by earlier days (returns after a notice, result collection), sorted by time.
+    let planned: [PlannedVisit]
+    /// The source index of planned visits (after walk-in profiles and appointment blocks).
+    let plannedSource: Int
     var open = false
     /// When the current (or last) opening period closes.
     var periodCloses = 0.0
@@ -125,8 +132,11 @@ final class DayEngine {
     let classOrder: [(TicketClass, ClassSet)] = [(.priority, ClassSet(.priority)), (.appointment, ClassSet(.appointment)), (.normal, ClassSet(.normal))]
     let guardedOrder: [(TicketClass, ClassSet)] = [(.appointment, ClassSet(.appointment)), (.normal, ClassSet(.normal)), (.priority, ClassSet(.priority))]
 
-    init(hall: CompiledHall, seed: UInt64, replication: Int, sink: RecordSink, calling: any CallingPolicy, routing: any RoutingPolicy) {
+    init(hall: CompiledHall, seed: UInt64, replication: Int, sink: RecordSink, calling: any CallingPolicy, routing: any RoutingPolicy,
+         planned: [PlannedVisit] = []) {
         self.hall = hall; self.sink = sink; self.calling = calling; self.routing = routing
+        self.planned = planned.sorted { ($0.time, $0.caseNumber) < ($1.time, $1.caseNumber) }
+        plannedSource = hall.profiles.count + hall.appointments.count
         items = hall.items
         var starts: [Double] = [], ends: [Double] = [], means: [Double] = [], ranges: [Range<Int>] = []
         for p in hall.profiles {
@@ -171,6 +181,11 @@ final class DayEngine {
         }
         sources = hall.profiles.map { streams($0.id, walkIn: true, choices: $0.items.count, priority: $0.priorityShare > 0) }
             + hall.appointments.map { streams($0.id, walkIn: false, choices: 1, priority: false) }
+        if !planned.isEmpty {
+            var s = streams(Catalogue.plannedVisits, walkIn: false, choices: 1, priority: false)
+            s.item = stream("materials/\(Catalogue.plannedVisits)")
+            sources.append(s)
+        }
         itemStreams = zip(hall.scenario.items, hall.items).map { spec, item in
             ItemStreams(service: stream("service/\(spec.id)"),
                         notice: item.notice != nil ? stream("notice_service/\(spec.id)") : nil,
@@ -231,6 +246,12 @@ final class DayEngine {
         let order = appointmentArrivals.indices.sorted { (appointmentArrivals[$0].time, $0) < (appointmentArrivals[$1].time, $1) }
         for k in order {
             calendar.schedule(.arrival, at: appointmentArrivals[k].time, index: Int32(profileCount + k))
+        }
+        let firstPlanned = profileCount + appointmentArrivals.count
+        for (k, v) in planned.enumerated() {
+            if let t = DayEngine.nextOpenInstant(v.time, periods: hall.periods) {
+                calendar.schedule(.arrival, at: t, index: Int32(firstPlanned + k))
+            }
         }
         var sameInstant = 0
         var lastTime = -Double.infinity
@@ -305,21 +326,30 @@ final class DayEngine {
             }
             if let t = nextWalkIn(index, from: now) { calendar.schedule(.arrival, at: t, index: Int32(index)) }
             issueTicket(source: index, item: item, channel: .walkIn, onTime: false, now: now)
-        } else {
+        } else if index < profileCount + appointmentArrivals.count {
             let a = appointmentArrivals[index - profileCount]
             issueTicket(source: profileCount + Int(a.block), item: appointmentItem[Int(a.block)], channel: .appointment,
                         onTime: now <= a.slot + onTimeTolerance, now: now)
+        } else {
+            let v = planned[index - profileCount - appointmentArrivals.count]
+            issueTicket(source: plannedSource, item: v.item, channel: .walkIn, onTime: false, now: now, planned: v)
         }
     }
 
-    func issueTicket(source s: Int, item i: Int32, channel: Channel, onTime: Bool, now: Double) {
+    func issueTicket(source s: Int, item i: Int32, channel: Channel, onTime: Bool, now: Double, planned: PlannedVisit? = nil) {
         // Every applicant draws the same numbers whatever happens to them (common random numbers).
         let streams = sources[s]
         let itemStreams = self.itemStreams[Int(i)]
         let priority = streams.priority.map { $0.uniform() < profilePriority[s] } ?? false
         let service = items[Int(i)].service.sample(itemStreams.service)
         let noticeWork = itemStreams.notice.map { items[Int(i)].notice!.sample($0) }
-        let notice = itemStreams.materials.map { $0.uniform() < items[Int(i)].incompleteProbability } ?? false
+        let notice: Bool
+        if let planned {
+            // Planned visits draw their materials from their own stream, with their own probability.
+            notice = streams.item!.uniform() < planned.incompleteProbability
+        } else {
+            notice = itemStreams.materials.map { $0.uniform() < items[Int(i)].incompleteProbability } ?? false
+        }
         let patience = streams.patience.map { self.patience!.sample($0) }
         let balkU = streams.balking.map { $0.uniform() }
         let noShow = streams.noShow.map { $0.uniform() < noShowProbability } ?? false
@@ -330,7 +360,8 @@ final class DayEngine {
         let cls: TicketClass = priority ? .priority : (appointmentsFirst && onTime ? .appointment : .normal)
         let ticket = Ticket(number: number, source: Int32(s), item: i, department: d, channel: channel,
                             ticketClass: UInt8(cls.rawValue), notice: notice, noShow: noShow, state: .waiting, arrival: now,
-                            work: notice ? (noticeWork ?? service) : service, call: .nan)
+                            work: notice ? (noticeWork ?? service) : service, call: .nan,
+                            visit: planned?.visit ?? .first, caseNumber: planned?.caseNumber ?? -1)
         if let u = balkU, u < balkProbability(Int(waiting[Int(d)])) {
             emit(ticket, outcome: .balked, window: nil, start: nil, end: now)
             return
@@ -499,6 +530,7 @@ final class DayEngine {
         sink.record(TicketRecord(ticket: t.number, profile: t.source, item: t.item, department: t.department,
                                  channel: t.channel, priority: t.ticketClass == UInt8(TicketClass.priority.rawValue),
                                  arrival: t.arrival, call: t.call.isNaN ? nil : t.call, serviceStart: start,
-                                 serviceEnd: start == nil ? nil : end, window: window, outcome: outcome, end: end))
+                                 serviceEnd: start == nil ? nil : end, window: window, outcome: outcome, end: end,
+                                 visit: t.visit, caseNumber: t.caseNumber >= 0 ? t.caseNumber : nil))
     }
 }

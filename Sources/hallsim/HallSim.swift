@@ -57,19 +57,20 @@ struct Run: ParsableCommand {
     @Option(help: "Number of replications (independent days).") var replications: Int = 20
     @Option(help: "Output directory (default: outputs/<scenario file name>).") var out: String?
     @Option(help: "Threads (default: all cores). Results do not depend on it.") var threads: Int?
-    @Option(help: "Which replications' event logs to write: all, first or none.") var records: String = "all"
+    @Option(help: "Which replications' event logs to write: all, first or none (default: all for one day, first for a run over dates).")
+    var records: String?
 
     func validate() throws {
         guard replications >= 1 else { throw ValidationError("--replications must be at least 1, got \(replications)") }
         if let threads, threads < 1 { throw ValidationError("--threads must be at least 1, got \(threads)") }
-        guard RecordsMode(rawValue: records) != nil else { throw ValidationError("--records must be all, first or none, got '\(records)'") }
+        if let records, RecordsMode(rawValue: records) == nil { throw ValidationError("--records must be all, first or none, got '\(records)'") }
     }
 
     func run() throws {
         let scenario = try loadScenario(file)
         let started = Date()
-        let result = Experiment.run(scenario, seed: seed, replications: replications, threads: threads,
-                                    records: RecordsMode(rawValue: records)!)
+        let mode = records.flatMap(RecordsMode.init(rawValue:)) ?? (scenario.period == nil ? .all : .first)
+        let result = Experiment.run(scenario, seed: seed, replications: replications, threads: threads, records: mode)
         let elapsed = Date().timeIntervalSince(started)
         let stem = URL(fileURLWithPath: file).deletingPathExtension().lastPathComponent
         let dir = URL(fileURLWithPath: out ?? "outputs/\(stem)")
@@ -82,7 +83,14 @@ struct Run: ParsableCommand {
             return String(format: "%.2f", m * scale) + (f.halfWidth.map { String(format: " ± %.2f", $0 * scale) } ?? "")
         }
         print("\(scenario.name): \(replications) replications, \(tickets) applicants in \(String(format: "%.2f", elapsed)) s")
+        if let p = s.period {
+            print("  \(p.start) to \(p.end), \(p.openDays) open days; front-desk figures per open day:")
+        }
         print("  mean wait \(show("wait_mean_min")) min, p90 \(show("wait_p90_min")) min, within \(String(format: "%g", scenario.waitTargetMinutes)) min \(show("sl_share", 100)) %, left without service \(show("abandoned_fraction", 100)) %")
+        if s.period != nil {
+            print("  cases: on time \(show("on_time_rate", 100)) %, lead time \(show("lead_time_mean_wd")) working days (p90 \(show("lead_time_p90_wd"))), "
+                  + "backlog at the end \(show("backlog_end")), overdue \(show("overdue_cases")), done in one visit \(show("done_in_one_visit_rate", 100)) %")
+        }
         print("  results in \(dir.path)/ (\(files.map(\.name).joined(separator: ", ")))")
     }
 }

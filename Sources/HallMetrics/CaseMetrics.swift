@@ -1,0 +1,161 @@
+import HallDomain
+import HallRandom
+
+/// Case KPIs of a run over dates, by name as they appear in summary.json (beside the front-desk KPIs,
+/// overall and per lead department). Definitions: docs/back-office.md.
+public enum CaseKPI: String, Sendable, CaseIterable, Codable {
+    /// Cases opened at the front desk during the run (first visits that reached a window).
+    case cases
+    /// Cases accepted (受理) during the run, returns after a notice included.
+    case accepted = "accepted_cases"
+    /// Cases decided by the back office during the run (initial backlog included).
+    case decided = "decided_cases"
+    /// Decided on or before their deadline / decided (按时办结率).
+    case onTimeRate = "on_time_rate"
+    /// Working days from acceptance to decision (acceptance day and suspensions excluded).
+    case leadTimeMean = "lead_time_mean_wd"
+    case leadTimeP90 = "lead_time_p90_wd"
+    /// Past their deadline at the end of the run: decided late, or still in review after it.
+    case overdueCases = "overdue_cases"
+    /// Accepted and not yet decided at the end of the run.
+    case backlogEnd = "backlog_end"
+    /// Visits to the hall per case that got its result (done at the window, mailed, or collected).
+    case visitsPerCase = "visits_per_case"
+    /// Share of those cases that needed one visit only (一次办成率).
+    case doneInOneVisitRate = "done_in_one_visit_rate"
+    /// One-time notices whose applicant never came back / cases opened.
+    case gaveUpRate = "gave_up_rate"
+}
+
+/// Case KPIs of one replication (or one real period).
+public struct PeriodKPIs: Sendable, Equatable {
+    public var overall: [CaseKPI: Double?]
+    public var departments: [String: [CaseKPI: Double?]]
+    /// Per date of the run.
+    public var daily: [DailyRow]
+}
+
+/// One line of daily.csv.
+public struct DailyRow: Sendable, Equatable {
+    public var date: CivilDate
+    public var open: Bool
+    /// Applicants at the front desk (from the day's front-desk KPIs; 0 when closed).
+    public var arrivals: Int
+    public var accepted: Int
+    public var decided: Int
+    public var doneAtWindow: Int
+    /// In review at the end of the day.
+    public var backlog: Int
+    /// In review at the end of the day and past the deadline.
+    public var overdue: Int
+}
+
+/// Streams a run's case records into case KPIs. The same code measures simulated and real periods.
+public final class CaseMetrics: RecordSink {
+    public let catalogue: Catalogue
+    let dates: [CivilDate]
+    private(set) var records: [CaseRecord] = []
+
+    public init(catalogue: Catalogue, dates: [CivilDate]) {
+        self.catalogue = catalogue; self.dates = dates
+    }
+
+    public func record(_ r: TicketRecord) {}
+    public func record(_ r: WindowRecord) {}
+    public func record(_ r: QueueRecord) {}
+    public func record(_ r: StaffRecord) {}
+    public func record(_ r: CaseRecord) { records.append(r) }
+
+    /// The KPIs; `arrivals` gives the front desk's applicants per date (nil: closed).
+    public func result(arrivals: [CivilDate: Int]) -> PeriodKPIs {
+        let end = dates.last ?? CivilDate(1970, 1, 1)
+        func kpis(_ rs: [CaseRecord]) -> [CaseKPI: Double?] {
+            var k: [CaseKPI: Double?] = [:]
+            let opened = rs.filter { !$0.fromBacklog }
+            k[.cases] = Double(opened.count)
+            k[.accepted] = Double(rs.filter { !$0.fromBacklog && $0.accepted != nil }.count)
+            let decided = rs.filter { $0.status == .decided }
+            k[.decided] = Double(decided.count)
+            k[.onTimeRate] = decided.isEmpty ? nil : Double(decided.filter { $0.onTime == true }.count) / Double(decided.count)
+            let leads = decided.compactMap(\.leadTimeWorkingDays).map(Double.init)
+            k[.leadTimeMean] = leads.isEmpty ? nil : Statistics.mean(leads)
+            k[.leadTimeP90] = Statistics.quantile(leads, 0.9)
+            k[.overdueCases] = Double(rs.filter { $0.isOverdue(on: end) }.count)
+            k[.backlogEnd] = Double(rs.filter { $0.status == .inReview }.count)
+            let done = opened.filter {
+                $0.status == .doneAtWindow || ($0.status == .decided && ($0.delivery == .mail || $0.collected != nil))
+            }
+            k[.visitsPerCase] = done.isEmpty ? nil : Double(done.reduce(0) { $0 + $1.visits }) / Double(done.count)
+            k[.doneInOneVisitRate] = done.isEmpty ? nil : Double(done.filter { $0.visits == 1 }.count) / Double(done.count)
+            k[.gaveUpRate] = opened.isEmpty ? nil : Double(opened.filter { $0.status == .gaveUp }.count) / Double(opened.count)
+            return k
+        }
+        var departments: [String: [CaseKPI: Double?]] = [:]
+        let byDepartment = Dictionary(grouping: records, by: \.department)
+        for (d, id) in catalogue.departments.enumerated() { departments[id] = kpis(byDepartment[Int32(d)] ?? []) }
+        return PeriodKPIs(overall: kpis(records), departments: departments, daily: daily(arrivals: arrivals))
+    }
+
+    private func daily(arrivals: [CivilDate: Int]) -> [DailyRow] {
+        let index = Dictionary(uniqueKeysWithValues: dates.enumerated().map { ($1, $0) })
+        let n = dates.count
+        var accepted = [Int](repeating: 0, count: n), decided = accepted, atWindow = accepted
+        // Backlog and overdue by difference arrays: a case is in review from its acceptance day to the
+        // day before its decision (or the end), and overdue from the day after its deadline.
+        var inReview = [Int](repeating: 0, count: n + 1), overdue = inReview
+        for r in records {
+            if r.status == .doneAtWindow {
+                if let d = r.decided?.date, let k = index[d] { atWindow[k] += 1 }
+                continue
+            }
+            guard let a = r.accepted?.date else { continue }
+            if !r.fromBacklog, let k = index[a] { accepted[k] += 1 }
+            if r.status == .decided, let d = r.decided?.date, let k = index[d] { decided[k] += 1 }
+            let from = a < dates[0] ? 0 : (index[a] ?? n)
+            let until = r.status == .decided ? (r.decided.flatMap { index[$0.date] } ?? n) : n  // exclusive
+            guard from < until else { continue }
+            inReview[from] += 1; inReview[until] -= 1
+            if let deadline = r.deadline {
+                let late = deadline < dates[0] ? 0 : (index[deadline].map { $0 + 1 } ?? n)
+                if max(from, late) < until { overdue[max(from, late)] += 1; overdue[until] -= 1 }
+            }
+        }
+        var rows: [DailyRow] = []
+        var backlog = 0, late = 0
+        for (k, d) in dates.enumerated() {
+            backlog += inReview[k]; late += overdue[k]
+            rows.append(DailyRow(date: d, open: arrivals[d] != nil, arrivals: arrivals[d] ?? 0, accepted: accepted[k], decided: decided[k],
+                                 doneAtWindow: atWindow[k], backlog: backlog, overdue: late))
+        }
+        return rows
+    }
+}
+
+extension DayKPIs {
+    /// The mean day of a run over dates: each KPI averaged over the open days where it is defined
+    /// (window utilisation likewise); the Little's-law integrals are summed.
+    public static func mean(of days: [DayKPIs]) -> DayKPIs {
+        func average<K: Hashable>(_ maps: [[K: Double?]]) -> [K: Double?] {
+            var sums: [K: (Double, Int)] = [:]
+            var keys = Set<K>()
+            for m in maps {
+                for (k, v) in m {
+                    keys.insert(k)
+                    if let v { sums[k, default: (0, 0)].0 += v; sums[k, default: (0, 0)].1 += 1 }
+                }
+            }
+            var out: [K: Double?] = [:]
+            for k in keys { out[k] = sums[k].map { $0.0 / Double($0.1) } }
+            return out
+        }
+        let departmentKeys = Set(days.flatMap(\.departments.keys))
+        let hourKeys = Set(days.flatMap(\.hours.keys))
+        return DayKPIs(
+            overall: average(days.map(\.overall)),
+            departments: Dictionary(uniqueKeysWithValues: departmentKeys.map { k in (k, average(days.compactMap { $0.departments[k] })) }),
+            hours: Dictionary(uniqueKeysWithValues: hourKeys.map { k in (k, average(days.compactMap { $0.hours[k] })) }),
+            windowUtilisation: average(days.map(\.windowUtilisation)),
+            queueArea: days.reduce(0) { $0 + $1.queueArea }, waitSum: days.reduce(0) { $0 + $1.waitSum },
+            busyArea: days.reduce(0) { $0 + $1.busyArea }, serviceSum: days.reduce(0) { $0 + $1.serviceSum })
+    }
+}
