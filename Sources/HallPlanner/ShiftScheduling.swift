@@ -1,28 +1,6 @@
 import Foundation
 import HallDomain
 
-/// A shift type the planner may use: when it starts and ends, its unpaid breaks, and how many clerks
-/// (over all staff groups) may or must work it.
-public struct ShiftType: Sendable, Hashable, Codable {
-    public var id: String
-    public var start: ClockTime
-    public var end: ClockTime
-    public var breaks: [HallDomain.TimeInterval]
-    public var minStaff: Int
-    public var maxStaff: Int?
-
-    public init(id: String, start: ClockTime, end: ClockTime, breaks: [HallDomain.TimeInterval] = [], minStaff: Int = 0, maxStaff: Int? = nil) {
-        self.id = id; self.start = start; self.end = end; self.breaks = breaks; self.minStaff = minStaff; self.maxStaff = maxStaff
-    }
-
-    /// The shift as the simulator knows it.
-    public var shift: Shift { Shift(id: id, start: start, end: end, breaks: breaks) }
-    /// Paid hours: time on duty (breaks unpaid).
-    public var paidHours: Double { shift.duty.reduce(0) { $0 + $1.lengthMinutes } / 60 }
-    /// Whether a clerk of this shift is on duty during the whole interval.
-    public func onDuty(during interval: HallDomain.TimeInterval) -> Bool { shift.duty.contains { $0.covers(interval) } }
-}
-
 /// Clerks of one skill profile (the staff of one window group), with what they must cover.
 public struct StaffGroupDemand: Sendable, Hashable {
     public var id: String
