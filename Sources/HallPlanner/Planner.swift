@@ -72,6 +72,10 @@ public struct PlanResult: Sendable {
 }
 
 public enum Planner {
+    /// A cell passing by this much above the target may lose a clerk (then re-checked).
+    static let trimMargin = 0.05
+    static let maxTrims = 4
+
     /// Plans every day for every layout of the spec, chooses the cheapest layout that meets the targets
     /// on the tuning replications, and confirms everything on fresh ones.
     public static func plan(_ base: Scenario, _ spec0: PlanningSpec) -> PlanResult {
@@ -153,12 +157,14 @@ public enum Planner {
         let fresh = Array(spec.replications..<(spec.replications + spec.confirmReplications))
         var requirement = fixed ?? seeded.staff
         var schedule = ShiftScheduler.solve(problem(requirement, budget: budget))
-        var rounds = 0, stillFailing = 0
-        var noProgress = 0
+        var rounds = 0, stillFailing = 0, trims = 0
+        // Cells that failed once are not trimmed again; the last plan that passed is kept.
+        var locked = Set<[Int]>()
+        var lastPassing: (requirement: [[Int]], schedule: ShiftSchedule)? = nil
         while true {
             let planned = PlannedScenario.make(base: s, layout: layout, shiftTypes: spec.shiftTypes, counts: schedule.counts)
             let tallies = IntervalTally.run(planned, intervals: intervals, target: spec.targets.waitMinutes, seed: spec.seed, replications: tuning)
-            var failing: [(Int, Int)] = []
+            var failing: [(Int, Int)] = [], comfortable: [(Int, Int)] = []
             for (g, ds) in homes.enumerated() {
                 var worst: (Int, Double)? = nil
                 for i in intervals.indices {
@@ -167,23 +173,46 @@ public enum Planner {
                     guard a >= 10 else { continue }
                     let sl = Double(w) / Double(a)
                     if sl < spec.targets.serviceLevel { failing.append((g, i)) }
+                    else if sl >= spec.targets.serviceLevel + trimMargin { comfortable.append((g, i)) }
                     if worst == nil || sl < worst!.1 { worst = (i, sl) }
                 }
                 if let cap = spec.targets.abandonCap, let worst {
                     let a = tallies.reduce(0) { t, x in t + ds.reduce(0) { $0 + x.departmentArrivals[$1] } }
                     let ab = tallies.reduce(0) { t, x in t + ds.reduce(0) { $0 + x.abandoned[$1] } }
-                    if a > 0, Double(ab) / Double(a) > cap, !failing.contains(where: { $0 == (g, worst.0) }) { failing.append((g, worst.0)) }
+                    if a > 0, Double(ab) / Double(a) > cap {
+                        if !failing.contains(where: { $0 == (g, worst.0) }) { failing.append((g, worst.0)) }
+                        comfortable.removeAll { $0.0 == g }
+                    }
                 }
             }
             stillFailing = failing.count
-            if failing.isEmpty || rounds >= spec.maxRounds || budget != nil { break }
-            rounds += 1
+            if failing.isEmpty { lastPassing = (requirement, schedule) }
+            if budget != nil || rounds >= spec.maxRounds { break }
             let before = schedule.coverage
-            for (g, i) in failing { requirement[g][i] = max(requirement[g][i], schedule.coverage[g][i]) + 1 }
+            if !failing.isEmpty {
+                // Add where it fails.
+                for (g, i) in failing {
+                    requirement[g][i] = max(requirement[g][i], schedule.coverage[g][i]) + 1
+                    locked.insert([g, i])
+                }
+            } else {
+                // Trim where the plan passes with room to spare (the seed and the shift shapes over-cover).
+                guard trims < maxTrims else { break }
+                var changed = false
+                for (g, i) in comfortable where !locked.contains([g, i]) && schedule.coverage[g][i] > 1 {
+                    requirement[g][i] = min(requirement[g][i], schedule.coverage[g][i]) - 1
+                    changed = true
+                }
+                guard changed else { break }
+                trims += 1
+            }
+            rounds += 1
             schedule = ShiftScheduler.solve(problem(requirement, budget: nil))
-            // Stop when the shifts cannot add anything where it fails (limits reached).
-            noProgress = schedule.coverage == before ? noProgress + 1 : 0
-            if noProgress >= 1 { break }
+            if schedule.coverage == before { break }
+        }
+        if stillFailing > 0, let last = lastPassing {
+            (requirement, schedule) = last
+            stillFailing = 0
         }
         if stillFailing > 0 {
             problems.append("\(layout.kind.rawValue): \(stillFailing) group-intervals still miss the target on the tuning replications after \(rounds) rounds")
