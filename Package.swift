@@ -3,6 +3,7 @@
 // Module dependencies point one way:
 //   CGSL ← HallRandom ─┐
 //   HallDomain ────────┼─ HallScenarioYAML, HallSimulation, HallMetrics ← HallRunner ← hallsim, hallbench
+//   CCBC, HallRunner ← HallPlanner ← hallsim, hallbench
 import PackageDescription
 
 let package = Package(
@@ -26,6 +27,12 @@ let package = Package(
             pkgConfig: "gsl",
             providers: [.apt(["libgsl-dev"])]
         ),
+        // COIN-OR CBC (MILP) as a system library, for the planner's shift scheduling.
+        .systemLibrary(
+            name: "CCBC",
+            pkgConfig: "cbc",
+            providers: [.apt(["coinor-libcbc-dev"])]
+        ),
         // Pure value types: departments, items, windows, scenario and its validation, event-log schema.
         .target(name: "HallDomain"),
         // Named random streams, distributions, statistics and queueing formulas (the only user of GSL).
@@ -44,19 +51,28 @@ let package = Package(
             name: "HallRunner",
             dependencies: ["HallDomain", "HallScenarioYAML", "HallSimulation", "HallMetrics", "HallRandom"]
         ),
+        // The staffing planner: analytic seeds, simulation-corrected requirements, shifts (CBC), layouts.
+        .target(
+            name: "HallPlanner",
+            dependencies: ["CCBC", "HallDomain", "HallRandom", "HallSimulation", "HallMetrics", "HallRunner"]
+        ),
         .executableTarget(
             name: "hallsim",
-            dependencies: ["HallRunner", "HallScenarioYAML", "HallDomain",
+            dependencies: ["HallRunner", "HallPlanner", "HallScenarioYAML", "HallDomain",
                            .product(name: "ArgumentParser", package: "swift-argument-parser")]
         ),
         // Benchmarks live apart from the tests: `swift run -c release hallbench`.
         .executableTarget(
             name: "hallbench",
-            dependencies: ["HallRunner", "HallSimulation", "HallRandom", "HallScenarioYAML", "HallMetrics",
+            dependencies: ["HallRunner", "HallPlanner", "HallSimulation", "HallRandom", "HallScenarioYAML", "HallMetrics",
                            .product(name: "Collections", package: "swift-collections")],
             path: "Benchmarks/hallbench"
         ),
         .testTarget(name: "HallRandomTests", dependencies: ["HallRandom"]),
+        .testTarget(
+            name: "HallPlannerTests",
+            dependencies: ["HallPlanner", "HallRandom", "HallDomain", "HallScenarioYAML", "HallRunner"]
+        ),
         .testTarget(name: "HallScenarioTests", dependencies: ["HallScenarioYAML", "HallDomain"]),
         .testTarget(
             name: "HallSimulationTests",

@@ -1,10 +1,12 @@
 #!/usr/bin/env bash
 # Installs what the project needs on a fresh machine of this kind (Debian, Swift toolchain present):
-# GNU GSL (libgsl-dev, found through pkg-config). Idempotent: does nothing when already there.
+# GNU GSL (libgsl-dev) and the COIN-OR CBC MILP solver (coinor-libcbc-dev, for the staffing planner), both
+# found through pkg-config. Idempotent: does nothing when already there.
 set -euo pipefail
 
 need=()
 pkg-config --exists gsl 2>/dev/null || need+=(libgsl-dev)
+pkg-config --exists cbc 2>/dev/null || need+=(coinor-libcbc-dev)
 command -v pkg-config >/dev/null 2>&1 || need+=(pkg-config)
 
 if [ ${#need[@]} -gt 0 ]; then
@@ -16,4 +18,4 @@ if [ ${#need[@]} -gt 0 ]; then
 fi
 
 command -v swift >/dev/null 2>&1 || { echo "setup: swift is not on PATH (expected the Swift 6 toolchain)" >&2; exit 1; }
-echo "setup: GSL $(pkg-config --modversion gsl), $(swift --version 2>&1 | head -n 1)" >&2
+echo "setup: GSL $(pkg-config --modversion gsl), CBC $(pkg-config --modversion cbc), $(swift --version 2>&1 | head -n 1)" >&2

@@ -213,3 +213,7 @@ if !county.tidal.isEmpty {
 } else {
     print("  (county-hall.yaml has no tidal rules: tidal cost not measured)")
 }
+
+// MARK: The staffing planner (Benchmarks/hallbench/Planning.swift).
+
+benchPlanner(root: root, quick: quick)

@@ -10,7 +10,7 @@ struct HallSim: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "hallsim",
         abstract: "Simulate government service halls (政务服务大厅) and size their staff.",
-        subcommands: [Validate.self, Run.self, Compare.self, Batch.self, Merge.self]
+        subcommands: [Validate.self, Run.self, Compare.self, Batch.self, Merge.self, Plan.self]
     )
 }
 

@@ -182,6 +182,8 @@ final class ScenarioErrorTests: XCTestCase {
         for f in files {
             if f.deletingLastPathComponent().lastPathComponent == "sweeps" {
                 XCTAssertNoThrow(try SweepLoader.load(path: f.path), f.path)
+            } else if f.deletingLastPathComponent().lastPathComponent == "plan" {
+                XCTAssertNoThrow(try PlanLoader.load(path: f.path), f.path)
             } else {
                 XCTAssertNoThrow(try ScenarioLoader.load(path: f.path), f.path)
             }

@@ -1,0 +1,41 @@
+import HallDomain
+
+/// The hall on one planned day: walk-in rates scaled, and optionally open through the midday gap.
+public enum DayScenario {
+    public static func make(_ base: Scenario, day: PlanDay, middayDemandShare: Double?) -> Scenario {
+        var s = base
+        s.name = "\(base.name) — \(day.name)"
+        for i in s.arrivals.indices {
+            for k in s.arrivals[i].rates.indices { s.arrivals[i].rates[k].perHour *= day.demandScale }
+        }
+        guard let share = middayDemandShare, s.day.periods.count > 1 else { return s }
+        let gaps = zip(s.day.periods, s.day.periods.dropFirst()).map { TimeInterval(start: $0.end, end: $1.start) }
+        s.day.periods = [TimeInterval(start: s.day.opens, end: s.day.closes)]
+        for i in s.arrivals.indices {
+            var rates = s.arrivals[i].rates
+            for g in gaps {
+                let before = rates.last { $0.interval.end <= g.start && $0.interval.end == g.start }?.perHour ?? 0
+                let after = rates.first { $0.interval.start == g.end }?.perHour ?? 0
+                let r = share * (before + after) / 2
+                if r > 0 { rates.append(RateInterval(from: g.start, to: g.end, perHour: r)) }
+            }
+            s.arrivals[i].rates = rates.sorted { $0.interval.start < $1.interval.start }
+        }
+        return s
+    }
+
+    /// The planning intervals: opening hours cut into pieces of `length` minutes (the last piece of a
+    /// period may be shorter).
+    public static func intervals(_ s: Scenario, length: Double) -> [TimeInterval] {
+        var out: [TimeInterval] = []
+        for p in s.day.periods {
+            var t = p.start.minutes
+            while t < p.end.minutes - 1e-9 {
+                let e = min(t + length, p.end.minutes)
+                out.append(TimeInterval(start: ClockTime(minutes: t), end: ClockTime(minutes: e)))
+                t = e
+            }
+        }
+        return out
+    }
+}

@@ -1,0 +1,47 @@
+import Foundation
+import HallDomain
+import HallSimulation
+
+/// Per (department, interval) counts of one simulated day, from the ticket records: applicants, those
+/// called within the target, and those who left without service.
+final class IntervalTally: RecordSink {
+    let intervals: [HallDomain.TimeInterval]
+    let target: Double
+    var arrivals: [[Int]]
+    var within: [[Int]]
+    var abandoned: [Int]
+    var departmentArrivals: [Int]
+
+    init(departments: Int, intervals: [HallDomain.TimeInterval], target: Double) {
+        self.intervals = intervals; self.target = target
+        arrivals = Array(repeating: Array(repeating: 0, count: intervals.count), count: departments)
+        within = arrivals
+        abandoned = Array(repeating: 0, count: departments)
+        departmentArrivals = abandoned
+    }
+
+    func record(_ r: TicketRecord) {
+        let d = Int(r.department)
+        departmentArrivals[d] += 1
+        if !r.outcome.isServed { abandoned[d] += 1 }
+        guard let i = intervals.firstIndex(where: { $0.contains(r.arrival) }) else { return }
+        arrivals[d][i] += 1
+        if let call = r.call, call - r.arrival <= target + 1e-9 { within[d][i] += 1 }
+    }
+    func record(_ r: WindowRecord) {}
+    func record(_ r: QueueRecord) {}
+    func record(_ r: StaffRecord) {}
+
+    /// Simulates the given replications in parallel (results in that order; independent of threads).
+    static func run(_ s: Scenario, intervals: [HallDomain.TimeInterval], target: Double, seed: UInt64, replications: [Int]) -> [IntervalTally] {
+        let hall = CompiledHall(s)
+        let out = (0..<replications.count).map { _ in IntervalTally(departments: s.departments.count, intervals: intervals, target: target) }
+        let box = UnsafeSendable(out)
+        DispatchQueue.concurrentPerform(iterations: replications.count) { i in
+            _ = simulateDay(hall, seed: seed, replication: replications[i], sink: box.value[i])
+        }
+        return out
+    }
+}
+
+struct UnsafeSendable<T>: @unchecked Sendable { let value: T; init(_ v: T) { value = v } }

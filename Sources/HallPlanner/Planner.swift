@@ -1,0 +1,252 @@
+import Foundation
+import HallDomain
+import HallRandom
+
+/// Mean and 95 % half-width over replications (nil where undefined).
+public struct Figure: Sendable, Hashable, Codable {
+    public var mean: Double?
+    public var halfWidth: Double?
+    init(_ e: Estimate) { mean = e.mean; halfWidth = e.halfWidth }
+}
+
+/// The plan for one day in one layout: requirements, shifts, and what fresh seeds say of it.
+public struct DayPlan: Sendable {
+    public var day: PlanDay
+    public var intervals: [HallDomain.TimeInterval]
+    /// [group][interval]: lag-aware analytic seed, plain SIPP / Erlang C, and the simulation-corrected requirement.
+    public var seed: [[Int]]
+    public var sipp: [[Int]]
+    public var requirement: [[Int]]
+    public var schedule: ShiftSchedule
+    public var sippSchedule: ShiftSchedule
+    /// Service level on fresh replications, [group][interval], for the plan and for the SIPP plan.
+    public var serviceLevel: [[Figure]]
+    public var sippServiceLevel: [[Figure]]
+    /// Applicants per replication behind each cell (to read small cells with care).
+    public var arrivalsPerReplication: [[Double]]
+    /// Share of a group's applicants who left without service, fresh replications.
+    public var abandoned: [Figure]
+    /// Whole-day service level per fresh replication (plan, SIPP plan), paired by replication.
+    public var daySL: [Double]
+    public var sippDaySL: [Double]
+    /// Cells that failed the target on the tuning replications after the last round.
+    public var stillFailing: Int
+    public var rounds: Int
+    public var scenario: Scenario
+    public var problems: [String]
+}
+
+/// The plan of one layout over every day.
+public struct LayoutPlan: Sendable {
+    public var layout: Layout
+    public var days: [DayPlan]
+    public var cost: Double { days.reduce(0) { $0 + $1.schedule.cost } }
+    public var staffHours: Double { days.reduce(0) { $0 + $1.schedule.staffHours } }
+    public var sippCost: Double { days.reduce(0) { $0 + $1.sippSchedule.cost } }
+    public var sippStaffHours: Double { days.reduce(0) { $0 + $1.sippSchedule.staffHours } }
+    /// Mean over days of the whole-day service level, per fresh replication.
+    public var weekSL: [Double] {
+        guard let n = days.first?.daySL.count else { return [] }
+        return (0..<n).map { r in days.reduce(0) { $0 + $1.daySL[r] } / Double(days.count) }
+    }
+}
+
+/// A layout against the chosen one on the same fresh replications (common random numbers).
+public struct LayoutComparison: Sendable, Codable {
+    public var layout: String
+    public var cost: Double
+    public var staffHours: Double
+    public var weekSL: Figure
+    /// This layout's SL minus the chosen one's, paired by replication.
+    public var slDifference: Figure
+    public var failingCells: Int
+}
+
+public struct PlanResult: Sendable {
+    public var spec: PlanningSpec
+    public var chosen: LayoutPlan
+    public var candidates: [LayoutComparison]
+    public var choice: String
+    public var problems: [String]
+    public var seconds: Double
+}
+
+public enum Planner {
+    /// A cell passing by this much above the target may lose a clerk (then re-checked).
+    static let trimMargin = 0.05
+    static let maxTrims = 4
+
+    /// Plans every day for every layout of the spec, chooses the cheapest layout that meets the targets
+    /// on the tuning replications, and confirms everything on fresh ones.
+    public static func plan(_ base: Scenario, _ spec0: PlanningSpec) -> PlanResult {
+        let started = Date()
+        var spec = spec0
+        var problems: [String] = []
+        if spec.shiftTypes.isEmpty {
+            let breaks = zip(base.day.periods, base.day.periods.dropFirst()).map { HallDomain.TimeInterval(start: $0.end, end: $1.start) }
+            spec.shiftTypes = [ShiftType(id: "day", start: base.day.opens, end: base.day.closes, breaks: spec.middayDemandShare == nil ? breaks : [])]
+        }
+        if spec.targets.serviceLevel >= 1 {
+            problems.append(String(format: "a service level of %.0f %% within %g min cannot be met: with random arrivals and intake times any finite staff leaves some chance of a longer wait; the plan below is the best found by adding staff until it stops helping", spec.targets.serviceLevel * 100, spec.targets.waitMinutes))
+        }
+        let dayScenarios = spec.days.map { DayScenario.make(base, day: $0, middayDemandShare: spec.middayDemandShare) }
+        // Busiest departments first in a chain.
+        let demand0 = DemandModel(dayScenarios[0])
+        var load: [String: Double] = [:]
+        for (i, d) in demand0.departments.enumerated() { load[d] = demand0.rate[i].reduce(0, +) * demand0.meanService[i] }
+        var plans: [LayoutPlan] = []
+        for kind in spec.layouts {
+            let layout = Layout.make(kind, hall: base, spec: spec, load: load)
+            var days: [DayPlan] = []
+            for (k, s) in dayScenarios.enumerated() {
+                days.append(planDay(s, day: spec.days[k], layout: layout, spec: spec, budget: nil))
+            }
+            plans.append(LayoutPlan(layout: layout, days: days))
+        }
+        // Cheapest among those that pass on the tuning replications; else the fewest failing cells.
+        func failing(_ p: LayoutPlan) -> Int { p.days.reduce(0) { $0 + $1.stillFailing } }
+        let order = plans.indices.sorted { (failing(plans[$0]), plans[$0].cost) < (failing(plans[$1]), plans[$1].cost) }
+        var chosen = plans[order[0]]
+        if let budget = spec.budget, chosen.cost > budget + 1e-9 {
+            let total = chosen.cost
+            problems.append(String(format: "the budget %.0f is below the plan that meets the targets (%.0f); the plan below is the best within the budget", budget, total))
+            chosen.days = chosen.days.enumerated().map { k, d in
+                planDay(dayScenarios[k], day: spec.days[k], layout: chosen.layout, spec: spec, budget: budget * d.schedule.cost / total, fixed: d.requirement)
+            }
+        }
+        let mine = chosen.weekSL
+        let candidates = plans.map { p -> LayoutComparison in
+            let sl = p.weekSL
+            return LayoutComparison(layout: p.layout.kind.rawValue, cost: p.cost, staffHours: p.staffHours, weekSL: Figure(Estimate(sl)),
+                                    slDifference: Figure(Estimate(zip(sl, mine).map { $0 - $1 })), failingCells: failing(p))
+        }
+        var choice = "\(chosen.layout.kind.rawValue) layout"
+        if plans.count > 1, let runner = order.dropFirst().first.map({ plans[$0] }) {
+            let d = Estimate(zip(runner.weekSL, mine).map { $1 - $0 })
+            choice += String(format: ": %.0f against %.0f for the next best (%@), %.1f %% less; its service level differs by %+.1f ± %.1f percentage points on %d fresh paired replications",
+                              chosen.cost, runner.cost, runner.layout.kind.rawValue, 100 * (runner.cost - chosen.cost) / max(runner.cost, 1e-9),
+                              100 * (d.mean ?? 0), 100 * (d.halfWidth ?? 0), mine.count)
+        }
+        for d in chosen.days { problems += d.problems.map { "\(d.day.name): \($0)" } }
+        return PlanResult(spec: spec, chosen: chosen, candidates: candidates, choice: choice, problems: problems,
+                          seconds: Date().timeIntervalSince(started))
+    }
+
+    /// One day in one layout: seed, then simulate on the tuning replications and add a clerk where a
+    /// group's interval misses the target (or its day exceeds the abandonment cap), re-solving the
+    /// shifts each round; then confirm on fresh replications beside the plain SIPP plan.
+    static func planDay(_ s: Scenario, day: PlanDay, layout: Layout, spec: PlanningSpec, budget: Double?, fixed: [[Int]]? = nil) -> DayPlan {
+        let intervals = DayScenario.intervals(s, length: spec.intervalMinutes)
+        let demand = DemandModel(s)
+        var problems: [String] = []
+        let seeded = AnalyticStaffing.seeds(layout, demand: demand, intervals: intervals, hall: s, targets: spec.targets, lagAware: true)
+        let sipp = AnalyticStaffing.seeds(layout, demand: demand, intervals: intervals, hall: s,
+                                          targets: PlanTargets(waitMinutes: spec.targets.waitMinutes, serviceLevel: min(spec.targets.serviceLevel, 0.999)), lagAware: false).staff
+        if !seeded.unreachable.isEmpty, spec.targets.serviceLevel < 1 {
+            problems.append("the target cannot be reached by the formulas in \(seeded.unreachable.count) group-intervals, e.g. \(seeded.unreachable[0])")
+        }
+        let deptIndex = Dictionary(uniqueKeysWithValues: s.departments.enumerated().map { ($1.id, $0) })
+        let homes = layout.groups.map { $0.home.compactMap { deptIndex[$0] } }
+        func problem(_ r: [[Int]], budget: Double?) -> ShiftProblem {
+            ShiftProblem(intervals: intervals, shiftTypes: spec.shiftTypes,
+                         groups: layout.groups.enumerated().map { g, group in
+                             StaffGroupDemand(id: group.id, requirement: r[g], costPerHour: group.costPerHour, available: spec.maxStaffPerGroup) },
+                         budget: budget)
+        }
+        let tuning = Array(0..<spec.replications)
+        let fresh = Array(spec.replications..<(spec.replications + spec.confirmReplications))
+        var requirement = fixed ?? seeded.staff
+        var schedule = ShiftScheduler.solve(problem(requirement, budget: budget))
+        var rounds = 0, stillFailing = 0, trims = 0
+        // Cells that failed once are not trimmed again; the last plan that passed is kept.
+        var locked = Set<[Int]>()
+        var lastPassing: (requirement: [[Int]], schedule: ShiftSchedule)? = nil
+        while true {
+            let planned = PlannedScenario.make(base: s, layout: layout, shiftTypes: spec.shiftTypes, counts: schedule.counts)
+            let tallies = IntervalTally.run(planned, intervals: intervals, target: spec.targets.waitMinutes, seed: spec.seed, replications: tuning)
+            var failing: [(Int, Int)] = [], comfortable: [(Int, Int)] = []
+            for (g, ds) in homes.enumerated() {
+                var worst: (Int, Double)? = nil
+                for i in intervals.indices {
+                    let a = tallies.reduce(0) { t, x in t + ds.reduce(0) { $0 + x.arrivals[$1][i] } }
+                    let w = tallies.reduce(0) { t, x in t + ds.reduce(0) { $0 + x.within[$1][i] } }
+                    guard a >= 10 else { continue }
+                    let sl = Double(w) / Double(a)
+                    if sl < spec.targets.serviceLevel { failing.append((g, i)) }
+                    else if sl >= spec.targets.serviceLevel + trimMargin { comfortable.append((g, i)) }
+                    if worst == nil || sl < worst!.1 { worst = (i, sl) }
+                }
+                if let cap = spec.targets.abandonCap, let worst {
+                    let a = tallies.reduce(0) { t, x in t + ds.reduce(0) { $0 + x.departmentArrivals[$1] } }
+                    let ab = tallies.reduce(0) { t, x in t + ds.reduce(0) { $0 + x.abandoned[$1] } }
+                    if a > 0, Double(ab) / Double(a) > cap {
+                        if !failing.contains(where: { $0 == (g, worst.0) }) { failing.append((g, worst.0)) }
+                        comfortable.removeAll { $0.0 == g }
+                    }
+                }
+            }
+            stillFailing = failing.count
+            if failing.isEmpty { lastPassing = (requirement, schedule) }
+            if budget != nil || rounds >= spec.maxRounds { break }
+            let before = schedule.coverage
+            if !failing.isEmpty {
+                // Add where it fails.
+                for (g, i) in failing {
+                    requirement[g][i] = max(requirement[g][i], schedule.coverage[g][i]) + 1
+                    locked.insert([g, i])
+                }
+            } else {
+                // Trim where the plan passes with room to spare (the seed and the shift shapes over-cover).
+                guard trims < maxTrims else { break }
+                var changed = false
+                for (g, i) in comfortable where !locked.contains([g, i]) && schedule.coverage[g][i] > 1 {
+                    requirement[g][i] = min(requirement[g][i], schedule.coverage[g][i]) - 1
+                    changed = true
+                }
+                guard changed else { break }
+                trims += 1
+            }
+            rounds += 1
+            schedule = ShiftScheduler.solve(problem(requirement, budget: nil))
+            if schedule.coverage == before { break }
+        }
+        if stillFailing > 0, let last = lastPassing {
+            (requirement, schedule) = last
+            stillFailing = 0
+        }
+        if stillFailing > 0 {
+            problems.append("\(layout.kind.rawValue): \(stillFailing) group-intervals still miss the target on the tuning replications after \(rounds) rounds")
+        }
+        problems += schedule.problems
+        let sippSchedule = ShiftScheduler.solve(problem(sipp, budget: nil))
+        let planned = PlannedScenario.make(base: s, layout: layout, shiftTypes: spec.shiftTypes, counts: schedule.counts)
+        let sippPlanned = PlannedScenario.make(base: s, layout: layout, shiftTypes: spec.shiftTypes, counts: sippSchedule.counts)
+        let conf = IntervalTally.run(planned, intervals: intervals, target: spec.targets.waitMinutes, seed: spec.seed, replications: fresh)
+        let sippConf = IntervalTally.run(sippPlanned, intervals: intervals, target: spec.targets.waitMinutes, seed: spec.seed, replications: fresh)
+        func cells(_ t: [IntervalTally]) -> [[Figure]] {
+            homes.map { ds in intervals.indices.map { i in
+                Figure(Estimate(t.map { x -> Double? in
+                    let a = ds.reduce(0) { $0 + x.arrivals[$1][i] }
+                    return a > 0 ? Double(ds.reduce(0) { $0 + x.within[$1][i] }) / Double(a) : nil
+                }))
+            } }
+        }
+        func daySL(_ t: [IntervalTally]) -> [Double] {
+            t.map { x in
+                let a = x.arrivals.joined().reduce(0, +)
+                return a > 0 ? Double(x.within.joined().reduce(0, +)) / Double(a) : 1
+            }
+        }
+        let perRep = homes.map { ds in intervals.indices.map { i in
+            Double(conf.reduce(0) { t, x in t + ds.reduce(0) { $0 + x.arrivals[$1][i] } }) / Double(max(conf.count, 1))
+        } }
+        let abandoned = homes.map { ds in Figure(Estimate(conf.map { x -> Double? in
+            let a = ds.reduce(0) { $0 + x.departmentArrivals[$1] }
+            return a > 0 ? Double(ds.reduce(0) { $0 + x.abandoned[$1] }) / Double(a) : nil
+        })) }
+        return DayPlan(day: day, intervals: intervals, seed: seeded.staff, sipp: sipp, requirement: requirement, schedule: schedule,
+                       sippSchedule: sippSchedule, serviceLevel: cells(conf), sippServiceLevel: cells(sippConf),
+                       arrivalsPerReplication: perRep, abandoned: abandoned, daySL: daySL(conf), sippDaySL: daySL(sippConf),
+                       stillFailing: stillFailing, rounds: rounds, scenario: planned, problems: problems)
+    }
+}

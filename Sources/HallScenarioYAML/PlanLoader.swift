@@ -1,0 +1,116 @@
+import Foundation
+import Yams
+import HallDomain
+
+/// Reads plan files (docs/planner.md): a base scenario file and what to plan for it. A plain scenario
+/// file is accepted too and planned with the defaults.
+public enum PlanLoader {
+    public static func load(path: String) throws -> (scenario: Scenario, spec: PlanningSpec) {
+        let text: String
+        do {
+            text = try String(contentsOfFile: path, encoding: .utf8)
+        } catch {
+            throw ScenarioLoadError([ScenarioError(file: path, line: nil, column: nil, path: "", message: "cannot read the file: \(error.localizedDescription)")])
+        }
+        let composed: Node?
+        do { composed = try Yams.compose(yaml: text) } catch let e as YamlError {
+            throw ScenarioLoadError([ScenarioLoader.yamlSyntaxError(e, file: path)])
+        }
+        guard let root = composed else {
+            throw ScenarioLoadError([ScenarioError(file: path, line: 1, column: 1, path: "", message: "the file is empty; expected a plan (scenario, days, shift_types…) or a scenario")])
+        }
+        guard case .mapping(let m) = root, m["scenario"] != nil else {
+            return (try ScenarioLoader.parse(yaml: text, file: path), PlanningSpec())
+        }
+        let r = NodeReader(file: path)
+        let decoded = decode(root, r)
+        guard r.errors.isEmpty, let (base, spec) = decoded else { throw ScenarioLoadError(r.errors) }
+        let basePath = base.hasPrefix("/") ? base : URL(fileURLWithPath: path).deletingLastPathComponent().appendingPathComponent(base).path
+        let scenario = try ScenarioLoader.load(path: basePath)
+        var problems: [ScenarioError] = []
+        for (i, t) in spec.shiftTypes.enumerated() where t.start < scenario.day.opens || t.end > scenario.day.closes {
+            problems.append(ScenarioError(file: path, line: nil, column: nil, path: "shift_types[\(i)]",
+                                          message: "a shift inside the opening hours \(scenario.day.opens)–\(scenario.day.closes), got \(t.start)–\(t.end)"))
+        }
+        if !problems.isEmpty { throw ScenarioLoadError(problems) }
+        return (scenario, spec)
+    }
+
+    static func decode(_ root: Node, _ r: NodeReader) -> (String, PlanningSpec)? {
+        guard let f = r.mapping(root, "", allowed: ["scenario", "days", "interval_min", "midday_service", "targets", "shift_types",
+                                                    "cost_per_hour", "generalist_cost_per_hour", "generalist_slowdown", "layouts",
+                                                    "budget", "max_staff_per_group", "seed", "replications", "confirm_replications",
+                                                    "max_rounds"]) else { return nil }
+        var spec = PlanningSpec()
+        let base = f.required("scenario", "the hall's scenario file, relative to this plan file", r.string)
+        if let n = f["days"] {
+            spec.days = r.sequence(n, f.path("days")).compactMap { node, p in
+                guard let d = r.mapping(node, p, allowed: ["name", "demand_scale"]) else { return nil }
+                guard let name = d.required("name", "a day name, e.g. Monday", r.string) else { return nil }
+                let scale = d.optional("demand_scale", r.double) ?? 1
+                if !(scale > 0) { r.fail(d.path("demand_scale"), "a factor > 0 on every walk-in rate, got \(scale)") }
+                return PlanDay(name: name, demandScale: scale)
+            }
+            if spec.days.isEmpty { r.fail(f.path("days"), "at least one day") }
+        }
+        spec.intervalMinutes = f.optional("interval_min", r.double) ?? 30
+        if !(spec.intervalMinutes >= 5) { r.fail(f.path("interval_min"), "a planning interval of at least 5 minutes, got \(spec.intervalMinutes)") }
+        if let n = f["midday_service"], let m = r.mapping(n, f.path("midday_service"), allowed: ["demand_share"]) {
+            spec.middayDemandShare = m.required("demand_share", "the midday walk-in rate as a share of the rates around the gap", r.double)
+            if let v = spec.middayDemandShare, !(v >= 0) { r.fail(m.path("demand_share"), "a share ≥ 0, got \(v)") }
+        }
+        if let n = f["targets"], let t = r.mapping(n, f.path("targets"), allowed: ["wait_min", "service_level", "abandon_cap"]) {
+            spec.targets.waitMinutes = t.optional("wait_min", r.double) ?? 15
+            spec.targets.serviceLevel = t.optional("service_level", r.double) ?? 0.8
+            spec.targets.abandonCap = t.optional("abandon_cap", r.double)
+            if spec.targets.waitMinutes < 0 { r.fail(t.path("wait_min"), "minutes ≥ 0, got \(spec.targets.waitMinutes)") }
+            if !(spec.targets.serviceLevel > 0 && spec.targets.serviceLevel <= 1) {
+                r.fail(t.path("service_level"), "a share in (0, 1], e.g. 0.8 for 80 %, got \(spec.targets.serviceLevel)")
+            }
+            if let c = spec.targets.abandonCap, !(c >= 0 && c <= 1) { r.fail(t.path("abandon_cap"), "a share between 0 and 1, got \(c)") }
+        }
+        if let n = f["shift_types"] {
+            let dec = ScenarioDecoder(r)
+            spec.shiftTypes = r.sequence(n, f.path("shift_types")).compactMap { node, p in
+                guard let s = r.mapping(node, p, allowed: ["id", "start", "end", "breaks", "min", "max"]) else { return nil }
+                let id = s.required("id", "a shift type id", r.string)
+                let start = s.required("start", "a time \"HH:MM\"", r.clock), end = s.required("end", "a time \"HH:MM\"", r.clock)
+                let breaks = s["breaks"].map { b in r.sequence(b, s.path("breaks")).compactMap { dec.interval($0.node, $0.path) } } ?? []
+                let minStaff = s.optional("min", r.int) ?? 0, maxStaff = s.optional("max", r.int)
+                guard let id, let start, let end else { return nil }
+                if !(start < end) { r.fail(p, "start before end, got \(start)–\(end)") }
+                for (k, b) in breaks.enumerated() where !(start <= b.start && b.end <= end && b.start < b.end) {
+                    r.fail(s.path("breaks[\(k)]"), "a break inside the shift \(start)–\(end), got \(b.start)–\(b.end)")
+                }
+                if minStaff < 0 { r.fail(s.path("min"), "a number ≥ 0") }
+                if let m = maxStaff, m < minStaff { r.fail(s.path("max"), "max ≥ min (\(minStaff)), got \(m)") }
+                return ShiftType(id: id, start: start, end: end, breaks: breaks, minStaff: minStaff, maxStaff: maxStaff)
+            }
+            var seen = Set<String>()
+            for (i, t) in spec.shiftTypes.enumerated() where !seen.insert(t.id).inserted {
+                r.fail(f.path("shift_types[\(i)].id"), "a unique id; '\(t.id)' is used twice")
+            }
+        }
+        spec.costPerHour = f.optional("cost_per_hour", r.double) ?? 60
+        spec.generalistCostPerHour = f.optional("generalist_cost_per_hour", r.double) ?? spec.costPerHour
+        spec.generalistSlowdown = f.optional("generalist_slowdown", r.double)
+        if let g = spec.generalistSlowdown, !(g > 0) { r.fail(f.path("generalist_slowdown"), "a service-time factor > 0 (1 = specialist speed), got \(g)") }
+        if let n = f["layouts"] {
+            spec.layouts = r.sequence(n, f.path("layouts")).compactMap { r.choice($0.node, $0.path, LayoutKind.self) }
+            if spec.layouts.isEmpty { r.fail(f.path("layouts"), "at least one of \(LayoutKind.allCases.map(\.rawValue).joined(separator: ", "))") }
+        }
+        spec.budget = f.optional("budget", r.double)
+        if let b = spec.budget, !(b >= 0) { r.fail(f.path("budget"), "a budget ≥ 0, got \(b)") }
+        spec.maxStaffPerGroup = f.optional("max_staff_per_group", r.int)
+        let seed = f.optional("seed", r.int) ?? 1
+        if seed < 0 { r.fail(f.path("seed"), "a seed ≥ 0") }
+        spec.seed = UInt64(max(seed, 0))
+        spec.replications = f.optional("replications", r.int) ?? 10
+        spec.confirmReplications = f.optional("confirm_replications", r.int) ?? 20
+        spec.maxRounds = f.optional("max_rounds", r.int) ?? 8
+        if spec.replications < 2 { r.fail(f.path("replications"), "at least 2") }
+        if spec.confirmReplications < 2 { r.fail(f.path("confirm_replications"), "at least 2 (for an interval)") }
+        guard let base else { return nil }
+        return (base, spec)
+    }
+}

@@ -1,0 +1,131 @@
+import Foundation
+import HallDomain
+
+/// Writes a scenario as YAML that `ScenarioLoader` reads back to an equal `Scenario` (used for the
+/// planner's planned.yaml). Every field is written explicitly, in the order of docs/scenario-format.md.
+public enum ScenarioWriter {
+    public static func yaml(_ s: Scenario) -> String {
+        var out = ""
+        func line(_ text: String, _ indent: Int = 0) { out += String(repeating: " ", count: indent) + text + "\n" }
+        line("name: \(q(s.name))")
+        if !s.description.isEmpty { line("description: \(q(s.description))") }
+        line("service_level: {target_wait_min: \(n(s.waitTargetMinutes))}")
+        line("statistics: {warmup_min: \(n(s.warmupMinutes))}")
+        line("day:")
+        line("periods:", 2)
+        for p in s.day.periods { line("- {open: \(t(p.start)), close: \(t(p.end))}", 4) }
+        line("at_break: \(s.day.atBreak.rawValue)", 2)
+        line("departments:")
+        for d in s.departments { line("- {id: \(q(d.id)), name: \(q(d.name)), own_windows_only: \(d.ownWindowsOnly)}", 2) }
+        line("items:")
+        for i in s.items {
+            var f = ["id: \(q(i.id))", "name: \(q(i.name))", "department: \(q(i.department))", "kind: \(i.kind.rawValue)",
+                     "service_min: \(dist(i.service))"]
+            if let d = i.noticeService { f.append("notice_service_min: \(dist(d))") }
+            f.append("incomplete_probability: \(n(i.incompleteProbability))")
+            if let v = i.legalLimitDays { f.append("legal_limit_days: \(v)") }
+            if let v = i.committedLimitDays { f.append("committed_limit_days: \(v)") }
+            if let v = i.reviewDepth { f.append("review_depth: \(v.rawValue)") }
+            line("- {\(f.joined(separator: ", "))}", 2)
+        }
+        line("arrivals:")
+        for a in s.arrivals {
+            line("- id: \(q(a.id))", 2)
+            switch a.target {
+            case .item(let i): line("item: \(q(i))", 4)
+            case .department(let d, let shares):
+                line("department: \(q(d))", 4)
+                line("shares: {\(shares.map { "\(q($0.item)): \(n($0.share))" }.joined(separator: ", "))}", 4)
+            }
+            line("priority_share: \(n(a.priorityShare))", 4)
+            line("rates:", 4)
+            for r in a.rates { line("- {from: \(t(r.interval.start)), to: \(t(r.interval.end)), per_hour: \(n(r.perHour))}", 6) }
+        }
+        if !s.appointments.isEmpty {
+            line("appointments:")
+            for b in s.appointments {
+                line("- {id: \(q(b.id)), item: \(q(b.item)), first: \(t(b.first)), last: \(t(b.last)), every_min: \(n(b.everyMinutes)), "
+                     + "per_slot: \(b.perSlot), show_probability: \(n(b.showProbability)), punctuality_min: \(dist(b.punctuality))}", 2)
+            }
+        }
+        line("windows:")
+        for w in s.windows {
+            let deps = w.departments.isEmpty ? "" : ", departments: [\(w.departments.map(q).joined(separator: ", "))]"
+            line("- {id: \(q(w.id)), kind: \(w.kind.rawValue)\(deps), count: \(w.count)}", 2)
+        }
+        if !s.proficiency.isEmpty {
+            line("proficiency:")
+            for p in s.proficiency {
+                let f = ["default: \(n(p.defaultFactor))"] + p.byDepartment.sorted { $0.key < $1.key }.map { "\(q($0.key)): \(n($0.value))" }
+                line("\(p.windowKind.rawValue): {\(f.joined(separator: ", "))}", 2)
+            }
+        }
+        line("behaviour:")
+        if let p = s.behaviour.patience { line("patience_min: \(dist(p))", 2) }
+        if !s.behaviour.balking.isEmpty {
+            line("balking:", 2)
+            for b in s.behaviour.balking { line("- {queue_at_least: \(b.queueAtLeast), probability: \(n(b.probability))}", 4) }
+        }
+        line("no_show: {probability: \(n(s.behaviour.noShowProbability)), grace_min: \(n(s.behaviour.noShowGraceMinutes))}", 2)
+        var c = ["rule: \(s.calling.rule.rawValue)", "appointments_first: \(s.calling.appointmentsFirst)",
+                 "on_time_tolerance_min: \(n(s.calling.onTimeToleranceMinutes))"]
+        if let k = s.calling.normalPerPriority { c.append("normal_per_priority: \(k)") }
+        line("calling: {\(c.joined(separator: ", "))}")
+        line("routing: \(s.routing.rawValue)")
+        if !s.shifts.isEmpty {
+            line("shifts:")
+            for sh in s.shifts {
+                let breaks = sh.breaks.map { "{from: \(t($0.start)), to: \(t($0.end))}" }.joined(separator: ", ")
+                line("- {id: \(q(sh.id)), start: \(t(sh.start)), end: \(t(sh.end)), breaks: [\(breaks)]}", 2)
+            }
+        }
+        if !s.staff.isEmpty {
+            line("staff:")
+            for m in s.staff {
+                var f = ["id: \(q(m.id))", "name: \(q(m.name))", "count: \(m.count)",
+                         "skills: {\(m.skills.sorted { $0.key < $1.key }.map { "\(q($0.key)): \(n($0.value))" }.joined(separator: ", "))}",
+                         "shift: \(q(m.shift))", "posts: [\(m.posts.map(q).joined(separator: ", "))]"]
+                if let b = m.backup { f.append("backup: \(q(b))") }
+                f.append("absence_probability: \(n(m.absenceProbability))")
+                line("- {\(f.joined(separator: ", "))}", 2)
+            }
+        }
+        if !s.tidal.isEmpty {
+            line("tidal:")
+            for r in s.tidal {
+                var f = ["id: \(q(r.id))", "group: \(q(r.group))", "open_when: {\(r.measure.rawValue): \(n(r.openAt))}",
+                         "close_when: {below: \(n(r.closeBelow)), for_min: \(n(r.closeAfterMinutes))}",
+                         "walk_over_min: \(n(r.walkOverMinutes))", "min_open_min: \(n(r.minOpenMinutes))"]
+                if let m = r.maxOpen { f.append("max_open: \(m)") }
+                switch r.source {
+                case .pool(let k): f.append("staff_from: {pool: \(k)}")
+                case .backOffice(let d, let m): f.append("staff_from: {back_office: \(q(d)), max: \(m)}")
+                }
+                line("- {\(f.joined(separator: ", "))}", 2)
+            }
+        }
+        return out
+    }
+
+    /// A double-quoted YAML string (JSON escapes are valid YAML escapes).
+    static func q(_ s: String) -> String {
+        let data = try! JSONEncoder().encode(s)
+        return String(decoding: data, as: UTF8.self).replacingOccurrences(of: "\\/", with: "/")
+    }
+    /// A number that reads back to the same Double.
+    static func n(_ x: Double) -> String { x == x.rounded() && abs(x) < 1e15 ? String(Int(x)) : "\(x)" }
+    static func t(_ c: ClockTime) -> String { "\"\(ClockTime.format(c.minutes))\"" }
+
+    static func dist(_ d: Distribution) -> String {
+        switch d {
+        case .exponential(let m): "{dist: exponential, mean: \(n(m))}"
+        case .lognormal(let m, let cv): "{dist: lognormal, mean: \(n(m)), cv: \(n(cv))}"
+        case .gamma(let m, let cv): "{dist: gamma, mean: \(n(m)), cv: \(n(cv))}"
+        case .deterministic(let v): "{dist: deterministic, value: \(n(v))}"
+        case .uniform(let a, let b): "{dist: uniform, min: \(n(a)), max: \(n(b))}"
+        case .triangular(let a, let c, let b): "{dist: triangular, min: \(n(a)), mode: \(n(c)), max: \(n(b))}"
+        case .normal(let m, let sd): "{dist: normal, mean: \(n(m)), sd: \(n(sd))}"
+        case .empirical(let v): "{dist: empirical, values: [\(v.map(n).joined(separator: ", "))]}"
+        }
+    }
+}
