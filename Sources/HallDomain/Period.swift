@@ -2,7 +2,7 @@
 /// calendar. The statutory working days (the calendar file) count deadlines; the hall's own overrides
 /// (weekend opening, half days, closures) change when the front desk opens, never how deadlines count.
 public struct Period: Sendable, Hashable, Codable {
-    /// The calendar file as written in the scenario (relative to the scenario file).
+    /// The calendar file read (the scenario's path resolved against the scenario file's folder).
     public var calendarFile: String
     public var calendar: WorkingCalendar
     public var start: CivilDate

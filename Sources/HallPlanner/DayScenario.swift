@@ -5,6 +5,12 @@ public enum DayScenario {
     public static func make(_ base: Scenario, day: PlanDay, middayDemandShare: Double?) -> Scenario {
         var s = base
         s.name = "\(base.name) — \(day.name)"
+        // The planner sizes the front desk of one day: a base that runs over dates (with its back
+        // office, returns and collection) is planned on its ordinary day.
+        s.period = nil
+        s.backOffice = nil
+        s.noticeReturn = nil
+        s.delivery = Delivery()
         for i in s.arrivals.indices {
             for k in s.arrivals[i].rates.indices { s.arrivals[i].rates[k].perHour *= day.demandScale }
         }

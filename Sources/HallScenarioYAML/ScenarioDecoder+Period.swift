@@ -70,8 +70,11 @@ extension ScenarioDecoder {
             }
         }
         guard let file, let start else { return nil }
+        // Resolved against the scenario file's folder, made absolute (so a scenario written elsewhere,
+        // e.g. the planner's planned.yaml, still finds it).
         let dir = (scenarioFile as NSString).deletingLastPathComponent
-        let resolved = file.hasPrefix("/") || dir.isEmpty ? file : (dir as NSString).appendingPathComponent(file)
+        let relative = file.hasPrefix("/") || dir.isEmpty ? file : (dir as NSString).appendingPathComponent(file)
+        let resolved = URL(fileURLWithPath: relative).standardizedFileURL.path
         let calendar: WorkingCalendar
         do { calendar = try CalendarLoader.load(path: resolved) } catch let e as ScenarioLoadError {
             let first = e.errors.first.map { " — \($0)" } ?? ""
@@ -81,7 +84,7 @@ extension ScenarioDecoder {
             r.fail(f.path("file"), "a readable working-day calendar: \(error)")
             return nil
         }
-        var period = Period(calendarFile: file, calendar: calendar, start: start, end: end ?? start, overrides: overrides,
+        var period = Period(calendarFile: resolved, calendar: calendar, start: start, end: end ?? start, overrides: overrides,
                             weekdayDemand: weekdayDemand)
         if let days, let regular {
             // The end is the date of the days-th open day.

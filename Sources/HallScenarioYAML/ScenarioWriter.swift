@@ -26,6 +26,10 @@ public enum ScenarioWriter {
             if let v = i.legalLimitDays { f.append("legal_limit_days: \(v)") }
             if let v = i.committedLimitDays { f.append("committed_limit_days: \(v)") }
             if let v = i.reviewDepth { f.append("review_depth: \(v.rawValue)") }
+            if !i.joint.isEmpty { f.append("joint: [\(i.joint.map(q).joined(separator: ", "))]") }
+            if let sp = i.special {
+                f.append("special: {name: \(q(sp.name)), probability: \(n(sp.probability)), working_days: {min: \(sp.minDays), max: \(sp.maxDays)}}")
+            }
             line("- {\(f.joined(separator: ", "))}", 2)
         }
         line("arrivals:")
@@ -104,7 +108,74 @@ public enum ScenarioWriter {
                 line("- {\(f.joined(separator: ", "))}", 2)
             }
         }
+        writeCases(s, line)
         return out
+    }
+
+    static func periods(_ ps: [HallDomain.TimeInterval]) -> String {
+        "[\(ps.map { "{open: \(t($0.start)), close: \(t($0.end))}" }.joined(separator: ", "))]"
+    }
+    static func days(_ r: WorkingDayRange) -> String { "{min: \(r.min), max: \(r.max)}" }
+
+    /// The multi-day sections: calendar, back office, returns, delivery.
+    static func writeCases(_ s: Scenario, _ line: (String, Int) -> Void) {
+        let weekdays = ["", "mon", "tue", "wed", "thu", "fri", "sat", "sun"]
+        if let p = s.period {
+            line("calendar:", 0)
+            line("file: \(q(p.calendarFile))", 2)
+            line("start: \(q(p.start.description))", 2)
+            line("end: \(q(p.end.description))", 2)
+            if !p.weekdayDemand.isEmpty {
+                line("weekday_demand: {\(p.weekdayDemand.sorted { $0.key < $1.key }.map { "\(weekdays[$0.key]): \(n($0.value))" }.joined(separator: ", "))}", 2)
+            }
+            if !p.overrides.isEmpty {
+                line("overrides:", 2)
+                for o in p.overrides {
+                    var f: [String] = []
+                    if let d = o.date { f.append("date: \(q(d.description))") }
+                    if let w = o.weekday { f.append("weekday: \(weekdays[w])") }
+                    switch o.action {
+                    case .closed: f.append("closed: true")
+                    case .open(let hours?): f.append("hours: \(periods(hours))")
+                    case .open(nil): break
+                    }
+                    if let k = o.demand { f.append("demand: \(n(k))") }
+                    line("- {\(f.joined(separator: ", "))}", 4)
+                }
+            }
+        }
+        if let bo = s.backOffice {
+            line("back_office:", 0)
+            if let h = bo.hours { line("hours: \(periods(h))", 2) }
+            switch bo.handOff {
+            case .immediate: line("hand_off: immediate", 2)
+            case .cutOff(let a, let b, let c): line("hand_off: {split: \(t(a)), same_day: \(t(b)), next_day: \(t(c))}", 2)
+            }
+            switch bo.pickUp {
+            case .continuous: line("pick_up: continuous", 2)
+            case .checkTimes(let ts): line("pick_up: {check_times: [\(ts.map(t).joined(separator: ", "))]}", 2)
+            }
+            func staff(_ g: [BackOfficeStaff]) -> String {
+                "[\(g.map { "{count: \($0.count)\($0.shift.map { ", shift: \(q($0))" } ?? "")}" }.joined(separator: ", "))]"
+            }
+            line("departments:", 2)
+            for d in bo.departments {
+                line("- {department: \(q(d.department)), reviewers: \(staff(d.reviewers)), approvers: \(staff(d.approvers)), "
+                     + "review_min: \(dist(d.reviewTime)), approval_min: \(dist(d.approvalTime)), discipline: \(d.discipline.rawValue)}", 4)
+            }
+            if !bo.backlog.isEmpty {
+                line("backlog:", 2)
+                for b in bo.backlog {
+                    line("- {item: \(q(b.item)), count: \(b.count), accepted: \(q(b.accepted.description))\(b.step.map { ", step: \($0.rawValue)" } ?? "")}", 4)
+                }
+            }
+        }
+        if let r = s.noticeReturn {
+            line("notice_return: {probability: \(n(r.probability)), after_working_days: \(days(r.after))\(r.incompleteAgain.map { ", incomplete_again: \(n($0))" } ?? "")}", 0)
+        }
+        let d = s.delivery
+        line("delivery: {collect_share: \(n(d.collectShare))\(d.collectItem.map { ", collect_item: \(q($0))" } ?? ""), "
+             + "collect_after_working_days: \(days(d.collectAfter)), archive_within_working_days: \(d.archiveWithin)}", 0)
     }
 
     /// A double-quoted YAML string (JSON escapes are valid YAML escapes).
