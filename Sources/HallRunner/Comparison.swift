@@ -40,7 +40,18 @@ public struct Comparison: Sendable, Encodable {
         (.tidalOpenings, "tidal window openings", .count),
     ]
 
-    enum Unit { case minutes, hours, share, count }
+    /// Case KPIs compared when both runs are over dates (e.g. what earliest-deadline-first buys).
+    static let comparedCases: [(kpi: CaseKPI, what: String, unit: Unit)] = [
+        (.onTimeRate, "the on-time rate", .share),
+        (.leadTimeMean, "the mean lead time", .workingDays),
+        (.leadTimeP90, "the 90th-percentile lead time", .workingDays),
+        (.overdueCases, "the overdue cases", .count),
+        (.backlogEnd, "the backlog at the end", .count),
+        (.visitsPerCase, "the visits per case", .count),
+        (.doneInOneVisitRate, "the done-in-one-visit rate", .share),
+    ]
+
+    enum Unit { case minutes, hours, share, count, workingDays }
 
     public var json: Data {
         get throws {
@@ -60,16 +71,23 @@ public struct Comparison: Sendable, Encodable {
         seed = a.seed
         replications = a.days.count
         self.precisionReached = precisionReached
-        rows = Comparison.compared.map { kpi, what, unit in
-            let xa = a.days.map { $0.overall[kpi] ?? nil }, xb = b.days.map { $0.overall[kpi] ?? nil }
+        func row(_ name: String, _ what: String, _ unit: Unit, _ xa: [Double?], _ xb: [Double?]) -> Row {
             let d = zip(xa, xb).map { pa, pb -> Double? in
                 guard let pa, let pb else { return nil }
                 return pb - pa
             }
             let diff = Estimate(d)
             let significant = diff.lower.map { $0 > 0 } == true || diff.upper.map { $0 < 0 } == true
-            return Row(kpi: kpi.rawValue, a: SummaryFigure(Estimate(xa)), b: SummaryFigure(Estimate(xb)), difference: SummaryFigure(diff),
+            return Row(kpi: name, a: SummaryFigure(Estimate(xa)), b: SummaryFigure(Estimate(xb)), difference: SummaryFigure(diff),
                        significant: significant, sentence: Comparison.sentence(what: what, unit: unit, diff: diff, significant: significant))
+        }
+        rows = Comparison.compared.map { kpi, what, unit in
+            row(kpi.rawValue, what, unit, a.days.map { $0.overall[kpi] ?? nil }, b.days.map { $0.overall[kpi] ?? nil })
+        }
+        if let ca = a.cases, let cb = b.cases {
+            rows += Comparison.comparedCases.map { kpi, what, unit in
+                row(kpi.rawValue, what, unit, ca.map { $0.overall[kpi] ?? nil }, cb.map { $0.overall[kpi] ?? nil })
+            }
         }
     }
 
@@ -80,6 +98,7 @@ public struct Comparison: Sendable, Encodable {
         case .hours: (1, " h")
         case .share: (100, " percentage points")
         case .count: (1, "")
+        case .workingDays: (1, " working days")
         }
         // Enough decimals to show the half-width with two significant digits (1 to 4 decimals).
         let hw = (diff.halfWidth ?? 0) * scale
@@ -126,8 +145,8 @@ public struct Comparison: Sendable, Encodable {
             let more = ra.days.count..<min(target.cap, ra.days.count + replications)
             let na = Experiment.run(a, seed: seed, replications: more, threads: threads)
             let nb = Experiment.run(b, seed: seed, replications: more, threads: threads)
-            ra.days += na.days; ra.stats += na.stats; ra.logs += na.logs
-            rb.days += nb.days; rb.stats += nb.stats; rb.logs += nb.logs
+            ra.append(na)
+            rb.append(nb)
         }
         return Comparison(a: ra, b: rb, aName: aName, bName: bName, precisionReached: (width() ?? .infinity) <= target.width)
     }

@@ -30,6 +30,15 @@ public struct ExperimentResult: Sendable {
     }
 }
 
+extension ExperimentResult {
+    /// Adds the replications of a further run of the same scenario and seed.
+    public mutating func append(_ more: ExperimentResult) {
+        days += more.days; stats += more.stats; logs += more.logs
+        if let c = more.cases { cases = (cases ?? []) + c }
+        if let p = more.periodStats { periodStats = (periodStats ?? []) + p }
+    }
+}
+
 /// An immutable copy of a replication's records.
 public struct RecordLog: Sendable {
     public var tickets: [TicketRecord]

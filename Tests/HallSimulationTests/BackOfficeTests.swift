@@ -225,6 +225,34 @@ final class BackOfficeTests: XCTestCase {
         }
     }
 
+    /// Earliest deadline first against FIFO on common random numbers: with urgent (1 working day) and
+    /// patient (15) cases sharing busy reviewers, EDF keeps more cases on time.
+    func testEarliestDeadlineFirstBeatsFIFOOnMixedLimits() throws {
+        let yaml = """
+            name: edf
+            day: {periods: [{open: "08:30", close: "12:00"}, {open: "14:00", close: "17:30"}]}
+            calendar: {file: CALENDAR, start: "2025-03-03", end: "2025-06-27"}
+            departments: [{id: d}]
+            items:
+              - {id: urgent, department: d, kind: committed, committed_limit_days: 1, service_min: 1}
+              - {id: patient, department: d, kind: committed, committed_limit_days: 15, service_min: 1}
+            arrivals:
+              - {id: a, department: d, shares: {urgent: 0.5, patient: 0.5}, rates: [{from: "08:30", to: "12:00", per_hour: 6}, {from: "14:00", to: "17:30", per_hour: 6}]}
+            windows: [{id: w, kind: department, departments: [d], count: 3}]
+            back_office:
+              departments: [{department: d, reviewers: 3, review_min: {dist: exponential, mean: 29}, discipline: DISCIPLINE}]
+            """
+        let fifo = try inlineScenario(yaml.replacingOccurrences(of: "DISCIPLINE", with: "fifo"))
+        let edf = try inlineScenario(yaml.replacingOccurrences(of: "DISCIPLINE", with: "edf"))
+        let c = Comparison(a: Experiment.run(fifo, seed: 5, replications: 10), b: Experiment.run(edf, seed: 5, replications: 10),
+                           aName: "fifo", bName: "edf")
+        let onTime = try XCTUnwrap(c.rows.first { $0.kpi == "on_time_rate" })
+        XCTAssertTrue(onTime.significant, onTime.sentence)
+        XCTAssertGreaterThan(onTime.difference.mean!, 0, onTime.sentence)
+        print("EDF against FIFO: \(onTime.sentence) (FIFO \(onTime.a.mean!), EDF \(onTime.b.mean!))")
+        XCTAssertLessThan(onTime.a.mean!, 0.97, "FIFO must miss deadlines for the comparison to mean something")
+    }
+
     /// The result of a run over dates does not depend on the number of threads.
     func testPeriodRunIsIndependentOfThreads() throws {
         let s = try validationScenario("back-office-mmc")
