@@ -31,5 +31,6 @@ execute() {  # NOTEBOOK RUN_DIR
   .venv/bin/python notebooks/execute.py "notebooks/$1" "$2" 2> >(grep -v "without encryption" >&2)
 }
 for run in "$out/county" "$out/pooling"; do execute run.ipynb "$run"; done
+execute month.ipynb "$out/county"
 execute compare.ipynb "$out/compare"
 for run in "$out/batch-numbers" "$out/batch-names"; do execute batch.ipynb "$run"; done

@@ -9,7 +9,8 @@ public struct Stamp: Sendable, Hashable, Comparable, Codable, CustomStringConver
     public init(_ date: CivilDate, _ minute: Double) { self.date = date; self.minute = minute }
 
     public static func < (a: Stamp, b: Stamp) -> Bool { (a.date, a.minute) < (b.date, b.minute) }
-    public var description: String { "\(date) \(ClockTime.format(minute))" }
+    /// "YYYY-MM-DD HH:MM:SS" (always with seconds, so that files parse with one format).
+    public var description: String { "\(date) \(ClockTime.format(minute, seconds: true))" }
 }
 
 /// Where a case stands at the end of the run (or of the real period measured).

@@ -115,6 +115,8 @@ extension PeriodEngine {
         var d = today
         while days.count < n {
             d = d.adding(days: 1)
+            // The scenario's validation covers the longest limit plus special procedures after the run.
+            precondition(p.calendar.covers(d), "special procedure runs past the calendar's data at \(d)")
             if (try? p.calendar.isWorkingDay(d)) == true { days.append(d) }
         }
         cases[Int(c)].suspensions.append(days.first!...days.last!)

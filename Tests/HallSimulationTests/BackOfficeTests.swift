@@ -112,13 +112,13 @@ final class BackOfficeTests: XCTestCase {
             log.cases.steps.filter { $0.caseNumber == c }.map { "\($0.arrived) | \($0.visible) | \($0.start!) | \($0.end!)" }
         }
         // Mon 09:00 ticket, accepted 09:10 → back office 15:30 → seen 17:00 → 30 min Mon + 30 min Tue.
-        XCTAssertEqual(steps(0), ["2025-09-29 15:30 | 2025-09-29 17:00 | 2025-09-29 17:00 | 2025-09-30 09:00"])
+        XCTAssertEqual(steps(0), ["2025-09-29 15:30:00 | 2025-09-29 17:00:00 | 2025-09-29 17:00:00 | 2025-09-30 09:00:00"])
         // Mon 15:00 ticket, accepted 15:10 → Tue 09:00 → seen 11:00 → done at 12:00.
-        XCTAssertEqual(steps(1), ["2025-09-30 09:00 | 2025-09-30 11:00 | 2025-09-30 11:00 | 2025-09-30 12:00"])
+        XCTAssertEqual(steps(1), ["2025-09-30 09:00:00 | 2025-09-30 11:00:00 | 2025-09-30 11:00:00 | 2025-09-30 12:00:00"])
         // Tue 09:10 → 15:30 → seen 17:00 → 30 min Tue, then the holiday, 30 min on Thu 9 Oct.
-        XCTAssertEqual(steps(2), ["2025-09-30 15:30 | 2025-09-30 17:00 | 2025-09-30 17:00 | 2025-10-09 09:00"])
+        XCTAssertEqual(steps(2), ["2025-09-30 15:30:00 | 2025-09-30 17:00:00 | 2025-09-30 17:00:00 | 2025-10-09 09:00:00"])
         // Tue 15:10 → the next working day, 9 Oct, 09:00 → seen 11:00 → 12:00.
-        XCTAssertEqual(steps(3), ["2025-10-09 09:00 | 2025-10-09 11:00 | 2025-10-09 11:00 | 2025-10-09 12:00"])
+        XCTAssertEqual(steps(3), ["2025-10-09 09:00:00 | 2025-10-09 11:00:00 | 2025-10-09 11:00:00 | 2025-10-09 12:00:00"])
         let cases = log.cases.cases
         XCTAssertEqual(cases.map { $0.deadline?.description ?? "" }, ["2025-09-30", "2025-09-30", "2025-10-09", "2025-10-09"])
         XCTAssertEqual(cases.map { $0.leadTimeWorkingDays ?? -1 }, [1, 1, 1, 1])
@@ -128,8 +128,8 @@ final class BackOfficeTests: XCTestCase {
         let c = try inlineScenario(Self.traceYAML.replacingOccurrences(of: "PICKUP", with: "pick_up: continuous"))
         let cl = PeriodLog(CompiledPeriod(c))
         XCTAssertEqual(cl.cases.steps.map { "\($0.start!)→\($0.end!)" },
-                       ["2025-09-29 15:30→2025-09-29 16:30", "2025-09-30 09:00→2025-09-30 10:00",
-                        "2025-09-30 15:30→2025-09-30 16:30", "2025-10-09 09:00→2025-10-09 10:00"])
+                       ["2025-09-29 15:30:00→2025-09-29 16:30:00", "2025-09-30 09:00:00→2025-09-30 10:00:00",
+                        "2025-09-30 15:30:00→2025-09-30 16:30:00", "2025-10-09 09:00:00→2025-10-09 10:00:00"])
     }
 
     /// One-time notices bring applicants back (loading the front desk) and cost visits: with notices on
