@@ -65,8 +65,37 @@ public struct WorkingCalendar: Sendable, Hashable {
     public var holidays: Set<CivilDate>
     public var makeUpDays: Set<CivilDate>
 
+    /// Day-by-day tables over the covered years (derived from the fields above): whether each day is a
+    /// working day, and how many working days there are up to it, so that deadlines are lookups.
+    private let firstOrdinal: Int
+    private let working: [Bool]
+    /// Working days in [first day, day] inclusive.
+    private let rank: [Int32]
+    /// Ordinals of the working days, in order.
+    private let workdays: [Int32]
+
     public init(name: String, years: ClosedRange<Int>, holidays: Set<CivilDate>, makeUpDays: Set<CivilDate>) {
         self.name = name; self.years = years; self.holidays = holidays; self.makeUpDays = makeUpDays
+        let first = CivilDate(years.lowerBound, 1, 1).ordinal, last = CivilDate(years.upperBound, 12, 31).ordinal
+        firstOrdinal = first
+        var working: [Bool] = [], rank: [Int32] = [], workdays: [Int32] = []
+        working.reserveCapacity(last - first + 1)
+        for o in first...last {
+            let d = CivilDate(ordinal: o)
+            let w = makeUpDays.contains(d) || (d.weekday <= 5 && !holidays.contains(d))
+            working.append(w)
+            if w { workdays.append(Int32(o)) }
+            rank.append(Int32(workdays.count))
+        }
+        self.working = working; self.rank = rank; self.workdays = workdays
+    }
+
+    public static func == (a: WorkingCalendar, b: WorkingCalendar) -> Bool {
+        a.name == b.name && a.years == b.years && a.holidays == b.holidays && a.makeUpDays == b.makeUpDays
+    }
+
+    public func hash(into h: inout Hasher) {
+        h.combine(name); h.combine(years.lowerBound); h.combine(years.upperBound); h.combine(holidays); h.combine(makeUpDays)
     }
 
     public struct OutOfRange: Error, CustomStringConvertible {
@@ -81,8 +110,7 @@ public struct WorkingCalendar: Sendable, Hashable {
 
     public func isWorkingDay(_ d: CivilDate) throws -> Bool {
         guard covers(d) else { throw OutOfRange(date: d, years: years) }
-        if makeUpDays.contains(d) { return true }
-        return d.weekday <= 5 && !holidays.contains(d)
+        return working[d.ordinal - firstOrdinal]
     }
 
     /// The deadline of a limit of `n` working days counted from `acceptance`: the acceptance day itself
@@ -92,6 +120,16 @@ public struct WorkingCalendar: Sendable, Hashable {
     public func deadline(acceptance: CivilDate, workingDays n: Int, suspensions: [ClosedRange<CivilDate>] = [],
                          extension extra: Int = 0) throws -> CivilDate {
         precondition(n >= 0 && extra >= 0)
+        if suspensions.isEmpty, covers(acceptance) {
+            // The (n + extra)-th working day after acceptance, by lookup.
+            let target = n + extra
+            if target == 0 { return acceptance }
+            let i = Int(rank[acceptance.ordinal - firstOrdinal]) + target - 1
+            guard i < workdays.count else {
+                throw OutOfRange(date: CivilDate(years.upperBound + 1, 1, 1), years: years)
+            }
+            return CivilDate(ordinal: Int(workdays[i]))
+        }
         var d = acceptance
         var counted = 0
         let target = n + extra
@@ -104,6 +142,8 @@ public struct WorkingCalendar: Sendable, Hashable {
 
     /// Working days strictly after `from` up to and including `to` (0 when `to` ≤ `from`).
     public func workingDays(after from: CivilDate, through to: CivilDate) throws -> Int {
+        if to <= from { return 0 }
+        if covers(from), covers(to) { return Int(rank[to.ordinal - firstOrdinal] - rank[from.ordinal - firstOrdinal]) }
         var n = 0
         var d = from.adding(days: 1)
         while d <= to {

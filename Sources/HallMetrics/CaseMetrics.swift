@@ -66,34 +66,60 @@ public final class CaseMetrics: RecordSink {
     public func record(_ r: StaffRecord) {}
     public func record(_ r: CaseRecord) { records.append(r) }
 
+    /// Counters of one group of cases (overall, or a lead department), filled in one pass.
+    private struct Tally {
+        var opened = 0, accepted = 0, decided = 0, onTime = 0, overdue = 0, backlog = 0, gaveUp = 0
+        var done = 0, doneVisits = 0, doneInOne = 0
+        var leads: [Double] = []
+
+        mutating func add(_ r: CaseRecord, end: CivilDate) {
+            if !r.fromBacklog {
+                opened += 1
+                if r.accepted != nil { accepted += 1 }
+                if r.status == .gaveUp { gaveUp += 1 }
+                if r.status == .doneAtWindow || (r.status == .decided && (r.delivery == .mail || r.collected != nil)) {
+                    done += 1; doneVisits += r.visits
+                    if r.visits == 1 { doneInOne += 1 }
+                }
+            }
+            if r.status == .decided {
+                decided += 1
+                if r.onTime == true { onTime += 1 }
+                if let l = r.leadTimeWorkingDays { leads.append(Double(l)) }
+            }
+            if r.status == .inReview { backlog += 1 }
+            if r.isOverdue(on: end) { overdue += 1 }
+        }
+
+        var kpis: [CaseKPI: Double?] {
+            var k: [CaseKPI: Double?] = [:]
+            k[.cases] = Double(opened)
+            k[.accepted] = Double(accepted)
+            k[.decided] = Double(decided)
+            k[.onTimeRate] = decided > 0 ? Double(onTime) / Double(decided) : nil
+            k[.leadTimeMean] = leads.isEmpty ? nil : Statistics.mean(leads)
+            k[.leadTimeP90] = Statistics.quantile(leads, 0.9)
+            k[.overdueCases] = Double(overdue)
+            k[.backlogEnd] = Double(backlog)
+            k[.visitsPerCase] = done > 0 ? Double(doneVisits) / Double(done) : nil
+            k[.doneInOneVisitRate] = done > 0 ? Double(doneInOne) / Double(done) : nil
+            k[.gaveUpRate] = opened > 0 ? Double(gaveUp) / Double(opened) : nil
+            return k
+        }
+    }
+
     /// The KPIs; `arrivals` gives the front desk's applicants per date (nil: closed).
     public func result(arrivals: [CivilDate: Int]) -> PeriodKPIs {
         let end = dates.last ?? CivilDate(1970, 1, 1)
-        func kpis(_ rs: [CaseRecord]) -> [CaseKPI: Double?] {
-            var k: [CaseKPI: Double?] = [:]
-            let opened = rs.filter { !$0.fromBacklog }
-            k[.cases] = Double(opened.count)
-            k[.accepted] = Double(rs.filter { !$0.fromBacklog && $0.accepted != nil }.count)
-            let decided = rs.filter { $0.status == .decided }
-            k[.decided] = Double(decided.count)
-            k[.onTimeRate] = decided.isEmpty ? nil : Double(decided.filter { $0.onTime == true }.count) / Double(decided.count)
-            let leads = decided.compactMap(\.leadTimeWorkingDays).map(Double.init)
-            k[.leadTimeMean] = leads.isEmpty ? nil : Statistics.mean(leads)
-            k[.leadTimeP90] = Statistics.quantile(leads, 0.9)
-            k[.overdueCases] = Double(rs.filter { $0.isOverdue(on: end) }.count)
-            k[.backlogEnd] = Double(rs.filter { $0.status == .inReview }.count)
-            let done = opened.filter {
-                $0.status == .doneAtWindow || ($0.status == .decided && ($0.delivery == .mail || $0.collected != nil))
-            }
-            k[.visitsPerCase] = done.isEmpty ? nil : Double(done.reduce(0) { $0 + $1.visits }) / Double(done.count)
-            k[.doneInOneVisitRate] = done.isEmpty ? nil : Double(done.filter { $0.visits == 1 }.count) / Double(done.count)
-            k[.gaveUpRate] = opened.isEmpty ? nil : Double(opened.filter { $0.status == .gaveUp }.count) / Double(opened.count)
-            return k
+        var overall = Tally()
+        var byDepartment = [Tally](repeating: Tally(), count: catalogue.departments.count)
+        for r in records {
+            overall.add(r, end: end)
+            byDepartment[Int(r.department)].add(r, end: end)
         }
         var departments: [String: [CaseKPI: Double?]] = [:]
-        let byDepartment = Dictionary(grouping: records, by: \.department)
-        for (d, id) in catalogue.departments.enumerated() { departments[id] = kpis(byDepartment[Int32(d)] ?? []) }
-        return PeriodKPIs(overall: kpis(records), departments: departments, daily: daily(arrivals: arrivals))
+        for (d, id) in catalogue.departments.enumerated() { departments[id] = byDepartment[d].kpis }
+        return PeriodKPIs(overall: overall.kpis, departments: departments, daily: daily(arrivals: arrivals))
     }
 
     private func daily(arrivals: [CivilDate: Int]) -> [DailyRow] {

@@ -18,6 +18,25 @@ final class CalendarTests: XCTestCase {
         XCTAssertNil(CivilDate(parsing: "2025-1-05"))
     }
 
+    /// Deadlines and working-day counts are table lookups; they must agree with counting day by day.
+    func testLookupsAgreeWithCountingDayByDay() throws {
+        let c = try china
+        func counted(_ a: CivilDate, _ n: Int) throws -> CivilDate {
+            var d = a, k = 0
+            while k < n { d = d.adding(days: 1); if try c.isWorkingDay(d) { k += 1 } }
+            return d
+        }
+        for o in stride(from: d("2024-01-01").ordinal, through: d("2026-10-31").ordinal, by: 3) {
+            let a = CivilDate(ordinal: o)
+            for n in [0, 1, 2, 5, 7, 20] {
+                let due = try c.deadline(acceptance: a, workingDays: n)
+                XCTAssertEqual(due, try counted(a, n), "\(a) + \(n)")
+                XCTAssertEqual(try c.workingDays(after: a, through: due), n, "\(a) → \(due)")
+            }
+        }
+        XCTAssertThrowsError(try c.deadline(acceptance: d("2026-12-30"), workingDays: 5))
+    }
+
     func testKnownHolidaysAndMakeUpDays() throws {
         let c = try china
         XCTAssertEqual(c.years, 2024...2026)
