@@ -45,7 +45,9 @@ struct Validate: ParsableCommand {
         let s = try loadScenario(file)
         let windows = s.physicalWindows.count
         print("\(file): ok — \(s.name): \(s.departments.count) departments, \(s.items.count) items, \(windows) windows, "
-              + "\(s.arrivals.count) arrival profiles, \(s.appointments.count) appointment blocks")
+              + "\(s.arrivals.count) arrival profiles, \(s.appointments.count) appointment blocks"
+              + (s.period.map { p in
+                  ", \(p.start) to \(p.end) on the \(p.calendar.name) calendar, \(s.backOffice?.departments.count ?? 0) back offices" } ?? ""))
     }
 }
 
