@@ -51,6 +51,9 @@ public struct PlanTargets: Sendable, Hashable, Codable {
     public var serviceLevel: Double
     /// Most share of a group's arrivals in a day that may leave without service (nil: no cap).
     public var abandonCap: Double?
+    /// Back office of a multi-day base: the share of each department's decided cases decided on time
+    /// (按时办结率) to reach over the period (nil: the back office is not planned).
+    public var onTimeRate: Double? = nil
     public init(waitMinutes: Double = 15, serviceLevel: Double = 0.8, abandonCap: Double? = nil) {
         self.waitMinutes = waitMinutes; self.serviceLevel = serviceLevel; self.abandonCap = abandonCap
     }
@@ -81,6 +84,8 @@ public struct PlanningSpec: Sendable, Hashable, Codable {
     public var confirmReplications: Int
     /// Most simulate-and-add rounds per day and layout.
     public var maxRounds: Int
+    /// Bounds and costs of back-office staffing (used with `targets.onTimeRate`).
+    public var backOffice = BackOfficePlanSpec()
 
     public init(days: [PlanDay] = [PlanDay(name: "day")], intervalMinutes: Double = 30, middayDemandShare: Double? = nil,
                 targets: PlanTargets = PlanTargets(), shiftTypes: [ShiftType] = [], costPerHour: Double = 60,

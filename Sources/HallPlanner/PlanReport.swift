@@ -89,6 +89,7 @@ extension PlanResult {
             }
             o += "\n"
         }
+        o += backOfficeMarkdown
         o += "The planned scenario of the first day is in planned.yaml (`hallsim run planned.yaml` accepts it); one file per day: planned-<day>.yaml.\n"
         return o
     }
@@ -105,6 +106,7 @@ extension PlanResult {
                 var layout: String, choice: String, cost: Double, staff_hours: Double, sipp_cost: Double, sipp_staff_hours: Double
                 var targets: PlanTargets, seed: UInt64, replications: Int, confirm_replications: Int, seconds: Double
                 var candidates: [LayoutComparison], groups: [PlanGroup], days: [Day], problems: [String]
+                var back_office: BackOfficeJSON?
             }
             let ids = chosen.layout.groups.map(\.id)
             func byGroup<T>(_ x: [T]) -> [String: T] { Dictionary(uniqueKeysWithValues: zip(ids, x)) }
@@ -120,7 +122,8 @@ extension PlanResult {
             let out = Out(layout: chosen.layout.kind.rawValue, choice: choice, cost: chosen.cost, staff_hours: chosen.staffHours,
                           sipp_cost: chosen.sippCost, sipp_staff_hours: chosen.sippStaffHours, targets: spec.targets, seed: spec.seed,
                           replications: spec.replications, confirm_replications: spec.confirmReplications, seconds: (seconds * 1000).rounded() / 1000,
-                          candidates: candidates, groups: chosen.layout.groups, days: days, problems: problems)
+                          candidates: candidates, groups: chosen.layout.groups, days: days, problems: problems,
+                          back_office: backOffice.map(BackOfficeJSON.init))
             let e = JSONEncoder()
             e.outputFormatting = [.prettyPrinted, .sortedKeys]
             return try e.encode(out)

@@ -69,6 +69,8 @@ public struct PlanResult: Sendable {
     public var choice: String
     public var problems: [String]
     public var seconds: Double
+    /// The back office planned to the on-time target (a multi-day base with `targets.onTimeRate`).
+    public var backOffice: BackOfficePlan? = nil
 }
 
 public enum Planner {
@@ -128,8 +130,13 @@ public enum Planner {
                               100 * (d.mean ?? 0), 100 * (d.halfWidth ?? 0), mine.count)
         }
         for d in chosen.days { problems += d.problems.map { "\(d.day.name): \($0)" } }
+        let backOffice = BackOfficeStaffing.plan(base, spec)
+        if spec.targets.onTimeRate != nil, backOffice == nil {
+            problems.append("the on-time target needs a base scenario that runs over dates (calendar) with a back office; the back office was not planned")
+        }
+        problems += backOffice?.problems ?? []
         return PlanResult(spec: spec, chosen: chosen, candidates: candidates, choice: choice, problems: problems,
-                          seconds: Date().timeIntervalSince(started))
+                          seconds: Date().timeIntervalSince(started), backOffice: backOffice)
     }
 
     /// One day in one layout: seed, then simulate on the tuning replications and add a clerk where a

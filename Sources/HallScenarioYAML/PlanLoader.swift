@@ -32,6 +32,10 @@ public enum PlanLoader {
             problems.append(ScenarioError(file: path, line: nil, column: nil, path: "shift_types[\(i)]",
                                           message: "a shift inside the opening hours \(scenario.day.opens)–\(scenario.day.closes), got \(t.start)–\(t.end)"))
         }
+        if spec.targets.onTimeRate != nil, scenario.period == nil || scenario.backOffice == nil {
+            problems.append(ScenarioError(file: path, line: nil, column: nil, path: "targets.on_time_rate",
+                                          message: "a base scenario that runs over dates (calendar) with a back_office section; \(basePath) has none"))
+        }
         if !problems.isEmpty { throw ScenarioLoadError(problems) }
         return (scenario, spec)
     }
@@ -40,7 +44,7 @@ public enum PlanLoader {
         guard let f = r.mapping(root, "", allowed: ["scenario", "days", "interval_min", "midday_service", "targets", "shift_types",
                                                     "cost_per_hour", "generalist_cost_per_hour", "generalist_slowdown", "layouts",
                                                     "budget", "max_staff_per_group", "seed", "replications", "confirm_replications",
-                                                    "max_rounds"]) else { return nil }
+                                                    "max_rounds", "back_office"]) else { return nil }
         var spec = PlanningSpec()
         let base = f.required("scenario", "the hall's scenario file, relative to this plan file", r.string)
         if let n = f["days"] {
@@ -59,7 +63,7 @@ public enum PlanLoader {
             spec.middayDemandShare = m.required("demand_share", "the midday walk-in rate as a share of the rates around the gap", r.double)
             if let v = spec.middayDemandShare, !(v >= 0) { r.fail(m.path("demand_share"), "a share ≥ 0, got \(v)") }
         }
-        if let n = f["targets"], let t = r.mapping(n, f.path("targets"), allowed: ["wait_min", "service_level", "abandon_cap"]) {
+        if let n = f["targets"], let t = r.mapping(n, f.path("targets"), allowed: ["wait_min", "service_level", "abandon_cap", "on_time_rate"]) {
             spec.targets.waitMinutes = t.optional("wait_min", r.double) ?? 15
             spec.targets.serviceLevel = t.optional("service_level", r.double) ?? 0.8
             spec.targets.abandonCap = t.optional("abandon_cap", r.double)
@@ -68,6 +72,8 @@ public enum PlanLoader {
                 r.fail(t.path("service_level"), "a share in (0, 1], e.g. 0.8 for 80 %, got \(spec.targets.serviceLevel)")
             }
             if let c = spec.targets.abandonCap, !(c >= 0 && c <= 1) { r.fail(t.path("abandon_cap"), "a share between 0 and 1, got \(c)") }
+            spec.targets.onTimeRate = t.optional("on_time_rate", r.double)
+            if let v = spec.targets.onTimeRate, !(v > 0 && v <= 1) { r.fail(t.path("on_time_rate"), "a share in (0, 1], e.g. 0.95 for 95 %, got \(v)") }
         }
         if let n = f["shift_types"] {
             let dec = ScenarioDecoder(r)
@@ -108,9 +114,29 @@ public enum PlanLoader {
         spec.replications = f.optional("replications", r.int) ?? 10
         spec.confirmReplications = f.optional("confirm_replications", r.int) ?? 20
         spec.maxRounds = f.optional("max_rounds", r.int) ?? 8
+        if let n = f["back_office"] { spec.backOffice = backOffice(n, f.path("back_office"), r) }
         if spec.replications < 2 { r.fail(f.path("replications"), "at least 2") }
         if spec.confirmReplications < 2 { r.fail(f.path("confirm_replications"), "at least 2 (for an interval)") }
         guard let base else { return nil }
         return (base, spec)
+    }
+
+    /// `back_office: {max_reviewers, max_approvers, reviewer_cost_per_hour, approver_cost_per_hour, max_rounds}`.
+    static func backOffice(_ n: Node, _ path: String, _ r: NodeReader) -> BackOfficePlanSpec {
+        var b = BackOfficePlanSpec()
+        guard let m = r.mapping(n, path, allowed: ["max_reviewers", "max_approvers", "reviewer_cost_per_hour", "approver_cost_per_hour", "max_rounds"]) else { return b }
+        b.maxReviewers = m.optional("max_reviewers", r.int)
+        b.maxApprovers = m.optional("max_approvers", r.int)
+        for (key, v) in [("max_reviewers", b.maxReviewers), ("max_approvers", b.maxApprovers)] {
+            if let v, v < 1 { r.fail(m.path(key), "at least 1 per department, got \(v)") }
+        }
+        b.reviewerCostPerHour = m.optional("reviewer_cost_per_hour", r.double) ?? 60
+        b.approverCostPerHour = m.optional("approver_cost_per_hour", r.double) ?? b.reviewerCostPerHour
+        for (key, v) in [("reviewer_cost_per_hour", b.reviewerCostPerHour), ("approver_cost_per_hour", b.approverCostPerHour)] where !(v >= 0) {
+            r.fail(m.path(key), "a cost per working hour ≥ 0, got \(v)")
+        }
+        b.maxRounds = m.optional("max_rounds", r.int) ?? 16
+        if b.maxRounds < 1 { r.fail(m.path("max_rounds"), "at least 1, got \(b.maxRounds)") }
+        return b
     }
 }

@@ -77,12 +77,21 @@ struct Plan: ParsableCommand {
                 files.append(("planned-\(String(safe)).yaml", Data(ScenarioWriter.yaml(d.scenario).utf8)))
             }
         }
+        if let bo = result.backOffice, let csv = result.backOfficeCSV {
+            files.append(("back_office.csv", Data(csv.utf8)))
+            files.append(("planned-month.yaml", Data(ScenarioWriter.yaml(bo.scenario).utf8)))
+        }
         let dir = URL(fileURLWithPath: out)
         try write(files, to: dir)
         let c = result.chosen
         print("\(scenario.name): \(spec.days.count) day(s) planned in \(String(format: "%.1f", result.seconds)) s")
         print("  layout: \(result.choice)")
         print(String(format: "  cost %.0f, %.1f staff-hours (plain Erlang C / SIPP plan: %.0f, %.1f)", c.cost, c.staffHours, c.sippCost, c.sippStaffHours))
+        if let bo = result.backOffice {
+            print(String(format: "  back office: %d reviewers, %d approvers (base %d, %d), on-time target %.0f %%, %d rounds", bo.departments.reduce(0) { $0 + $1.reviewers },
+                         bo.departments.reduce(0) { $0 + $1.approvers }, bo.departments.reduce(0) { $0 + $1.baseReviewers },
+                         bo.departments.reduce(0) { $0 + $1.baseApprovers }, bo.target * 100, bo.rounds))
+        }
         for p in result.problems { print("  cannot be met: \(p)") }
         print("  results in \(dir.path)/ (\(files.map(\.name).joined(separator: ", ")))")
         if !result.problems.isEmpty { throw ExitCode(3) }

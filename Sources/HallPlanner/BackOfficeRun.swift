@@ -1,0 +1,107 @@
+import Foundation
+import HallDomain
+import HallMetrics
+import HallSimulation
+
+/// One replication of a run over dates, seen from the back office: the case KPIs per lead department,
+/// and per reviewing department and pool (0 = reviewers, 1 = approvers) the work that reached it, the
+/// steps and how long they waited from visible to start in back-office working minutes (steps never
+/// started wait until the end of the run).
+struct BackOfficeTally: Sendable {
+    var kpis: PeriodKPIs
+    /// [department index][pool]
+    var work: [[Double]]
+    var steps: [[Int]]
+    var waitSum: [[Double]]
+    /// Review steps that reached the department, and those finished.
+    var reviewsArrived: [Int]
+    var reviewsEnded: [Int]
+}
+
+/// Collects a replication's step records into a BackOfficeTally.
+final class StepTally: RecordSink {
+    let period: CompiledPeriod
+    let end: Stamp
+    var work: [[Double]], steps: [[Int]], waitSum: [[Double]]
+    var reviewsArrived: [Int], reviewsEnded: [Int]
+
+    init(period: CompiledPeriod, departments n: Int) {
+        self.period = period
+        end = Stamp(period.dates.last ?? CivilDate(1970, 1, 1), 1440)
+        work = Array(repeating: [0, 0], count: n); waitSum = work
+        steps = Array(repeating: [0, 0], count: n)
+        reviewsArrived = Array(repeating: 0, count: n); reviewsEnded = reviewsArrived
+    }
+
+    func record(_ r: TicketRecord) {}
+    func record(_ r: WindowRecord) {}
+    func record(_ r: QueueRecord) {}
+    func record(_ r: StaffRecord) {}
+    func record(_ r: CaseStepRecord) {
+        guard r.step != .special else { return }
+        let d = Int(r.department), pool = r.step == .review ? 0 : 1
+        work[d][pool] += r.work
+        steps[d][pool] += 1
+        waitSum[d][pool] += period.workingMinutes(from: r.visible, to: r.start ?? end)
+        if pool == 0 {
+            reviewsArrived[d] += 1
+            if r.end != nil { reviewsEnded[d] += 1 }
+        }
+    }
+}
+
+/// A sink that drops the front desk's records (the back-office planner does not read them).
+final class NullSink: RecordSink {
+    func record(_ r: TicketRecord) {}
+    func record(_ r: WindowRecord) {}
+    func record(_ r: QueueRecord) {}
+    func record(_ r: StaffRecord) {}
+}
+
+enum BackOfficeRun {
+    /// Runs the given replications of a multi-day scenario in parallel (results in that order; each
+    /// replication has its own streams, so results do not depend on the number of threads).
+    static func run(_ s: Scenario, seed: UInt64, replications list: [Int]) -> [BackOfficeTally] {
+        let period = CompiledPeriod(s)
+        let catalogue = s.catalogue
+        let n = list.count
+        let box = Results(count: n)
+        let workers = max(1, min(ProcessInfo.processInfo.activeProcessorCount, n))
+        DispatchQueue.concurrentPerform(iterations: workers) { _ in
+            while true {
+                guard let i = box.take() else { return }
+                let cases = CaseMetrics(catalogue: catalogue, dates: period.dates)
+                let steps = StepTally(period: period, departments: catalogue.departments.count)
+                let null = NullSink()
+                _ = simulatePeriod(period, seed: seed, replication: list[i], daySink: { _, _ in null }, caseSink: TeeSink([cases, steps]))
+                let t = BackOfficeTally(kpis: cases.result(arrivals: [:]), work: steps.work, steps: steps.steps, waitSum: steps.waitSum,
+                                        reviewsArrived: steps.reviewsArrived, reviewsEnded: steps.reviewsEnded)
+                box.set(i, t)
+            }
+        }
+        return box.values()
+    }
+
+    /// Back-office working minutes of the whole run (one clerk's capacity over the period).
+    static func workingMinutes(_ s: Scenario) -> Double {
+        let p = CompiledPeriod(s)
+        guard let first = p.dates.first, let last = p.dates.last else { return 0 }
+        return p.workingMinutes(from: Stamp(first, 0), to: Stamp(last, 1440))
+    }
+}
+
+/// Replication results filled from several threads, and the next replication to run.
+private final class Results: @unchecked Sendable {
+    private var items: [BackOfficeTally?]
+    private var next = 0
+    private let lock = NSLock()
+    init(count: Int) { items = Array(repeating: nil, count: count) }
+    func take() -> Int? {
+        lock.lock(); defer { lock.unlock() }
+        guard next < items.count else { return nil }
+        next += 1
+        return next - 1
+    }
+    func set(_ i: Int, _ v: BackOfficeTally) { lock.lock(); items[i] = v; lock.unlock() }
+    func values() -> [BackOfficeTally] { lock.lock(); defer { lock.unlock() }; return items.map { $0! } }
+}

@@ -1,0 +1,260 @@
+import Foundation
+import HallDomain
+import HallMetrics
+import HallRandom
+import HallSimulation
+
+/// One department's planned back office, confirmed on fresh replications beside the base staffing.
+public struct BackOfficeDepartmentPlan: Sendable, Codable {
+    public var department: String
+    public var reviewers: Int
+    public var approvers: Int
+    public var baseReviewers: Int
+    public var baseApprovers: Int
+    /// The analytic seed (utilisation below `BackOfficeStaffing.seedUtilisation`).
+    public var seedReviewers: Int
+    public var seedApprovers: Int
+    /// Offered work per working day (working minutes), reviews and approvals, from the first simulation.
+    public var reviewWorkPerDay: Double
+    public var approvalWorkPerDay: Double
+    /// Offered utilisation of the planned reviewers and approvers (offered work / their working time).
+    public var reviewUtilisation: Double?
+    public var approvalUtilisation: Double?
+    /// Pooled on-time rate on the tuning replications of the final counts.
+    public var tuningOnTimeRate: Double?
+    /// Fresh replications: planned, base, and planned − base paired by replication.
+    public var onTimeRate: Figure
+    public var baseOnTimeRate: Figure
+    public var onTimeDifference: Figure
+    public var leadTimeMean: Figure
+    public var baseLeadTimeMean: Figure
+    public var backlogEnd: Figure
+    public var baseBacklogEnd: Figure
+    public var decidedPerReplication: Double
+    /// Whether the target is met on the tuning replications.
+    public var meetsTarget: Bool
+}
+
+/// The planned back office of a multi-day base.
+public struct BackOfficePlan: Sendable {
+    public var target: Double
+    public var departments: [BackOfficeDepartmentPlan]
+    /// The base scenario with the planned counts (it runs over the same dates).
+    public var scenario: Scenario
+    public var rounds: Int
+    /// Back-office working hours of the period per clerk, and the cost of the plan and of the base.
+    public var hoursPerClerk: Double
+    public var cost: Double
+    public var baseCost: Double
+    public var problems: [String]
+}
+
+/// Back-office staffing (docs/planner.md, "Back office"): per department the least reviewers and
+/// approvers whose on-time rate (按时办结率) over the base's period reaches the target. An analytic seed
+/// (offered work per working day over a clerk's working minutes, utilisation below 0.85) is corrected by
+/// simulating the whole period on the tuning replications (common random numbers: each department draws
+/// its work from its own streams): a department below target gets a clerk in the pool whose steps wait
+/// longer; one at or above target loses one, and a removal that fails is undone and that pool is not
+/// trimmed again. The result is confirmed on fresh replications beside the base staffing.
+public enum BackOfficeStaffing {
+    static let seedUtilisation = 0.85
+
+    public static func plan(_ base: Scenario, _ spec: PlanningSpec) -> BackOfficePlan? {
+        guard let target = spec.targets.onTimeRate, base.period != nil, let rules = base.backOffice else { return nil }
+        let bounds = spec.backOffice
+        let ids = base.catalogue.departments
+        let index = Dictionary(uniqueKeysWithValues: ids.enumerated().map { ($1, $0) })
+        let depts = rules.departments.map(\.department)
+        let di = depts.map { index[$0]! }
+        let total = { (g: [BackOfficeStaff]) in g.reduce(0) { $0 + $1.count } }
+        let baseCounts = rules.departments.map { [total($0.reviewers), total($0.approvers)] }
+        let minutes = BackOfficeRun.workingMinutes(base)
+        let workingDays = max(Double(workingDayCount(base)), 1)
+        let tuning = Array(0..<spec.replications)
+        let fresh = Array(spec.replications..<(spec.replications + spec.confirmReplications))
+        let limit = [bounds.maxReviewers, bounds.maxApprovers]
+        var problems: [String] = []
+
+        // Seed: offered work per pool from a simulation of the base. Approvals offered are those that
+        // follow every review (finished reviews understate them when reviewers are short).
+        let first = BackOfficeRun.run(base, seed: spec.seed, replications: tuning)
+        var offered: [[Double]] = []
+        var seed: [[Int]] = []
+        // Stability floor: the least count whose offered utilisation is below 1. A queue above it grows
+        // without bound, which a month's on-time rate may not show when limits are longer than the month.
+        var floor: [[Int]] = []
+        for (k, d) in di.enumerated() {
+            let work0 = first.reduce(0) { $0 + $1.work[d][0] }, steps0 = first.reduce(0) { $0 + $1.steps[d][0] }
+            let work1 = first.reduce(0) { $0 + $1.work[d][1] }, steps1 = first.reduce(0) { $0 + $1.steps[d][1] }
+            let ended = first.reduce(0) { $0 + $1.reviewsEnded[d] }
+            let perReview = ended > 0 ? Double(steps1) / Double(ended) : 0
+            let meanApproval = steps1 > 0 ? work1 / Double(steps1) : 0
+            let reps = Double(first.count)
+            let review = work0 / reps
+            let approval = Double(steps0) * perReview * meanApproval / reps
+            offered.append([review / workingDays, approval / workingDays])
+            floor.append((0..<2).map { pool in
+                if baseCounts[k][pool] == 0 { return 0 }
+                let load = (pool == 0 ? review : approval) / max(minutes, 1e-9)
+                return max(1, Int(load.rounded(.down)) + 1)
+            })
+            seed.append((0..<2).map { pool in
+                if baseCounts[k][pool] == 0 { return 0 }  // a pool the department does not have stays empty
+                let load = (pool == 0 ? review : approval) / max(minutes, 1e-9)
+                var n = max(1, Int((load / seedUtilisation).rounded(.down)) + 1)
+                if let m = limit[pool] { n = min(n, max(m, 1)) }
+                return n
+            })
+        }
+
+        // Simulate and adjust, all departments in the same round.
+        enum Phase { case adding, trimming, done }
+        var counts = seed
+        var phase = [Phase](repeating: .adding, count: depts.count)
+        var lastPassing: [[Int]?] = Array(repeating: nil, count: depts.count)
+        var noTrim = Array(repeating: [false, false], count: depts.count)
+        var lastTrim = [Int?](repeating: nil, count: depts.count)
+        var unreachable = Array(repeating: false, count: depts.count)
+        var tuningRate = [Double?](repeating: nil, count: depts.count)
+        var rounds = 0
+        while rounds < bounds.maxRounds {
+            let tallies = BackOfficeRun.run(scenario(base, counts), seed: spec.seed, replications: tuning)
+            rounds += 1
+            var changed = false
+            for (k, d) in di.enumerated() where phase[k] != .done {
+                let rate = pooledOnTime(tallies, ids[d])
+                tuningRate[k] = rate
+                let passes = rate.map { $0 >= target } ?? true
+                if passes {
+                    lastPassing[k] = counts[k]
+                    phase[k] = .trimming
+                    // Remove one from the less loaded pool that may still lose one.
+                    let util = (0..<2).map { p in counts[k][p] > 0 ? offered[k][p] * workingDays / (Double(counts[k][p]) * minutes) : .infinity }
+                    let pools = (0..<2).filter { counts[k][$0] > floor[k][$0] && !noTrim[k][$0] }.sorted { util[$0] < util[$1] }
+                    if let p = pools.first {
+                        counts[k][p] -= 1; lastTrim[k] = p; changed = true
+                    } else {
+                        phase[k] = .done
+                    }
+                } else if phase[k] == .trimming, let last = lastPassing[k], let p = lastTrim[k] {
+                    // The removal failed: undo it; that pool is not trimmed again.
+                    counts[k] = last; noTrim[k][p] = true; lastTrim[k] = nil
+                    tuningRate[k] = nil
+                    let more = (0..<2).filter { counts[k][$0] > floor[k][$0] && !noTrim[k][$0] }
+                    if let q = more.first { counts[k][q] -= 1; lastTrim[k] = q; changed = true } else { phase[k] = .done }
+                } else {
+                    // Add where the steps wait longer (mean wait from visible to start, working minutes).
+                    let wait = (0..<2).map { p -> Double in
+                        let n = tallies.reduce(0) { $0 + $1.steps[d][p] }
+                        return n > 0 ? tallies.reduce(0) { $0 + $1.waitSum[d][p] } / Double(n) : -1
+                    }
+                    let pools = (0..<2).filter { p in counts[k][p] > 0 && (limit[p].map { counts[k][p] < $0 } ?? true) }
+                        .sorted { wait[$0] > wait[$1] }
+                    if let p = pools.first {
+                        counts[k][p] += 1; changed = true
+                    } else {
+                        unreachable[k] = true; phase[k] = .done
+                    }
+                }
+            }
+            if !changed { break }
+        }
+        // Departments left mid-trim or mid-add at the round limit: keep the last passing counts.
+        var meets = [Bool](repeating: true, count: depts.count)
+        for k in depts.indices {
+            if let last = lastPassing[k] {
+                if counts[k] != last { counts[k] = last; tuningRate[k] = nil }
+            } else {
+                meets[k] = false
+            }
+        }
+        // Rates of the final counts on the tuning replications (where the last simulation was of other counts).
+        if tuningRate.contains(where: { $0 == nil }) {
+            let tallies = BackOfficeRun.run(scenario(base, counts), seed: spec.seed, replications: tuning)
+            for (k, d) in di.enumerated() { tuningRate[k] = pooledOnTime(tallies, ids[d]) }
+        }
+        for k in depts.indices where !meets[k] {
+            let r = tuningRate[k].map { String(format: "%.1f %%", $0 * 100) } ?? "–"
+            if unreachable[k] {
+                problems.append("back office \(depts[k]): the on-time target \(String(format: "%.0f %%", target * 100)) is not met within the bounds "
+                                + "(\(counts[k][0]) reviewers, \(counts[k][1]) approvers reach \(r) on the tuning replications)")
+            } else {
+                problems.append("back office \(depts[k]): the on-time target \(String(format: "%.0f %%", target * 100)) is still missed after \(rounds) rounds "
+                                + "(\(counts[k][0]) reviewers, \(counts[k][1]) approvers reach \(r) on the tuning replications)")
+            }
+        }
+
+        // Confirmation on fresh replications, planned against base (paired by replication).
+        let planned = scenario(base, counts)
+        let mine = BackOfficeRun.run(planned, seed: spec.seed, replications: fresh)
+        let theirs = BackOfficeRun.run(base, seed: spec.seed, replications: fresh)
+        func values(_ t: [BackOfficeTally], _ id: String, _ kpi: CaseKPI) -> [Double?] { t.map { ($0.kpis.departments[id]?[kpi]) ?? nil } }
+        var out: [BackOfficeDepartmentPlan] = []
+        func utilisation(_ k: Int, _ p: Int) -> Double? { counts[k][p] > 0 ? offered[k][p] * workingDays / (Double(counts[k][p]) * minutes) : nil }
+        for (k, d) in di.enumerated() {
+            let id = ids[d]
+            let a = values(mine, id, .onTimeRate), b = values(theirs, id, .onTimeRate)
+            let diff = zip(a, b).map { x, y -> Double? in x.flatMap { x in y.map { x - $0 } } }
+            let decided = mine.reduce(0.0) { $0 + ((($1.kpis.departments[id]?[.decided]) ?? nil) ?? 0) } / Double(max(mine.count, 1))
+            out.append(BackOfficeDepartmentPlan(
+                department: depts[k], reviewers: counts[k][0], approvers: counts[k][1], baseReviewers: baseCounts[k][0], baseApprovers: baseCounts[k][1],
+                seedReviewers: seed[k][0], seedApprovers: seed[k][1], reviewWorkPerDay: offered[k][0], approvalWorkPerDay: offered[k][1],
+                reviewUtilisation: utilisation(k, 0), approvalUtilisation: utilisation(k, 1),
+                tuningOnTimeRate: tuningRate[k], onTimeRate: Figure(Estimate(a)), baseOnTimeRate: Figure(Estimate(b)),
+                onTimeDifference: Figure(Estimate(diff)),
+                leadTimeMean: Figure(Estimate(values(mine, id, .leadTimeMean))), baseLeadTimeMean: Figure(Estimate(values(theirs, id, .leadTimeMean))),
+                backlogEnd: Figure(Estimate(values(mine, id, .backlogEnd))), baseBacklogEnd: Figure(Estimate(values(theirs, id, .backlogEnd))),
+                decidedPerReplication: decided, meetsTarget: meets[k]))
+        }
+        let hours = minutes / 60
+        func cost(_ c: [[Int]]) -> Double {
+            c.reduce(0) { $0 + hours * (Double($1[0]) * bounds.reviewerCostPerHour + Double($1[1]) * bounds.approverCostPerHour) }
+        }
+        return BackOfficePlan(target: target, departments: out, scenario: planned, rounds: rounds, hoursPerClerk: hours,
+                              cost: cost(counts), baseCost: cost(baseCounts), problems: problems)
+    }
+
+    /// On-time rate pooled over replications: on-time decided / decided (nil: nothing decided).
+    static func pooledOnTime(_ t: [BackOfficeTally], _ id: String) -> Double? {
+        var decided = 0.0, onTime = 0.0
+        for x in t {
+            guard let k = x.kpis.departments[id], let n = k[.decided] ?? nil, n > 0 else { continue }
+            decided += n
+            onTime += n * ((k[.onTimeRate] ?? nil) ?? 0)
+        }
+        return decided > 0 ? onTime / decided : nil
+    }
+
+    /// The base with these counts (reviewers, approvers per back-office department, in order). A pool
+    /// keeps its entries: a larger count is added to the first entry (and its shift), a smaller one is
+    /// taken from the last entries first.
+    public static func scenario(_ base: Scenario, _ counts: [[Int]]) -> Scenario {
+        var s = base
+        guard var rules = s.backOffice else { return s }
+        for k in rules.departments.indices {
+            rules.departments[k].reviewers = resize(rules.departments[k].reviewers, counts[k][0])
+            rules.departments[k].approvers = resize(rules.departments[k].approvers, counts[k][1])
+        }
+        s.backOffice = rules
+        return s
+    }
+
+    static func resize(_ g: [BackOfficeStaff], _ n: Int) -> [BackOfficeStaff] {
+        var g = g
+        if g.isEmpty { return n > 0 ? [BackOfficeStaff(count: n)] : [] }
+        var have = g.reduce(0) { $0 + $1.count }
+        if n > have { g[0].count += n - have; return g }
+        var i = g.count - 1
+        while have > n, i >= 0 {
+            let take = min(g[i].count, have - n)
+            g[i].count -= take; have -= take; i -= 1
+        }
+        let kept = g.filter { $0.count > 0 }
+        return kept.isEmpty ? [] : kept
+    }
+
+    static func workingDayCount(_ s: Scenario) -> Int {
+        let p = CompiledPeriod(s)
+        return p.dates.filter { (try? p.calendar.isWorkingDay($0)) == true }.count
+    }
+}
