@@ -90,6 +90,7 @@ extension PlanResult {
             o += "\n"
         }
         o += backOfficeMarkdown
+        o += tidalMarkdown
         o += "The planned scenario of the first day is in planned.yaml (`hallsim run planned.yaml` accepts it); one file per day: planned-<day>.yaml.\n"
         return o
     }
@@ -107,7 +108,9 @@ extension PlanResult {
                 var targets: PlanTargets, seed: UInt64, replications: Int, confirm_replications: Int, seconds: Double
                 var candidates: [LayoutComparison], groups: [PlanGroup], days: [Day], problems: [String]
                 var back_office: BackOfficeJSON?
+                var tidal: TidalJSON?
             }
+            struct TidalJSON: Encodable { var day: String; var choices: [TidalChoice] }
             let ids = chosen.layout.groups.map(\.id)
             func byGroup<T>(_ x: [T]) -> [String: T] { Dictionary(uniqueKeysWithValues: zip(ids, x)) }
             let days = chosen.days.map { d in
@@ -123,7 +126,8 @@ extension PlanResult {
                           sipp_cost: chosen.sippCost, sipp_staff_hours: chosen.sippStaffHours, targets: spec.targets, seed: spec.seed,
                           replications: spec.replications, confirm_replications: spec.confirmReplications, seconds: (seconds * 1000).rounded() / 1000,
                           candidates: candidates, groups: chosen.layout.groups, days: days, problems: problems,
-                          back_office: backOffice.map(BackOfficeJSON.init))
+                          back_office: backOffice.map(BackOfficeJSON.init),
+                          tidal: tidal.map { TidalJSON(day: $0.day, choices: $0.choices) })
             let e = JSONEncoder()
             e.outputFormatting = [.prettyPrinted, .sortedKeys]
             return try e.encode(out)

@@ -71,6 +71,8 @@ public struct PlanResult: Sendable {
     public var seconds: Double
     /// The back office planned to the on-time target (a multi-day base with `targets.onTimeRate`).
     public var backOffice: BackOfficePlan? = nil
+    /// The base hall's tidal rules tuned on the busiest planned day (nil: the hall has none).
+    public var tidal: TidalPlan? = nil
 }
 
 public enum Planner {
@@ -135,8 +137,9 @@ public enum Planner {
             problems.append("the on-time target needs a base scenario that runs over dates (calendar) with a back office; the back office was not planned")
         }
         problems += backOffice?.problems ?? []
+        let tidal = TidalTuning.tune(base, spec)
         return PlanResult(spec: spec, chosen: chosen, candidates: candidates, choice: choice, problems: problems,
-                          seconds: Date().timeIntervalSince(started), backOffice: backOffice)
+                          seconds: Date().timeIntervalSince(started), backOffice: backOffice, tidal: tidal)
     }
 
     /// One day in one layout: seed, then simulate on the tuning replications and add a clerk where a

@@ -81,6 +81,10 @@ struct Plan: ParsableCommand {
             files.append(("back_office.csv", Data(csv.utf8)))
             files.append(("planned-month.yaml", Data(ScenarioWriter.yaml(bo.scenario).utf8)))
         }
+        if let t = result.tidal, let csv = result.tidalCSV {
+            files.append(("tidal.csv", Data(csv.utf8)))
+            files.append(("planned-tidal.yaml", Data(ScenarioWriter.yaml(t.scenario).utf8)))
+        }
         let dir = URL(fileURLWithPath: out)
         try write(files, to: dir)
         let c = result.chosen
@@ -92,6 +96,8 @@ struct Plan: ParsableCommand {
                          bo.departments.reduce(0) { $0 + $1.approvers }, bo.departments.reduce(0) { $0 + $1.baseReviewers },
                          bo.departments.reduce(0) { $0 + $1.baseApprovers }, bo.target * 100, bo.rounds))
         }
+        for c in result.tidal?.choices ?? [] { print("  tidal rule \(c.sentence)") }
+        for n in result.tidal?.notes ?? [] { print("  note: tidal rule \(n)") }
         for p in result.problems { print("  cannot be met: \(p)") }
         print("  results in \(dir.path)/ (\(files.map(\.name).joined(separator: ", ")))")
         if !result.problems.isEmpty { throw ExitCode(3) }
