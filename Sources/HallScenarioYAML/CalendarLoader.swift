@@ -13,17 +13,7 @@ public enum CalendarLoader {
     }
 
     public static func parse(yaml: String, file: String) throws -> WorkingCalendar {
-        let composed: Node?
-        do { composed = try Yams.compose(yaml: yaml) } catch let e as YamlError {
-            throw ScenarioLoadError([ScenarioLoader.yamlSyntaxError(e, file: file)])
-        }
-        guard let root = composed else {
-            throw ScenarioLoadError([ScenarioError(file: file, line: 1, column: 1, path: "", message: "the file is empty; expected name and years")])
-        }
-        let r = NodeReader(file: file)
-        let calendar = decode(root, r)
-        guard r.errors.isEmpty, let calendar else { throw ScenarioLoadError(r.errors) }
-        return calendar
+        try NodeReader.decodeFile(yaml: yaml, file: file, expected: "name and years", decode)
     }
 
     static func decode(_ root: Node, _ r: NodeReader) -> WorkingCalendar? {

@@ -135,6 +135,30 @@ final class NodeReader {
     }
 }
 
+extension NodeReader {
+    /// The root node of a YAML text, or a positioned error: syntax problems, or an empty file (with
+    /// what the file should have held).
+    static func root(yaml: String, file: String, expected: String) throws -> Node {
+        let composed: Node?
+        do { composed = try Yams.compose(yaml: yaml) } catch let e as YamlError {
+            throw ScenarioLoadError([ScenarioLoader.yamlSyntaxError(e, file: file)])
+        }
+        guard let root = composed else {
+            throw ScenarioLoadError([ScenarioError(file: file, line: 1, column: 1, path: "", message: "the file is empty; expected \(expected)")])
+        }
+        return root
+    }
+
+    /// Decodes a YAML text with `decode`, throwing every problem it reported.
+    static func decodeFile<T>(yaml: String, file: String, expected: String, _ decode: (Node, NodeReader) -> T?) throws -> T {
+        let root = try root(yaml: yaml, file: file, expected: expected)
+        let r = NodeReader(file: file)
+        let value = decode(root, r)
+        guard r.errors.isEmpty, let value else { throw ScenarioLoadError(r.errors) }
+        return value
+    }
+}
+
 /// The fields of one mapping, read by key.
 struct Fields {
     let reader: NodeReader

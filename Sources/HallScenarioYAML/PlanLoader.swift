@@ -12,13 +12,7 @@ public enum PlanLoader {
         } catch {
             throw ScenarioLoadError([ScenarioError(file: path, line: nil, column: nil, path: "", message: "cannot read the file: \(error.localizedDescription)")])
         }
-        let composed: Node?
-        do { composed = try Yams.compose(yaml: text) } catch let e as YamlError {
-            throw ScenarioLoadError([ScenarioLoader.yamlSyntaxError(e, file: path)])
-        }
-        guard let root = composed else {
-            throw ScenarioLoadError([ScenarioError(file: path, line: 1, column: 1, path: "", message: "the file is empty; expected a plan (scenario, days, shift_types…) or a scenario")])
-        }
+        let root = try NodeReader.root(yaml: text, file: path, expected: "a plan (scenario, days, shift_types…) or a scenario")
         guard case .mapping(let m) = root, m["scenario"] != nil else {
             return (try ScenarioLoader.parse(yaml: text, file: path), PlanningSpec())
         }

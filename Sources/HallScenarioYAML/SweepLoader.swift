@@ -15,19 +15,7 @@ public enum SweepLoader {
     }
 
     public static func parse(yaml: String, file: String) throws -> Sweep {
-        let composed: Node?
-        do {
-            composed = try Yams.compose(yaml: yaml)
-        } catch let e as YamlError {
-            throw ScenarioLoadError([ScenarioLoader.yamlSyntaxError(e, file: file)])
-        }
-        guard let root = composed else {
-            throw ScenarioLoadError([ScenarioError(file: file, line: 1, column: 1, path: "", message: "the file is empty; expected a sweep mapping (base, replications, factors)")])
-        }
-        let r = NodeReader(file: file)
-        let sweep = decode(root, r)
-        guard r.errors.isEmpty, let sweep else { throw ScenarioLoadError(r.errors) }
-        return sweep
+        try NodeReader.decodeFile(yaml: yaml, file: file, expected: "a sweep mapping (base, replications, factors)", decode)
     }
 
     static func decode(_ root: Node, _ r: NodeReader) -> Sweep? {
