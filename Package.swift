@@ -58,14 +58,18 @@ let package = Package(
         ),
         .executableTarget(
             name: "hallsim",
-            dependencies: ["HallRunner", "HallPlanner", "HallScenarioYAML", "HallDomain",
-                           .product(name: "ArgumentParser", package: "swift-argument-parser")]
+            dependencies: [
+                "HallRunner", "HallPlanner", "HallScenarioYAML", "HallDomain",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+            ]
         ),
         // Benchmarks live apart from the tests: `swift run -c release hallbench`.
         .executableTarget(
             name: "hallbench",
-            dependencies: ["HallRunner", "HallPlanner", "HallSimulation", "HallRandom", "HallScenarioYAML", "HallMetrics",
-                           .product(name: "Collections", package: "swift-collections")],
+            dependencies: [
+                "HallRunner", "HallPlanner", "HallSimulation", "HallRandom", "HallScenarioYAML", "HallMetrics",
+                .product(name: "Collections", package: "swift-collections"),
+            ],
             path: "Benchmarks/hallbench"
         ),
         .testTarget(name: "HallRandomTests", dependencies: ["HallRandom"]),
@@ -76,7 +80,9 @@ let package = Package(
         .testTarget(name: "HallScenarioTests", dependencies: ["HallScenarioYAML", "HallDomain"]),
         .testTarget(
             name: "HallSimulationTests",
-            dependencies: ["HallSimulation", "HallMetrics", "HallRunner", "HallScenarioYAML", "HallRandom", "HallDomain"]
+            dependencies: [
+                "HallSimulation", "HallMetrics", "HallRunner", "HallScenarioYAML", "HallRandom", "HallDomain",
+            ]
         ),
     ]
 )

@@ -1,18 +1,19 @@
+import DequeModule
 // hallbench — speed figures for the engine, printed beside a baseline measured in the same run.
 //   swift run -c release hallbench [--quick]
 // Benchmarks live apart from the tests: speed is measured here, never asserted in a timed test.
 import Foundation
-import DequeModule
-import HeapModule
 import HallDomain
 import HallMetrics
 import HallRandom
 import HallRunner
 import HallScenarioYAML
 import HallSimulation
+import HeapModule
 
 let quick = CommandLine.arguments.contains("--quick")
-let root = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
+let root = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
+    .deletingLastPathComponent()
 
 func seconds(_ body: () -> Void) -> Double {
     let start = ContinuousClock.now
@@ -39,13 +40,16 @@ func bareMM3(customers: Int, seed: UInt64) -> Double {
     let service = RandomStream(seed: seed, replication: 0, name: "bare/service")
     var heap = Heap<BareEvent>()
     var queue = Deque<Double>()
-    var busy = 0, arrived = 0
+    var busy = 0
+    var arrived = 0
     var waitSum = 0.0
     heap.insert(BareEvent(time: arrivals.exponential(mean: 1 / 27.0), isArrival: true))
     while let e = heap.popMin() {
         if e.isArrival {
             arrived += 1
-            if arrived < customers { heap.insert(BareEvent(time: e.time + arrivals.exponential(mean: 1 / 27.0), isArrival: true)) }
+            if arrived < customers {
+                heap.insert(BareEvent(time: e.time + arrivals.exponential(mean: 1 / 27.0), isArrival: true))
+            }
             if busy < 3 {
                 busy += 1
                 heap.insert(BareEvent(time: e.time + service.exponential(mean: 0.1), isArrival: false))
@@ -70,7 +74,10 @@ func mm3Scenario() -> Scenario {
         name: "bench M/M/3", day: DaySchedule(periods: [all]),
         departments: [Department(id: "d")],
         items: [ServiceItem(id: "x", department: "d", kind: .immediate, service: .exponential(mean: 0.1))],
-        arrivals: [ArrivalProfile(id: "a", target: .item("x"), rates: [RateInterval(from: all.start, to: all.end, perHour: 1620)])],
+        arrivals: [
+            ArrivalProfile(
+                id: "a", target: .item("x"), rates: [RateInterval(from: all.start, to: all.end, perHour: 1620)])
+        ],
         windows: [WindowGroup(id: "w", kind: .department, departments: ["d"], count: 3)])
 }
 
@@ -89,7 +96,8 @@ final class CountingSink: RecordSink {
 
 func residentBytes() -> Int {
     guard let text = try? String(contentsOfFile: "/proc/self/statm", encoding: .utf8),
-          let pages = text.split(separator: " ").dropFirst().first.flatMap({ Int($0) }) else { return 0 }
+        let pages = text.split(separator: " ").dropFirst().first.flatMap({ Int($0) })
+    else { return 0 }
     return pages * Int(sysconf(Int32(_SC_PAGESIZE)))
 }
 
@@ -114,7 +122,10 @@ func inFlightScenario(perHour: Double) -> Scenario {
         name: "bench in flight", day: DaySchedule(periods: [day]),
         departments: [Department(id: "d")],
         items: [ServiceItem(id: "x", department: "d", kind: .immediate, service: .deterministic(value: 1))],
-        arrivals: [ArrivalProfile(id: "a", target: .item("x"), rates: [RateInterval(from: day.start, to: day.end, perHour: perHour)])],
+        arrivals: [
+            ArrivalProfile(
+                id: "a", target: .item("x"), rates: [RateInterval(from: day.start, to: day.end, perHour: perHour)])
+        ],
         windows: [WindowGroup(id: "w", kind: .department, departments: ["d"], count: 1)],
         behaviour: Behaviour(patience: .exponential(mean: 100_000)))
 }
@@ -133,19 +144,25 @@ var keptCustomers = 0
 
 print("hallbench — \(ProcessInfo.processInfo.activeProcessorCount) cores\(quick ? " (quick)" : "")")
 print("")
-print("memory: \(String(format: "%.0f", perApplicant)) bytes per applicant in flight (resident growth \(String(format: "%.1f", Double(peakSink.residentAtPeak - memoryBefore) / 1e6)) MB at \(peakSink.peak) waiting)")
+print(
+    "memory: \(String(format: "%.0f", perApplicant)) bytes per applicant in flight (resident growth \(String(format: "%.1f", Double(peakSink.residentAtPeak - memoryBefore) / 1e6)) MB at \(peakSink.peak) waiting)"
+)
 print("")
 print("M/M/3, rho = 0.9, one thread")
 let bareN = (quick ? 5 : 40) * 38_880
 var bareWait = 0.0
 let bareT = best(3) { bareWait = bareMM3(customers: bareN, seed: 1) }
-print("  bare heap + GSL loop         \(rate(bareN, bareT))   (\(bareN) customers, mean wait \(String(format: "%.4f", bareWait)) min)")
+print(
+    "  bare heap + GSL loop         \(rate(bareN, bareT))   (\(bareN) customers, mean wait \(String(format: "%.4f", bareWait)) min)"
+)
 
 let countT = best(3) {
     engineCustomers = 0
     for r in 0..<days { engineCustomers += simulateDay(mm3, seed: 1, replication: r, sink: CountingSink()).tickets }
 }
-print("  engine, records to a counter \(rate(engineCustomers, countT))   ratio to bare \(String(format: "%.2f", (Double(engineCustomers) / countT) / (Double(bareN) / bareT)))")
+print(
+    "  engine, records to a counter \(rate(engineCustomers, countT))   ratio to bare \(String(format: "%.2f", (Double(engineCustomers) / countT) / (Double(bareN) / bareT)))"
+)
 
 let metricsT = best(3) {
     streamingCustomers = 0
@@ -155,7 +172,9 @@ let metricsT = best(3) {
         _ = m.result()
     }
 }
-print("  engine, records to KPIs      \(rate(streamingCustomers, metricsT))   ratio to bare \(String(format: "%.2f", (Double(streamingCustomers) / metricsT) / (Double(bareN) / bareT)))")
+print(
+    "  engine, records to KPIs      \(rate(streamingCustomers, metricsT))   ratio to bare \(String(format: "%.2f", (Double(streamingCustomers) / metricsT) / (Double(bareN) / bareT)))"
+)
 
 let keepT = best(3) {
     keptCustomers = 0
@@ -164,7 +183,9 @@ let keepT = best(3) {
         keptCustomers += simulateDay(mm3, seed: 1, replication: r, sink: b).tickets
     }
 }
-print("  engine, every record kept    \(rate(keptCustomers, keepT))   ratio to bare \(String(format: "%.2f", (Double(keptCustomers) / keepT) / (Double(bareN) / bareT)))")
+print(
+    "  engine, every record kept    \(rate(keptCustomers, keepT))   ratio to bare \(String(format: "%.2f", (Double(keptCustomers) / keepT) / (Double(bareN) / bareT)))"
+)
 
 // MARK: The county hall.
 
@@ -192,14 +213,27 @@ func timeDays(_ hall: CompiledHall, _ s: Scenario) -> (seconds: Double, customer
 let (countyT, countyCustomers) = timeDays(countyHall, county)
 print("")
 print("county-hall.yaml (\(county.departments.count) departments, \(county.physicalWindows.count) windows)")
-print("  one day, one thread          \(rate(countyCustomers, countyT))   \(String(format: "%.2f ms", countyT / Double(countyDays) * 1000)) per day")
+print(
+    "  one day, one thread          \(rate(countyCustomers, countyT))   \(String(format: "%.2f ms", countyT / Double(countyDays) * 1000)) per day"
+)
 var parCustomers = 0
-let oneT = best(3) { parCustomers = Experiment.run(county, seed: 1, replications: countyDays, threads: 1).stats.reduce(0) { $0 + $1.tickets } }
+let oneT = best(3) {
+    parCustomers = Experiment.run(county, seed: 1, replications: countyDays, threads: 1).stats.reduce(0) {
+        $0 + $1.tickets
+    }
+}
 let allT = best(3) { _ = Experiment.run(county, seed: 1, replications: countyDays).stats }
-print("  \(countyDays) replications, 1 thread  \(rate(parCustomers, oneT))   (\(String(format: "%.3f s", oneT)), KPIs included)")
-print("  \(countyDays) replications, all cores \(rate(parCustomers, allT))   speed-up \(String(format: "%.2f", oneT / allT))× (goal ≥ 1.8 on 2 cores)")
+print(
+    "  \(countyDays) replications, 1 thread  \(rate(parCustomers, oneT))   (\(String(format: "%.3f s", oneT)), KPIs included)"
+)
+print(
+    "  \(countyDays) replications, all cores \(rate(parCustomers, allT))   speed-up \(String(format: "%.2f", oneT / allT))× (goal ≥ 1.8 on 2 cores)"
+)
 // The month: front desk day by day, back office carrying its backlog, returns and collections.
-var monthTickets = 0, monthCases = 0, monthSteps = 0, monthDays = 0
+var monthTickets = 0
+var monthCases = 0
+var monthSteps = 0
+var monthDays = 0
 let monthT = best(3) {
     let r = Experiment.run(countyMonth, seed: 1, replications: 20)
     monthTickets = r.periodStats!.reduce(0) { $0 + $1.tickets }
@@ -210,9 +244,13 @@ let monthT = best(3) {
 let monthOneT = best(3) { _ = Experiment.run(countyMonth, seed: 1, replications: 20, threads: 1) }
 let p = countyMonth.period!
 print("  the month \(p.start)…\(p.end) (\(monthDays) open days, back office), 20 replications:")
-print("    all cores                  \(String(format: "%.2f s", monthT))   \(rate(monthTickets, monthT)) applicants, "
-      + "\(String(format: "%.0f k", Double(monthCases) / monthT / 1e3)) cases/s, \(String(format: "%.0f k", Double(monthSteps) / monthT / 1e3)) review steps/s")
-print("    one thread                 \(String(format: "%.2f s", monthOneT))   speed-up \(String(format: "%.2f", monthOneT / monthT))×; the month costs \(String(format: "%.2f", monthOneT / 20 / (countyT / Double(countyDays) * Double(monthDays)))) × its days' front desks alone")
+print(
+    "    all cores                  \(String(format: "%.2f s", monthT))   \(rate(monthTickets, monthT)) applicants, "
+        + "\(String(format: "%.0f k", Double(monthCases) / monthT / 1e3)) cases/s, \(String(format: "%.0f k", Double(monthSteps) / monthT / 1e3)) review steps/s"
+)
+print(
+    "    one thread                 \(String(format: "%.2f s", monthOneT))   speed-up \(String(format: "%.2f", monthOneT / monthT))×; the month costs \(String(format: "%.2f", monthOneT / 20 / (countyT / Double(countyDays) * Double(monthDays)))) × its days' front desks alone"
+)
 
 // MARK: Tidal rules cost: the same hall with its tidal rules removed (tidal windows then stay shut).
 
@@ -223,8 +261,12 @@ if !county.tidal.isEmpty {
     if !plain.hasRoster { plain.windows.removeAll { tidalGroups.contains($0.id) } }
     let (tPlain, nPlain) = timeDays(CompiledHall(plain), plain)
     let (tTidal, nTidal) = (countyT, countyCustomers)
-    print("  without its \(county.tidal.count) tidal rule(s)  \(rate(nPlain, tPlain))   \(String(format: "%.2f ms", tPlain / Double(countyDays) * 1000)) per day")
-    print("  with tidal rules             \(rate(nTidal, tTidal))   \(String(format: "%.2f ms", tTidal / Double(countyDays) * 1000)) per day, time ratio \(String(format: "%.2f", tTidal / tPlain)) (goal ≤ 1.5)")
+    print(
+        "  without its \(county.tidal.count) tidal rule(s)  \(rate(nPlain, tPlain))   \(String(format: "%.2f ms", tPlain / Double(countyDays) * 1000)) per day"
+    )
+    print(
+        "  with tidal rules             \(rate(nTidal, tTidal))   \(String(format: "%.2f ms", tTidal / Double(countyDays) * 1000)) per day, time ratio \(String(format: "%.2f", tTidal / tPlain)) (goal ≤ 1.5)"
+    )
 } else {
     print("  (county-hall.yaml has no tidal rules: tidal cost not measured)")
 }

@@ -7,7 +7,10 @@ public struct BackOfficeStaff: Sendable, Hashable, Codable {
     /// A shift id from the scenario's `shifts` (nil: every back-office hour).
     public var shift: String?
 
-    public init(count: Int, shift: String? = nil) { self.count = count; self.shift = shift }
+    public init(count: Int, shift: String? = nil) {
+        self.count = count
+        self.shift = shift
+    }
 }
 
 /// Which case a free reviewer takes next.
@@ -50,11 +53,17 @@ public struct DepartmentBackOffice: Sendable, Hashable, Codable {
     public var approvalTime: Distribution
     public var discipline: BackOfficeDiscipline
 
-    public init(department: String, reviewers: [BackOfficeStaff], approvers: [BackOfficeStaff] = [],
-                reviewTime: Distribution, approvalTime: Distribution = .deterministic(value: 0),
-                discipline: BackOfficeDiscipline = .fifo) {
-        self.department = department; self.reviewers = reviewers; self.approvers = approvers
-        self.reviewTime = reviewTime; self.approvalTime = approvalTime; self.discipline = discipline
+    public init(
+        department: String, reviewers: [BackOfficeStaff], approvers: [BackOfficeStaff] = [],
+        reviewTime: Distribution, approvalTime: Distribution = .deterministic(value: 0),
+        discipline: BackOfficeDiscipline = .fifo
+    ) {
+        self.department = department
+        self.reviewers = reviewers
+        self.approvers = approvers
+        self.reviewTime = reviewTime
+        self.approvalTime = approvalTime
+        self.discipline = discipline
     }
 }
 
@@ -85,7 +94,10 @@ public struct BacklogEntry: Sendable, Hashable, Codable {
     public var step: ReviewStep?
 
     public init(item: String, count: Int, accepted: CivilDate, step: ReviewStep? = nil) {
-        self.item = item; self.count = count; self.accepted = accepted; self.step = step
+        self.item = item
+        self.count = count
+        self.accepted = accepted
+        self.step = step
     }
 }
 
@@ -98,11 +110,18 @@ public struct BackOfficeRules: Sendable, Hashable, Codable {
     public var departments: [DepartmentBackOffice]
     public var backlog: [BacklogEntry]
 
-    public init(hours: [TimeInterval]? = nil,
-                handOff: HandOff = .cutOff(split: ClockTime(minutes: 720), sameDayAt: ClockTime(minutes: 930), nextDayAt: ClockTime(minutes: 540)),
-                pickUp: PickUp = .checkTimes([ClockTime(minutes: 660), ClockTime(minutes: 1020)]),
-                departments: [DepartmentBackOffice], backlog: [BacklogEntry] = []) {
-        self.hours = hours; self.handOff = handOff; self.pickUp = pickUp; self.departments = departments; self.backlog = backlog
+    public init(
+        hours: [TimeInterval]? = nil,
+        handOff: HandOff = .cutOff(
+            split: ClockTime(minutes: 720), sameDayAt: ClockTime(minutes: 930), nextDayAt: ClockTime(minutes: 540)),
+        pickUp: PickUp = .checkTimes([ClockTime(minutes: 660), ClockTime(minutes: 1020)]),
+        departments: [DepartmentBackOffice], backlog: [BacklogEntry] = []
+    ) {
+        self.hours = hours
+        self.handOff = handOff
+        self.pickUp = pickUp
+        self.departments = departments
+        self.backlog = backlog
     }
 }
 
@@ -117,7 +136,10 @@ public struct SpecialProcedure: Sendable, Hashable, Codable {
     public var maxDays: Int
 
     public init(name: String, probability: Double = 1, minDays: Int, maxDays: Int) {
-        self.name = name; self.probability = probability; self.minDays = minDays; self.maxDays = maxDays
+        self.name = name
+        self.probability = probability
+        self.minDays = minDays
+        self.maxDays = maxDays
     }
 }
 
@@ -125,8 +147,14 @@ public struct SpecialProcedure: Sendable, Hashable, Codable {
 public struct WorkingDayRange: Sendable, Hashable, Codable {
     public var min: Int
     public var max: Int
-    public init(min: Int, max: Int) { self.min = min; self.max = max }
-    public init(_ n: Int) { min = n; max = n }
+    public init(min: Int, max: Int) {
+        self.min = min
+        self.max = max
+    }
+    public init(_ n: Int) {
+        min = n
+        max = n
+    }
 }
 
 /// Result delivery (出证, 004 art. 5(6)): collected at the hall (a return visit with a ticket) or mailed.
@@ -140,9 +168,15 @@ public struct Delivery: Sendable, Hashable, Codable {
     /// Archiving (归档) within this many working days of delivery (004 art. 5(9): 5).
     public var archiveWithin: Int
 
-    public init(collectShare: Double = 0, collectItem: String? = nil, collectAfter: WorkingDayRange = WorkingDayRange(min: 1, max: 3),
-                archiveWithin: Int = 5) {
-        self.collectShare = collectShare; self.collectItem = collectItem; self.collectAfter = collectAfter; self.archiveWithin = archiveWithin
+    public init(
+        collectShare: Double = 0, collectItem: String? = nil,
+        collectAfter: WorkingDayRange = WorkingDayRange(min: 1, max: 3),
+        archiveWithin: Int = 5
+    ) {
+        self.collectShare = collectShare
+        self.collectItem = collectItem
+        self.collectAfter = collectAfter
+        self.archiveWithin = archiveWithin
     }
 }
 
@@ -156,6 +190,8 @@ public struct NoticeReturn: Sendable, Hashable, Codable {
     public var incompleteAgain: Double?
 
     public init(probability: Double, after: WorkingDayRange, incompleteAgain: Double? = nil) {
-        self.probability = probability; self.after = after; self.incompleteAgain = incompleteAgain
+        self.probability = probability
+        self.after = after
+        self.incompleteAgain = incompleteAgain
     }
 }

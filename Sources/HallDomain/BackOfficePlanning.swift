@@ -10,10 +10,14 @@ public struct BackOfficePlanSpec: Sendable, Hashable, Codable {
     /// Most simulate-and-adjust rounds (each round simulates the whole period on the tuning replications).
     public var maxRounds: Int
 
-    public init(maxReviewers: Int? = nil, maxApprovers: Int? = nil, reviewerCostPerHour: Double = 60,
-                approverCostPerHour: Double? = nil, maxRounds: Int = 16) {
-        self.maxReviewers = maxReviewers; self.maxApprovers = maxApprovers
-        self.reviewerCostPerHour = reviewerCostPerHour; self.approverCostPerHour = approverCostPerHour ?? reviewerCostPerHour
+    public init(
+        maxReviewers: Int? = nil, maxApprovers: Int? = nil, reviewerCostPerHour: Double = 60,
+        approverCostPerHour: Double? = nil, maxRounds: Int = 16
+    ) {
+        self.maxReviewers = maxReviewers
+        self.maxApprovers = maxApprovers
+        self.reviewerCostPerHour = reviewerCostPerHour
+        self.approverCostPerHour = approverCostPerHour ?? reviewerCostPerHour
         self.maxRounds = maxRounds
     }
 }

@@ -4,14 +4,19 @@ public struct CivilDate: Sendable, Hashable, Comparable, Codable, CustomStringCo
     public var month: Int
     public var day: Int
 
-    public init(_ year: Int, _ month: Int, _ day: Int) { self.year = year; self.month = month; self.day = day }
+    public init(_ year: Int, _ month: Int, _ day: Int) {
+        self.year = year
+        self.month = month
+        self.day = day
+    }
 
     /// Parses "YYYY-MM-DD"; nil when malformed or not a real date.
     public init?(parsing s: String) {
         let p = s.split(separator: "-", omittingEmptySubsequences: false)
         guard p.count == 3, p[0].count == 4, p[1].count == 2, p[2].count == 2,
-              let y = Int(p[0]), let m = Int(p[1]), let d = Int(p[2]), (1...12).contains(m),
-              d >= 1, d <= CivilDate.daysIn(month: m, year: y) else { return nil }
+            let y = Int(p[0]), let m = Int(p[1]), let d = Int(p[2]), (1...12).contains(m),
+            d >= 1, d <= CivilDate.daysIn(month: m, year: y)
+        else { return nil }
         self.init(y, m, d)
     }
 
@@ -75,10 +80,16 @@ public struct WorkingCalendar: Sendable, Hashable {
     private let workdays: [Int32]
 
     public init(name: String, years: ClosedRange<Int>, holidays: Set<CivilDate>, makeUpDays: Set<CivilDate>) {
-        self.name = name; self.years = years; self.holidays = holidays; self.makeUpDays = makeUpDays
-        let first = CivilDate(years.lowerBound, 1, 1).ordinal, last = CivilDate(years.upperBound, 12, 31).ordinal
+        self.name = name
+        self.years = years
+        self.holidays = holidays
+        self.makeUpDays = makeUpDays
+        let first = CivilDate(years.lowerBound, 1, 1).ordinal
+        let last = CivilDate(years.upperBound, 12, 31).ordinal
         firstOrdinal = first
-        var working: [Bool] = [], rank: [Int32] = [], workdays: [Int32] = []
+        var working: [Bool] = []
+        var rank: [Int32] = []
+        var workdays: [Int32] = []
         working.reserveCapacity(last - first + 1)
         for o in first...last {
             let d = CivilDate(ordinal: o)
@@ -87,7 +98,9 @@ public struct WorkingCalendar: Sendable, Hashable {
             if w { workdays.append(Int32(o)) }
             rank.append(Int32(workdays.count))
         }
-        self.working = working; self.rank = rank; self.workdays = workdays
+        self.working = working
+        self.rank = rank
+        self.workdays = workdays
     }
 
     public static func == (a: WorkingCalendar, b: WorkingCalendar) -> Bool {
@@ -95,7 +108,11 @@ public struct WorkingCalendar: Sendable, Hashable {
     }
 
     public func hash(into h: inout Hasher) {
-        h.combine(name); h.combine(years.lowerBound); h.combine(years.upperBound); h.combine(holidays); h.combine(makeUpDays)
+        h.combine(name)
+        h.combine(years.lowerBound)
+        h.combine(years.upperBound)
+        h.combine(holidays)
+        h.combine(makeUpDays)
     }
 
     public struct OutOfRange: Error, CustomStringConvertible {
@@ -117,8 +134,10 @@ public struct WorkingCalendar: Sendable, Hashable {
     /// does not count (the period starts the next day), working days inside a suspension (hearing,
     /// inspection, expert review: 行政许可法 art. 45) do not count, and an extension adds working days
     /// (art. 42). A case is on time when decided on or before this date.
-    public func deadline(acceptance: CivilDate, workingDays n: Int, suspensions: [ClosedRange<CivilDate>] = [],
-                         extension extra: Int = 0) throws -> CivilDate {
+    public func deadline(
+        acceptance: CivilDate, workingDays n: Int, suspensions: [ClosedRange<CivilDate>] = [],
+        extension extra: Int = 0
+    ) throws -> CivilDate {
         precondition(n >= 0 && extra >= 0)
         if suspensions.isEmpty, covers(acceptance) {
             // The (n + extra)-th working day after acceptance, by lookup.

@@ -10,9 +10,10 @@ public struct ClockTime: Sendable, Hashable, Comparable, Codable, CustomStringCo
     public init?(parsing text: String) {
         let parts = text.split(separator: ":", omittingEmptySubsequences: false)
         guard parts.count == 2 || parts.count == 3,
-              parts.allSatisfy({ !$0.isEmpty && $0.allSatisfy(\.isASCII) && $0.allSatisfy(\.isNumber) }),
-              parts.dropFirst().allSatisfy({ $0.count == 2 }),
-              let h = Int(parts[0]), let m = Int(parts[1]) else { return nil }
+            parts.allSatisfy({ !$0.isEmpty && $0.allSatisfy(\.isASCII) && $0.allSatisfy(\.isNumber) }),
+            parts.dropFirst().allSatisfy({ $0.count == 2 }),
+            let h = Int(parts[0]), let m = Int(parts[1])
+        else { return nil }
         let s = parts.count == 3 ? Int(parts[2]) ?? 99 : 0
         guard h <= 24, m < 60, s < 60, h * 3600 + m * 60 + s <= 24 * 3600 else { return nil }
         minutes = Double(h * 60 + m) + Double(s) / 60
@@ -25,7 +26,9 @@ public struct ClockTime: Sendable, Hashable, Comparable, Codable, CustomStringCo
 
     public static func format(_ minutes: Double, seconds: Bool = false) -> String {
         let totalSeconds = Int((minutes * 60).rounded())
-        let h = totalSeconds / 3600, m = (totalSeconds / 60) % 60, s = totalSeconds % 60
+        let h = totalSeconds / 3600
+        let m = (totalSeconds / 60) % 60
+        let s = totalSeconds % 60
         func two(_ v: Int) -> String { v < 10 ? "0\(v)" : "\(v)" }
         return seconds || s != 0 ? "\(two(h)):\(two(m)):\(two(s))" : "\(two(h)):\(two(m))"
     }
@@ -35,7 +38,10 @@ public struct ClockTime: Sendable, Hashable, Comparable, Codable, CustomStringCo
 public struct TimeInterval: Sendable, Hashable, Codable {
     public var start: ClockTime
     public var end: ClockTime
-    public init(start: ClockTime, end: ClockTime) { self.start = start; self.end = end }
+    public init(start: ClockTime, end: ClockTime) {
+        self.start = start
+        self.end = end
+    }
     public var lengthMinutes: Double { end.minutes - start.minutes }
     public func contains(_ t: Double) -> Bool { start.minutes <= t && t < end.minutes }
     public func covers(_ other: TimeInterval) -> Bool { start <= other.start && other.end <= end }

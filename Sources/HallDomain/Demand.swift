@@ -3,7 +3,8 @@ public struct RateInterval: Sendable, Hashable, Codable {
     public var interval: TimeInterval
     public var perHour: Double
     public init(from: ClockTime, to: ClockTime, perHour: Double) {
-        interval = TimeInterval(start: from, end: to); self.perHour = perHour
+        interval = TimeInterval(start: from, end: to)
+        self.perHour = perHour
     }
 }
 
@@ -18,7 +19,10 @@ public enum ArrivalTarget: Sendable, Hashable, Codable {
 public struct ItemShare: Sendable, Hashable, Codable {
     public var item: String
     public var share: Double
-    public init(item: String, share: Double) { self.item = item; self.share = share }
+    public init(item: String, share: Double) {
+        self.item = item
+        self.share = share
+    }
 }
 
 /// Walk-in arrivals: a non-homogeneous Poisson process with a piecewise-constant (tidal) rate.
@@ -30,7 +34,10 @@ public struct ArrivalProfile: Sendable, Hashable, Codable {
     public var priorityShare: Double
 
     public init(id: String, target: ArrivalTarget, rates: [RateInterval], priorityShare: Double = 0) {
-        self.id = id; self.target = target; self.rates = rates; self.priorityShare = priorityShare
+        self.id = id
+        self.target = target
+        self.rates = rates
+        self.priorityShare = priorityShare
     }
 }
 
@@ -48,15 +55,24 @@ public struct AppointmentBlock: Sendable, Hashable, Codable {
     /// Arrival minus slot time, minutes (negative: early).
     public var punctuality: Distribution
 
-    public init(id: String, item: String, first: ClockTime, last: ClockTime, everyMinutes: Double, perSlot: Int,
-                showProbability: Double = 1, punctuality: Distribution = .deterministic(value: 0)) {
-        self.id = id; self.item = item; self.first = first; self.last = last; self.everyMinutes = everyMinutes
-        self.perSlot = perSlot; self.showProbability = showProbability; self.punctuality = punctuality
+    public init(
+        id: String, item: String, first: ClockTime, last: ClockTime, everyMinutes: Double, perSlot: Int,
+        showProbability: Double = 1, punctuality: Distribution = .deterministic(value: 0)
+    ) {
+        self.id = id
+        self.item = item
+        self.first = first
+        self.last = last
+        self.everyMinutes = everyMinutes
+        self.perSlot = perSlot
+        self.showProbability = showProbability
+        self.punctuality = punctuality
     }
 
     public var slotTimes: [ClockTime] {
         guard everyMinutes > 0, first <= last else { return [] }
-        return Array(stride(from: first.minutes, through: last.minutes + 1e-9, by: everyMinutes).map { ClockTime(minutes: $0) })
+        return Array(
+            stride(from: first.minutes, through: last.minutes + 1e-9, by: everyMinutes).map { ClockTime(minutes: $0) })
     }
 }
 
@@ -71,9 +87,14 @@ public struct Behaviour: Sendable, Hashable, Codable {
     public var noShowProbability: Double
     public var noShowGraceMinutes: Double
 
-    public init(patience: Distribution? = nil, balking: [BalkStep] = [], noShowProbability: Double = 0, noShowGraceMinutes: Double = 0) {
-        self.patience = patience; self.balking = balking
-        self.noShowProbability = noShowProbability; self.noShowGraceMinutes = noShowGraceMinutes
+    public init(
+        patience: Distribution? = nil, balking: [BalkStep] = [], noShowProbability: Double = 0,
+        noShowGraceMinutes: Double = 0
+    ) {
+        self.patience = patience
+        self.balking = balking
+        self.noShowProbability = noShowProbability
+        self.noShowGraceMinutes = noShowGraceMinutes
     }
 
     public func balkProbability(queueLength q: Int) -> Double {
@@ -86,5 +107,8 @@ public struct Behaviour: Sendable, Hashable, Codable {
 public struct BalkStep: Sendable, Hashable, Codable {
     public var queueAtLeast: Int
     public var probability: Double
-    public init(queueAtLeast: Int, probability: Double) { self.queueAtLeast = queueAtLeast; self.probability = probability }
+    public init(queueAtLeast: Int, probability: Double) {
+        self.queueAtLeast = queueAtLeast
+        self.probability = probability
+    }
 }

@@ -15,7 +15,9 @@ public enum Distribution: Sendable, Hashable, Codable {
     /// Resampling of observed values, each equally likely.
     case empirical(values: [Double])
 
-    public static let kinds = ["exponential", "lognormal", "gamma", "deterministic", "uniform", "triangular", "normal", "empirical"]
+    public static let kinds = [
+        "exponential", "lognormal", "gamma", "deterministic", "uniform", "triangular", "normal", "empirical",
+    ]
 
     public var kindName: String {
         switch self {
@@ -70,7 +72,10 @@ public enum Distribution: Sendable, Hashable, Codable {
     public func parameterProblems() -> [(field: String, expected: String)] {
         var out: [(String, String)] = []
         func finite(_ name: String, _ v: Double) -> Bool {
-            if !v.isFinite { out.append((name, "a finite number")); return false }
+            if !v.isFinite {
+                out.append((name, "a finite number"))
+                return false
+            }
             return true
         }
         switch self {
@@ -78,15 +83,20 @@ public enum Distribution: Sendable, Hashable, Codable {
             if finite("mean", m), m <= 0 { out.append(("mean", "a mean > 0")) }
         case .lognormal(let m, let cv), .gamma(let m, let cv):
             if finite("mean", m), m <= 0 { out.append(("mean", "a mean > 0")) }
-            if finite("cv", cv), cv <= 0 { out.append(("cv", "a coefficient of variation > 0 (use deterministic for 0)")) }
+            if finite("cv", cv), cv <= 0 {
+                out.append(("cv", "a coefficient of variation > 0 (use deterministic for 0)"))
+            }
         case .deterministic(let v):
             _ = finite("value", v)
         case .uniform(let a, let b):
             if finite("min", a), finite("max", b), a >= b { out.append(("max", "max > min")) }
         case .triangular(let a, let c, let b):
             if finite("min", a), finite("mode", c), finite("max", b) {
-                if a >= b { out.append(("max", "max > min")) }
-                else if c < a || c > b { out.append(("mode", "min ≤ mode ≤ max")) }
+                if a >= b {
+                    out.append(("max", "max > min"))
+                } else if c < a || c > b {
+                    out.append(("mode", "min ≤ mode ≤ max"))
+                }
             }
         case .normal(let m, let sd):
             _ = finite("mean", m)

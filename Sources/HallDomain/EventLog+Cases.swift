@@ -6,7 +6,10 @@ public struct Stamp: Sendable, Hashable, Comparable, Codable, CustomStringConver
     public var date: CivilDate
     public var minute: Double
 
-    public init(_ date: CivilDate, _ minute: Double) { self.date = date; self.minute = minute }
+    public init(_ date: CivilDate, _ minute: Double) {
+        self.date = date
+        self.minute = minute
+    }
 
     public static func < (a: Stamp, b: Stamp) -> Bool { (a.date, a.minute) < (b.date, b.minute) }
     /// "YYYY-MM-DD HH:MM:SS" (always with seconds, so that files parse with one format).
@@ -62,14 +65,27 @@ public struct CaseRecord: Sendable, Hashable {
     /// Whether the case came from the initial backlog.
     public var fromBacklog: Bool
 
-    public init(caseNumber: Int32, item: Int32, department: Int32, firstVisit: Stamp?, visits: Int, accepted: Stamp?,
-                deadline: CivilDate?, suspendedDays: Int = 0, decided: Stamp?, leadTimeWorkingDays: Int?,
-                delivery: DeliveryMode? = nil, collected: Stamp? = nil, archived: CivilDate? = nil, status: CaseStatus,
-                fromBacklog: Bool = false) {
-        self.caseNumber = caseNumber; self.item = item; self.department = department; self.firstVisit = firstVisit
-        self.visits = visits; self.accepted = accepted; self.deadline = deadline; self.suspendedDays = suspendedDays
-        self.decided = decided; self.leadTimeWorkingDays = leadTimeWorkingDays; self.delivery = delivery
-        self.collected = collected; self.archived = archived; self.status = status; self.fromBacklog = fromBacklog
+    public init(
+        caseNumber: Int32, item: Int32, department: Int32, firstVisit: Stamp?, visits: Int, accepted: Stamp?,
+        deadline: CivilDate?, suspendedDays: Int = 0, decided: Stamp?, leadTimeWorkingDays: Int?,
+        delivery: DeliveryMode? = nil, collected: Stamp? = nil, archived: CivilDate? = nil, status: CaseStatus,
+        fromBacklog: Bool = false
+    ) {
+        self.caseNumber = caseNumber
+        self.item = item
+        self.department = department
+        self.firstVisit = firstVisit
+        self.visits = visits
+        self.accepted = accepted
+        self.deadline = deadline
+        self.suspendedDays = suspendedDays
+        self.decided = decided
+        self.leadTimeWorkingDays = leadTimeWorkingDays
+        self.delivery = delivery
+        self.collected = collected
+        self.archived = archived
+        self.status = status
+        self.fromBacklog = fromBacklog
     }
 
     /// Decided on or before the deadline (nil: not decided by the back office).
@@ -117,8 +133,17 @@ public struct CaseStepRecord: Sendable, Hashable {
     /// Working minutes of work (special procedures: 0).
     public var work: Double
 
-    public init(caseNumber: Int32, department: Int32, step: StepKind, arrived: Stamp, visible: Stamp, start: Stamp?, end: Stamp?, work: Double) {
-        self.caseNumber = caseNumber; self.department = department; self.step = step; self.arrived = arrived
-        self.visible = visible; self.start = start; self.end = end; self.work = work
+    public init(
+        caseNumber: Int32, department: Int32, step: StepKind, arrived: Stamp, visible: Stamp, start: Stamp?,
+        end: Stamp?, work: Double
+    ) {
+        self.caseNumber = caseNumber
+        self.department = department
+        self.step = step
+        self.arrived = arrived
+        self.visible = visible
+        self.start = start
+        self.end = end
+        self.work = work
     }
 }

@@ -60,13 +60,26 @@ public struct TicketRecord: Sendable, Hashable {
     /// The case this visit belongs to (multi-day runs; nil for a first visit until a case is opened).
     public var caseNumber: Int32?
 
-    public init(ticket: Int32, profile: Int32, item: Int32, department: Int32, channel: Channel, priority: Bool,
-                arrival: Double, call: Double?, serviceStart: Double?, serviceEnd: Double?, window: Int32?,
-                outcome: TicketOutcome, end: Double, visit: VisitKind = .first, caseNumber: Int32? = nil) {
-        self.ticket = ticket; self.profile = profile; self.item = item; self.department = department
-        self.channel = channel; self.priority = priority; self.arrival = arrival; self.call = call
-        self.serviceStart = serviceStart; self.serviceEnd = serviceEnd; self.window = window
-        self.outcome = outcome; self.end = end; self.visit = visit; self.caseNumber = caseNumber
+    public init(
+        ticket: Int32, profile: Int32, item: Int32, department: Int32, channel: Channel, priority: Bool,
+        arrival: Double, call: Double?, serviceStart: Double?, serviceEnd: Double?, window: Int32?,
+        outcome: TicketOutcome, end: Double, visit: VisitKind = .first, caseNumber: Int32? = nil
+    ) {
+        self.ticket = ticket
+        self.profile = profile
+        self.item = item
+        self.department = department
+        self.channel = channel
+        self.priority = priority
+        self.arrival = arrival
+        self.call = call
+        self.serviceStart = serviceStart
+        self.serviceEnd = serviceEnd
+        self.window = window
+        self.outcome = outcome
+        self.end = end
+        self.visit = visit
+        self.caseNumber = caseNumber
     }
 
     /// Time from ticket to call, or to leaving for those never called (balked: 0).
@@ -95,7 +108,11 @@ public struct WindowRecord: Sendable, Hashable {
     public var staff: Int32?
 
     public init(time: Double, window: Int32, state: WindowState, ticket: Int32? = nil, staff: Int32? = nil) {
-        self.time = time; self.window = window; self.state = state; self.ticket = ticket; self.staff = staff
+        self.time = time
+        self.window = window
+        self.state = state
+        self.ticket = ticket
+        self.staff = staff
     }
 }
 
@@ -118,7 +135,10 @@ public struct StaffRecord: Sendable, Hashable {
     public var window: Int32?
 
     public init(time: Double, staff: Int32, state: StaffState, window: Int32? = nil) {
-        self.time = time; self.staff = staff; self.state = state; self.window = window
+        self.time = time
+        self.staff = staff
+        self.state = state
+        self.window = window
     }
 }
 
@@ -129,7 +149,9 @@ public struct QueueRecord: Sendable, Hashable {
     public var waiting: Int32
 
     public init(time: Double, department: Int32, waiting: Int32) {
-        self.time = time; self.department = department; self.waiting = waiting
+        self.time = time
+        self.department = department
+        self.waiting = waiting
     }
 }
 

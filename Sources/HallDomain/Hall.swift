@@ -7,7 +7,9 @@ public struct Department: Sendable, Hashable, Codable {
     public var ownWindowsOnly: Bool
 
     public init(id: String, name: String? = nil, ownWindowsOnly: Bool = false) {
-        self.id = id; self.name = name ?? id; self.ownWindowsOnly = ownWindowsOnly
+        self.id = id
+        self.name = name ?? id
+        self.ownWindowsOnly = ownWindowsOnly
     }
 }
 
@@ -50,15 +52,24 @@ public struct ServiceItem: Sendable, Hashable, Codable {
     /// A special procedure suspending the clock (review depth `special`).
     public var special: SpecialProcedure?
 
-    public init(id: String, name: String? = nil, department: String, kind: ItemKind, service: Distribution,
-                noticeService: Distribution? = nil, incompleteProbability: Double = 0,
-                legalLimitDays: Int? = nil, committedLimitDays: Int? = nil, reviewDepth: ReviewDepth? = nil,
-                joint: [String] = [], special: SpecialProcedure? = nil) {
-        self.id = id; self.name = name ?? id; self.department = department; self.kind = kind
-        self.service = service; self.noticeService = noticeService
+    public init(
+        id: String, name: String? = nil, department: String, kind: ItemKind, service: Distribution,
+        noticeService: Distribution? = nil, incompleteProbability: Double = 0,
+        legalLimitDays: Int? = nil, committedLimitDays: Int? = nil, reviewDepth: ReviewDepth? = nil,
+        joint: [String] = [], special: SpecialProcedure? = nil
+    ) {
+        self.id = id
+        self.name = name ?? id
+        self.department = department
+        self.kind = kind
+        self.service = service
+        self.noticeService = noticeService
         self.incompleteProbability = incompleteProbability
-        self.legalLimitDays = legalLimitDays; self.committedLimitDays = committedLimitDays
-        self.reviewDepth = reviewDepth; self.joint = joint; self.special = special
+        self.legalLimitDays = legalLimitDays
+        self.committedLimitDays = committedLimitDays
+        self.reviewDepth = reviewDepth
+        self.joint = joint
+        self.special = special
     }
 
     /// The limit a case is held to: the committed limit, or the legal one when none is committed.
@@ -86,7 +97,10 @@ public struct WindowGroup: Sendable, Hashable, Codable {
     public var count: Int
 
     public init(id: String, kind: WindowKind, departments: [String], count: Int) {
-        self.id = id; self.kind = kind; self.departments = departments; self.count = count
+        self.id = id
+        self.kind = kind
+        self.departments = departments
+        self.count = count
     }
 
     /// Names of the physical windows of this group: "id-1", "id-2"… (or "id" when there is one).
@@ -101,7 +115,9 @@ public struct Proficiency: Sendable, Hashable, Codable {
     public var byDepartment: [String: Double]
 
     public init(windowKind: WindowKind, defaultFactor: Double = 1, byDepartment: [String: Double] = [:]) {
-        self.windowKind = windowKind; self.defaultFactor = defaultFactor; self.byDepartment = byDepartment
+        self.windowKind = windowKind
+        self.defaultFactor = defaultFactor
+        self.byDepartment = byDepartment
     }
 
     public func factor(for department: String) -> Double { byDepartment[department] ?? defaultFactor }

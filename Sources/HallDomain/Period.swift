@@ -12,10 +12,16 @@ public struct Period: Sendable, Hashable, Codable {
     /// Demand multiplier by ISO weekday (1 = Monday), e.g. busier Mondays.
     public var weekdayDemand: [Int: Double]
 
-    public init(calendarFile: String, calendar: WorkingCalendar, start: CivilDate, end: CivilDate,
-                overrides: [DayOverride] = [], weekdayDemand: [Int: Double] = [:]) {
-        self.calendarFile = calendarFile; self.calendar = calendar; self.start = start; self.end = end
-        self.overrides = overrides; self.weekdayDemand = weekdayDemand
+    public init(
+        calendarFile: String, calendar: WorkingCalendar, start: CivilDate, end: CivilDate,
+        overrides: [DayOverride] = [], weekdayDemand: [Int: Double] = [:]
+    ) {
+        self.calendarFile = calendarFile
+        self.calendar = calendar
+        self.start = start
+        self.end = end
+        self.overrides = overrides
+        self.weekdayDemand = weekdayDemand
     }
 
     /// Every date of the run, in order.
@@ -28,7 +34,8 @@ public struct Period: Sendable, Hashable, Codable {
     public func hallDay(_ date: CivilDate, regular: [TimeInterval]) throws -> HallDay? {
         let working = try calendar.isWorkingDay(date)
         let ordinary = !calendar.holidays.contains(date) && !calendar.makeUpDays.contains(date)
-        let o = overrides.first { $0.date == date }
+        let o =
+            overrides.first { $0.date == date }
             ?? (ordinary ? overrides.first { $0.date == nil && $0.weekday == date.weekday } : nil)
         let periods: [TimeInterval]?
         switch o?.action {
@@ -58,7 +65,10 @@ public struct DayOverride: Sendable, Hashable, Codable {
     public var demand: Double?
 
     public init(date: CivilDate? = nil, weekday: Int? = nil, action: Action, demand: Double? = nil) {
-        self.date = date; self.weekday = weekday; self.action = action; self.demand = demand
+        self.date = date
+        self.weekday = weekday
+        self.action = action
+        self.demand = demand
     }
 }
 
@@ -73,10 +83,11 @@ extension WorkingCalendar: Codable {
     enum CodingKeys: String, CodingKey { case name, first, last, holidays, makeUpDays }
     public init(from decoder: Decoder) throws {
         let c = try decoder.container(keyedBy: CodingKeys.self)
-        self.init(name: try c.decode(String.self, forKey: .name),
-                  years: try c.decode(Int.self, forKey: .first)...c.decode(Int.self, forKey: .last),
-                  holidays: try c.decode(Set<CivilDate>.self, forKey: .holidays),
-                  makeUpDays: try c.decode(Set<CivilDate>.self, forKey: .makeUpDays))
+        self.init(
+            name: try c.decode(String.self, forKey: .name),
+            years: try c.decode(Int.self, forKey: .first)...c.decode(Int.self, forKey: .last),
+            holidays: try c.decode(Set<CivilDate>.self, forKey: .holidays),
+            makeUpDays: try c.decode(Set<CivilDate>.self, forKey: .makeUpDays))
     }
     public func encode(to encoder: Encoder) throws {
         var c = encoder.container(keyedBy: CodingKeys.self)

@@ -11,8 +11,16 @@ public struct ShiftType: Sendable, Hashable, Codable {
     public var minStaff: Int
     public var maxStaff: Int?
 
-    public init(id: String, start: ClockTime, end: ClockTime, breaks: [TimeInterval] = [], minStaff: Int = 0, maxStaff: Int? = nil) {
-        self.id = id; self.start = start; self.end = end; self.breaks = breaks; self.minStaff = minStaff; self.maxStaff = maxStaff
+    public init(
+        id: String, start: ClockTime, end: ClockTime, breaks: [TimeInterval] = [], minStaff: Int = 0,
+        maxStaff: Int? = nil
+    ) {
+        self.id = id
+        self.start = start
+        self.end = end
+        self.breaks = breaks
+        self.minStaff = minStaff
+        self.maxStaff = maxStaff
     }
 
     /// The shift as the simulator knows it.
@@ -40,7 +48,10 @@ public enum LayoutKind: String, Sendable, Hashable, Codable, CaseIterable {
 public struct PlanDay: Sendable, Hashable, Codable {
     public var name: String
     public var demandScale: Double
-    public init(name: String, demandScale: Double = 1) { self.name = name; self.demandScale = demandScale }
+    public init(name: String, demandScale: Double = 1) {
+        self.name = name
+        self.demandScale = demandScale
+    }
 }
 
 /// Service targets for the plan.
@@ -55,7 +66,9 @@ public struct PlanTargets: Sendable, Hashable, Codable {
     /// (按时办结率) to reach over the period (nil: the back office is not planned).
     public var onTimeRate: Double? = nil
     public init(waitMinutes: Double = 15, serviceLevel: Double = 0.8, abandonCap: Double? = nil) {
-        self.waitMinutes = waitMinutes; self.serviceLevel = serviceLevel; self.abandonCap = abandonCap
+        self.waitMinutes = waitMinutes
+        self.serviceLevel = serviceLevel
+        self.abandonCap = abandonCap
     }
 }
 
@@ -87,15 +100,28 @@ public struct PlanningSpec: Sendable, Hashable, Codable {
     /// Bounds and costs of back-office staffing (used with `targets.onTimeRate`).
     public var backOffice = BackOfficePlanSpec()
 
-    public init(days: [PlanDay] = [PlanDay(name: "day")], intervalMinutes: Double = 30, middayDemandShare: Double? = nil,
-                targets: PlanTargets = PlanTargets(), shiftTypes: [ShiftType] = [], costPerHour: Double = 60,
-                generalistCostPerHour: Double? = nil, generalistSlowdown: Double? = nil, layouts: [LayoutKind] = LayoutKind.allCases,
-                budget: Double? = nil, maxStaffPerGroup: Int? = nil, seed: UInt64 = 1, replications: Int = 10,
-                confirmReplications: Int = 20, maxRounds: Int = 8) {
-        self.days = days; self.intervalMinutes = intervalMinutes; self.middayDemandShare = middayDemandShare
-        self.targets = targets; self.shiftTypes = shiftTypes; self.costPerHour = costPerHour
-        self.generalistCostPerHour = generalistCostPerHour ?? costPerHour; self.generalistSlowdown = generalistSlowdown
-        self.layouts = layouts; self.budget = budget; self.maxStaffPerGroup = maxStaffPerGroup; self.seed = seed
-        self.replications = replications; self.confirmReplications = confirmReplications; self.maxRounds = maxRounds
+    public init(
+        days: [PlanDay] = [PlanDay(name: "day")], intervalMinutes: Double = 30, middayDemandShare: Double? = nil,
+        targets: PlanTargets = PlanTargets(), shiftTypes: [ShiftType] = [], costPerHour: Double = 60,
+        generalistCostPerHour: Double? = nil, generalistSlowdown: Double? = nil,
+        layouts: [LayoutKind] = LayoutKind.allCases,
+        budget: Double? = nil, maxStaffPerGroup: Int? = nil, seed: UInt64 = 1, replications: Int = 10,
+        confirmReplications: Int = 20, maxRounds: Int = 8
+    ) {
+        self.days = days
+        self.intervalMinutes = intervalMinutes
+        self.middayDemandShare = middayDemandShare
+        self.targets = targets
+        self.shiftTypes = shiftTypes
+        self.costPerHour = costPerHour
+        self.generalistCostPerHour = generalistCostPerHour ?? costPerHour
+        self.generalistSlowdown = generalistSlowdown
+        self.layouts = layouts
+        self.budget = budget
+        self.maxStaffPerGroup = maxStaffPerGroup
+        self.seed = seed
+        self.replications = replications
+        self.confirmReplications = confirmReplications
+        self.maxRounds = maxRounds
     }
 }

@@ -3,7 +3,10 @@
 public struct ScenarioIssue: Sendable, Hashable, CustomStringConvertible {
     public var path: String
     public var message: String
-    public init(path: String, message: String) { self.path = path; self.message = message }
+    public init(path: String, message: String) {
+        self.path = path
+        self.message = message
+    }
     public var description: String { "\(path): \(message)" }
 }
 
@@ -36,7 +39,9 @@ private struct Validator {
         var seen: [String: Int] = [:]
         for (i, id) in ids.enumerated() {
             if id.isEmpty { fail("\(path)[\(i)].\(key)", "a non-empty \(key)") }
-            if let j = seen[id] { fail("\(path)[\(i)].\(key)", "a unique \(key); '\(id)' is already used by \(path)[\(j)]") }
+            if let j = seen[id] {
+                fail("\(path)[\(i)].\(key)", "a unique \(key); '\(id)' is already used by \(path)[\(j)]")
+            }
             seen[id] = seen[id] ?? i
         }
     }
@@ -58,7 +63,10 @@ private struct Validator {
         for (i, p) in s.day.periods.enumerated() {
             if !(p.start < p.end) { fail("day.periods[\(i)]", "open before close, got \(p.start)–\(p.end)") }
             if i > 0, p.start < s.day.periods[i - 1].end {
-                fail("day.periods[\(i)]", "periods in order and not overlapping: \(p.start)–\(p.end) overlaps \(s.day.periods[i - 1].start)–\(s.day.periods[i - 1].end)")
+                fail(
+                    "day.periods[\(i)]",
+                    "periods in order and not overlapping: \(p.start)–\(p.end) overlaps \(s.day.periods[i - 1].start)–\(s.day.periods[i - 1].end)"
+                )
             }
         }
         if s.warmupMinutes > 0, s.warmupMinutes >= s.day.openMinutes {
@@ -81,11 +89,14 @@ private struct Validator {
             if let c = item.committedLimitDays {
                 if c < 0 { fail("\(p).committed_limit_days", "a limit ≥ 0 working days") }
                 if let l = item.legalLimitDays, c > l {
-                    fail("\(p).committed_limit_days", "a committed limit no longer than the legal limit (\(l) working days), got \(c)")
+                    fail(
+                        "\(p).committed_limit_days",
+                        "a committed limit no longer than the legal limit (\(l) working days), got \(c)")
                 }
             }
             if item.kind == .immediate, item.committedLimitDays != nil || item.legalLimitDays != nil {
-                fail("\(p).kind", "committed: limits in working days apply to committed items (承诺件), not immediate ones")
+                fail(
+                    "\(p).kind", "committed: limits in working days apply to committed items (承诺件), not immediate ones")
             }
         }
 
@@ -101,19 +112,25 @@ private struct Validator {
             case .domain where w.departments.count < 2:
                 fail("\(p).departments", "at least two departments for a domain window (use kind: department for one)")
             case .universal where !w.departments.isEmpty:
-                fail("\(p).departments", "no department list for a universal window: it serves every department not marked own_windows_only")
+                fail(
+                    "\(p).departments",
+                    "no department list for a universal window: it serves every department not marked own_windows_only")
             default: break
             }
             var seen = Set<String>()
             for (j, d) in w.departments.enumerated() {
                 _ = known("\(p).departments[\(j)]", d, in: departmentIDs, what: "department")
-                if !seen.insert(d).inserted { fail("\(p).departments[\(j)]", "each department once; '\(d)' is listed twice") }
+                if !seen.insert(d).inserted {
+                    fail("\(p).departments[\(j)]", "each department once; '\(d)' is listed twice")
+                }
             }
         }
         let served = servableDepartments(s)
         for pr in s.proficiency {
             let p = "proficiency.\(pr.windowKind.rawValue)"
-            if !(pr.defaultFactor > 0 && pr.defaultFactor.isFinite) { fail("\(p).default", "a service-time factor > 0") }
+            if !(pr.defaultFactor > 0 && pr.defaultFactor.isFinite) {
+                fail("\(p).default", "a service-time factor > 0")
+            }
             for (d, f) in pr.byDepartment.sorted(by: { $0.key < $1.key }) {
                 if known("\(p).\(d)", d, in: departmentIDs, what: "department"), !(f > 0 && f.isFinite) {
                     fail("\(p).\(d)", "a service-time factor > 0, got \(f)")
@@ -143,32 +160,50 @@ private struct Validator {
                     if !(sh.share >= 0 && sh.share <= 1) { fail(sp, "a share between 0 and 1, got \(sh.share)") }
                     total += sh.share
                 }
-                if shares.isEmpty { fail("\(p).shares", "at least one item share") }
-                else if abs(total - 1) > 1e-6 { fail("\(p).shares", "shares summing to 1, got \(total)") }
+                if shares.isEmpty {
+                    fail("\(p).shares", "at least one item share")
+                } else if abs(total - 1) > 1e-6 {
+                    fail("\(p).shares", "shares summing to 1, got \(total)")
+                }
             }
             if let d = department, !served.contains(d) {
-                fail(p, s.hasRoster
-                     ? "a clerk with skill '\(d)' posted at a window that serves it (or a tidal window group for it): none is, so its tickets would never be called"
-                     : "a window that serves department '\(d)': no window group does, so its tickets would never be called")
+                fail(
+                    p,
+                    s.hasRoster
+                        ? "a clerk with skill '\(d)' posted at a window that serves it (or a tidal window group for it): none is, so its tickets would never be called"
+                        : "a window that serves department '\(d)': no window group does, so its tickets would never be called"
+                )
             }
             probability("\(p).priority_share", a.priorityShare)
             if a.rates.isEmpty { fail("\(p).rates", "at least one rate interval") }
             for (j, r) in a.rates.enumerated() {
                 let rp = "\(p).rates[\(j)]"
-                if !(r.perHour >= 0 && r.perHour.isFinite) { fail("\(rp).per_hour", "a rate ≥ 0 arrivals per hour, got \(r.perHour)") }
-                if !(r.interval.start < r.interval.end) { fail(rp, "from before to, got \(r.interval.start)–\(r.interval.end)") }
-                else if r.perHour > 0, !s.day.periods.contains(where: { $0.covers(r.interval) }) {
-                    fail(rp, "an interval inside one opening period (\(s.day.periods.map { "\($0.start)–\($0.end)" }.joined(separator: ", "))), got \(r.interval.start)–\(r.interval.end)")
+                if !(r.perHour >= 0 && r.perHour.isFinite) {
+                    fail("\(rp).per_hour", "a rate ≥ 0 arrivals per hour, got \(r.perHour)")
                 }
-                if j > 0, r.interval.overlaps(a.rates[j - 1].interval) || r.interval.start < a.rates[j - 1].interval.start {
-                    fail(rp, "intervals in order and not overlapping: \(r.interval.start)–\(r.interval.end) after \(a.rates[j - 1].interval.start)–\(a.rates[j - 1].interval.end)")
+                if !(r.interval.start < r.interval.end) {
+                    fail(rp, "from before to, got \(r.interval.start)–\(r.interval.end)")
+                } else if r.perHour > 0, !s.day.periods.contains(where: { $0.covers(r.interval) }) {
+                    fail(
+                        rp,
+                        "an interval inside one opening period (\(s.day.periods.map { "\($0.start)–\($0.end)" }.joined(separator: ", "))), got \(r.interval.start)–\(r.interval.end)"
+                    )
+                }
+                if j > 0,
+                    r.interval.overlaps(a.rates[j - 1].interval) || r.interval.start < a.rates[j - 1].interval.start
+                {
+                    fail(
+                        rp,
+                        "intervals in order and not overlapping: \(r.interval.start)–\(r.interval.end) after \(a.rates[j - 1].interval.start)–\(a.rates[j - 1].interval.end)"
+                    )
                 }
             }
         }
         for (i, b) in s.appointments.enumerated() {
             let p = "appointments[\(i)]"
             if known("\(p).item", b.item, in: itemIDs, what: "item"),
-               let d = s.items.first(where: { $0.id == b.item })?.department, !served.contains(d) {
+                let d = s.items.first(where: { $0.id == b.item })?.department, !served.contains(d)
+            {
                 fail(p, "a window that serves department '\(d)'")
             }
             if !(b.first <= b.last) { fail("\(p).last", "last slot at or after first slot") }
@@ -178,21 +213,26 @@ private struct Validator {
             distribution("\(p).punctuality_min", b.punctuality, duration: false)
             if b.everyMinutes > 0 {
                 for t in b.slotTimes where !s.day.isOpen(at: t.minutes) {
-                    fail("\(p)", "slots inside opening hours; the slot at \(t) is outside"); break
+                    fail("\(p)", "slots inside opening hours; the slot at \(t) is outside")
+                    break
                 }
             }
         }
 
         checkStaffing(s, departmentIDs: departmentIDs)
         if s.calling.onTimeToleranceMinutes < 0 { fail("calling.on_time_tolerance_min", "a tolerance ≥ 0 minutes") }
-        if let n = s.calling.normalPerPriority, n < 0 { fail("calling.normal_per_priority", "a number of normal tickets ≥ 0") }
+        if let n = s.calling.normalPerPriority, n < 0 {
+            fail("calling.normal_per_priority", "a number of normal tickets ≥ 0")
+        }
 
         // Behaviour.
         if let pt = s.behaviour.patience { distribution("behaviour.patience_min", pt, duration: true) }
         for (i, b) in s.behaviour.balking.enumerated() {
             if b.queueAtLeast < 0 { fail("behaviour.balking[\(i)].queue_at_least", "a queue length ≥ 0") }
             if i > 0, b.queueAtLeast <= s.behaviour.balking[i - 1].queueAtLeast {
-                fail("behaviour.balking[\(i)].queue_at_least", "increasing queue lengths, got \(b.queueAtLeast) after \(s.behaviour.balking[i - 1].queueAtLeast)")
+                fail(
+                    "behaviour.balking[\(i)].queue_at_least",
+                    "increasing queue lengths, got \(b.queueAtLeast) after \(s.behaviour.balking[i - 1].queueAtLeast)")
             }
             probability("behaviour.balking[\(i)].probability", b.probability)
         }
@@ -221,7 +261,8 @@ extension Validator {
     }
 
     mutating func checkStaffing(_ s: Scenario, departmentIDs: Set<String>) {
-        let opens = s.day.opens, closes = s.day.closes
+        let opens = s.day.opens
+        let closes = s.day.closes
         unique(s.shifts.map(\.id), "shifts")
         for (i, sh) in s.shifts.enumerated() {
             let p = "shifts[\(i)]"
@@ -230,11 +271,14 @@ extension Validator {
                 fail(p, "a shift inside opening hours (\(opens)–\(closes)), got \(sh.start)–\(sh.end)")
             }
             for (j, b) in sh.breaks.enumerated() {
-                if !(b.start < b.end) { fail("\(p).breaks[\(j)]", "from before to, got \(b.start)–\(b.end)") }
-                else if !(sh.start < b.start && b.end < sh.end) {
+                if !(b.start < b.end) {
+                    fail("\(p).breaks[\(j)]", "from before to, got \(b.start)–\(b.end)")
+                } else if !(sh.start < b.start && b.end < sh.end) {
                     fail("\(p).breaks[\(j)]", "a break inside the shift \(sh.start)–\(sh.end), got \(b.start)–\(b.end)")
                 }
-                if j > 0, b.start < sh.breaks[j - 1].end { fail("\(p).breaks[\(j)]", "breaks in order and not overlapping") }
+                if j > 0, b.start < sh.breaks[j - 1].end {
+                    fail("\(p).breaks[\(j)]", "breaks in order and not overlapping")
+                }
             }
         }
         if !s.staff.isEmpty, s.shifts.isEmpty { fail("shifts", "at least one shift for the staff to work") }
@@ -243,10 +287,12 @@ extension Validator {
         let memberIDs = Set(s.staff.flatMap(\.memberIDs))
         let windowNames = Set(s.physicalWindows.map(\.name))
         let tidalGroups = Set(s.tidal.map(\.group))
-        let tidalWindowNames = Set(s.physicalWindows.filter { tidalGroups.contains(s.windows[$0.group].id) }.map(\.name))
+        let tidalWindowNames = Set(
+            s.physicalWindows.filter { tidalGroups.contains(s.windows[$0.group].id) }.map(\.name))
         var postedBy: [String: String] = [:]
         let windowByName = Dictionary(s.physicalWindows.map { ($0.name, $0) }, uniquingKeysWith: { a, _ in a })
-        let memberEntry = Dictionary(s.staff.flatMap { m in m.memberIDs.map { ($0, m) } }, uniquingKeysWith: { a, _ in a })
+        let memberEntry = Dictionary(
+            s.staff.flatMap { m in m.memberIDs.map { ($0, m) } }, uniquingKeysWith: { a, _ in a })
         for (i, m) in s.staff.enumerated() {
             let p = "staff[\(i)]"
             if m.count < 1 { fail("\(p).count", "at least 1 clerk, got \(m.count)") }
@@ -263,19 +309,36 @@ extension Validator {
             for (j, post) in m.posts.enumerated() {
                 let pp = m.count == 1 ? "\(p).post" : "\(p).posts[\(j)]"
                 guard known(pp, post, in: windowNames, what: "window") else { continue }
-                if tidalWindowNames.contains(post) { fail(pp, "a window that is not tidal: tidal windows are staffed by their rule's source") }
-                if let w = windowByName[post], !m.skills.isEmpty, !w.departments.contains(where: { m.skills[$0] != nil }) {
-                    fail(pp, "a window the clerk can serve: '\(post)' serves \(w.departments.joined(separator: ", ")), the clerk's skills are \(m.skills.keys.sorted().joined(separator: ", "))")
+                if tidalWindowNames.contains(post) {
+                    fail(pp, "a window that is not tidal: tidal windows are staffed by their rule's source")
+                }
+                if let w = windowByName[post], !m.skills.isEmpty,
+                    !w.departments.contains(where: { m.skills[$0] != nil })
+                {
+                    fail(
+                        pp,
+                        "a window the clerk can serve: '\(post)' serves \(w.departments.joined(separator: ", ")), the clerk's skills are \(m.skills.keys.sorted().joined(separator: ", "))"
+                    )
                 }
                 if let other = postedBy[post] { fail(pp, "one clerk per post; '\(post)' is already \(other)'s post") }
                 postedBy[post] = m.memberIDs[min(j, m.memberIDs.count - 1)]
             }
             if let b = m.backup {
-                if m.count != 1 { fail("\(p).backup", "a B post for a single clerk (count 1); give each clerk of a group their own entry") }
-                if m.memberIDs.contains(b) { fail("\(p).backup", "another clerk as B post: '\(b)' is this clerk") }
-                else if known("\(p).backup", b, in: memberIDs, what: "clerk"), let post = m.posts.first, let w = windowByName[post],
-                        let bm = memberEntry[b], !w.departments.contains(where: { bm.skills[$0] != nil }) {
-                    fail("\(p).backup", "a B who can serve the post '\(post)' (\(w.departments.joined(separator: ", "))); '\(b)' has skills \(bm.skills.keys.sorted().joined(separator: ", "))")
+                if m.count != 1 {
+                    fail(
+                        "\(p).backup",
+                        "a B post for a single clerk (count 1); give each clerk of a group their own entry")
+                }
+                if m.memberIDs.contains(b) {
+                    fail("\(p).backup", "another clerk as B post: '\(b)' is this clerk")
+                } else if known("\(p).backup", b, in: memberIDs, what: "clerk"), let post = m.posts.first,
+                    let w = windowByName[post],
+                    let bm = memberEntry[b], !w.departments.contains(where: { bm.skills[$0] != nil })
+                {
+                    fail(
+                        "\(p).backup",
+                        "a B who can serve the post '\(post)' (\(w.departments.joined(separator: ", "))); '\(b)' has skills \(bm.skills.keys.sorted().joined(separator: ", "))"
+                    )
                 }
             }
             probability("\(p).absence_probability", m.absenceProbability)
@@ -286,24 +349,38 @@ extension Validator {
         for (i, r) in s.tidal.enumerated() {
             let p = "tidal[\(i)]"
             guard let g = s.windows.first(where: { $0.id == r.group }) else {
-                _ = known("\(p).group", r.group, in: Set(s.windows.map(\.id)), what: "window group"); continue
+                _ = known("\(p).group", r.group, in: Set(s.windows.map(\.id)), what: "window group")
+                continue
             }
-            if !governed.insert(r.group).inserted { fail("\(p).group", "one tidal rule per window group; '\(r.group)' already has one") }
+            if !governed.insert(r.group).inserted {
+                fail("\(p).group", "one tidal rule per window group; '\(r.group)' already has one")
+            }
             if !(r.openAt > 0 && r.openAt.isFinite) { fail("\(p).open_when", "a threshold > 0") }
-            if !(r.closeBelow >= 0) { fail("\(p).close_when.below", "a threshold ≥ 0") }
-            else if r.closeBelow >= r.openAt {
-                fail("\(p).close_when.below", "a close threshold below the open threshold (\(r.openAt)) so windows do not flap, got \(r.closeBelow)")
+            if !(r.closeBelow >= 0) {
+                fail("\(p).close_when.below", "a threshold ≥ 0")
+            } else if r.closeBelow >= r.openAt {
+                fail(
+                    "\(p).close_when.below",
+                    "a close threshold below the open threshold (\(r.openAt)) so windows do not flap, got \(r.closeBelow)"
+                )
             }
             if !(r.closeAfterMinutes >= 0) { fail("\(p).close_when.for_min", "minutes ≥ 0") }
             if !(r.walkOverMinutes >= 0) { fail("\(p).walk_over_min", "minutes ≥ 0") }
             if !(r.minOpenMinutes >= 0) { fail("\(p).min_open_min", "minutes ≥ 0") }
-            if let m = r.maxOpen, m < 1 || m > g.count { fail("\(p).max_open", "between 1 and the group's \(g.count) windows, got \(m)") }
+            if let m = r.maxOpen, m < 1 || m > g.count {
+                fail("\(p).max_open", "between 1 and the group's \(g.count) windows, got \(m)")
+            }
             switch r.source {
             case .pool(let n):
                 if n < 1 { fail("\(p).staff_from.pool", "a pool of at least 1 clerk") }
             case .backOffice(let d, let n):
-                if known("\(p).staff_from.back_office", d, in: departmentIDs, what: "department"), !s.servedDepartments(g).contains(d) {
-                    fail("\(p).staff_from.back_office", "a department the tidal windows serve (\(s.servedDepartments(g).joined(separator: ", "))), got '\(d)'")
+                if known("\(p).staff_from.back_office", d, in: departmentIDs, what: "department"),
+                    !s.servedDepartments(g).contains(d)
+                {
+                    fail(
+                        "\(p).staff_from.back_office",
+                        "a department the tidal windows serve (\(s.servedDepartments(g).joined(separator: ", "))), got '\(d)'"
+                    )
                 }
                 if n < 1 { fail("\(p).staff_from.max", "at least 1 clerk") }
             }
@@ -325,31 +402,49 @@ extension Validator {
             var seen = Set([item.department])
             for (k, d) in item.joint.enumerated() {
                 guard known("\(p).joint[\(k)]", d, in: departmentIDs, what: "department") else { continue }
-                if !seen.insert(d).inserted { fail("\(p).joint[\(k)]", "each department once, and not the item's own ('\(d)' repeats)") }
+                if !seen.insert(d).inserted {
+                    fail("\(p).joint[\(k)]", "each department once, and not the item's own ('\(d)' repeats)")
+                }
             }
-            if item.kind == .immediate, !item.joint.isEmpty { fail("\(p).joint", "joint review applies to committed items only") }
+            if item.kind == .immediate, !item.joint.isEmpty {
+                fail("\(p).joint", "joint review applies to committed items only")
+            }
             if item.reviewDepth == .special, item.special == nil {
                 fail("\(p).special", "review_depth special needs its procedure: {name, probability, working_days}")
             }
             if let sp = item.special {
-                if item.reviewDepth != .special { fail("\(p).review_depth", "special: a special procedure goes with review_depth special") }
+                if item.reviewDepth != .special {
+                    fail("\(p).review_depth", "special: a special procedure goes with review_depth special")
+                }
                 probability("\(p).special.probability", sp.probability)
-                workingDayRange("\(p).special.working_days", WorkingDayRange(min: sp.minDays, max: sp.maxDays), least: 1)
+                workingDayRange(
+                    "\(p).special.working_days", WorkingDayRange(min: sp.minDays, max: sp.maxDays), least: 1)
             }
         }
         let multiDay = s.period != nil
         if !multiDay {
-            if s.backOffice != nil { fail("back_office", "a back office needs a run over dates: add a calendar section (file, start, end or days)") }
-            if s.noticeReturn != nil { fail("notice_return", "returns happen on later days: add a calendar section (file, start, end or days)") }
-            if s.delivery.collectShare > 0 { fail("delivery.collect_share", "collection happens on later days: add a calendar section") }
+            if s.backOffice != nil {
+                fail(
+                    "back_office",
+                    "a back office needs a run over dates: add a calendar section (file, start, end or days)")
+            }
+            if s.noticeReturn != nil {
+                fail("notice_return", "returns happen on later days: add a calendar section (file, start, end or days)")
+            }
+            if s.delivery.collectShare > 0 {
+                fail("delivery.collect_share", "collection happens on later days: add a calendar section")
+            }
         }
         // Delivery and returns.
         probability("delivery.collect_share", s.delivery.collectShare)
         workingDayRange("delivery.collect_after_working_days", s.delivery.collectAfter, least: 1)
         if s.delivery.archiveWithin < 0 { fail("delivery.archive_within_working_days", "≥ 0 working days") }
         if let c = s.delivery.collectItem, known("delivery.collect_item", c, in: Set(itemByID.keys), what: "item"),
-           itemByID[c]?.kind != .immediate {
-            fail("delivery.collect_item", "an immediate item (collecting a result is done on the spot), got committed item '\(c)'")
+            itemByID[c]?.kind != .immediate
+        {
+            fail(
+                "delivery.collect_item",
+                "an immediate item (collecting a result is done on the spot), got committed item '\(c)'")
         }
         if let nr = s.noticeReturn {
             probability("notice_return.probability", nr.probability)
@@ -364,7 +459,9 @@ extension Validator {
             let shiftIDs = Set(s.shifts.map(\.id))
             for (i, d) in bo.departments.enumerated() {
                 let p = "back_office.departments[\(i)]"
-                if known("\(p).department", d.department, in: departmentIDs, what: "department") { office[d.department] = d }
+                if known("\(p).department", d.department, in: departmentIDs, what: "department") {
+                    office[d.department] = d
+                }
                 for (role, groups) in [("reviewers", d.reviewers), ("approvers", d.approvers)] {
                     for (k, g) in groups.enumerated() {
                         if g.count < 0 { fail("\(p).\(role)", "a number of staff ≥ 0, got \(g.count)") }
@@ -378,41 +475,67 @@ extension Validator {
             if let hours = bo.hours {
                 if hours.isEmpty { fail("back_office.hours", "at least one working period") }
                 for (i, h) in hours.enumerated() where !(h.start < h.end) || (i > 0 && h.start < hours[i - 1].end) {
-                    fail("back_office.hours[\(i)]", "periods in order, each opening before it closes, got \(h.start)–\(h.end)")
+                    fail(
+                        "back_office.hours[\(i)]",
+                        "periods in order, each opening before it closes, got \(h.start)–\(h.end)")
                 }
             }
             if case .cutOff(let split, let same, _) = bo.handOff, same < split {
-                fail("back_office.hand_off.same_day", "a time after the split (\(split)): morning intake arrives later that day, got \(same)")
+                fail(
+                    "back_office.hand_off.same_day",
+                    "a time after the split (\(split)): morning intake arrives later that day, got \(same)")
             }
             if case .checkTimes(let times) = bo.pickUp {
-                if times.isEmpty { fail("back_office.pick_up.check_times", "at least one check time, or pick_up: continuous") }
+                if times.isEmpty {
+                    fail("back_office.pick_up.check_times", "at least one check time, or pick_up: continuous")
+                }
                 for i in times.indices.dropFirst() where times[i] <= times[i - 1] {
-                    fail("back_office.pick_up.check_times[\(i)]", "times in increasing order, got \(times[i]) after \(times[i - 1])")
+                    fail(
+                        "back_office.pick_up.check_times[\(i)]",
+                        "times in increasing order, got \(times[i]) after \(times[i - 1])")
                 }
             }
             for (i, b) in bo.backlog.enumerated() {
                 let p = "back_office.backlog[\(i)]"
                 if b.count < 0 { fail("\(p).count", "a number of cases ≥ 0, got \(b.count)") }
-                guard known("\(p).item", b.item, in: Set(itemByID.keys), what: "item"), let item = itemByID[b.item] else { continue }
-                if item.kind != .committed { fail("\(p).item", "a committed item (only those are reviewed), got immediate item '\(b.item)'") }
-                if let step = b.step, !ReviewStep.steps(for: item.reviewDepth ?? .oneStep).contains(step) {
-                    fail("\(p).step", "one of the item's steps (\(ReviewStep.steps(for: item.reviewDepth ?? .oneStep).map(\.rawValue).joined(separator: ", "))), got \(step.rawValue)")
+                guard known("\(p).item", b.item, in: Set(itemByID.keys), what: "item"), let item = itemByID[b.item]
+                else { continue }
+                if item.kind != .committed {
+                    fail("\(p).item", "a committed item (only those are reviewed), got immediate item '\(b.item)'")
                 }
-                if let period = s.period, b.accepted > period.start { fail("\(p).accepted", "a date on or before the run's start (\(period.start)), got \(b.accepted)") }
+                if let step = b.step, !ReviewStep.steps(for: item.reviewDepth ?? .oneStep).contains(step) {
+                    fail(
+                        "\(p).step",
+                        "one of the item's steps (\(ReviewStep.steps(for: item.reviewDepth ?? .oneStep).map(\.rawValue).joined(separator: ", "))), got \(step.rawValue)"
+                    )
+                }
+                if let period = s.period, b.accepted > period.start {
+                    fail("\(p).accepted", "a date on or before the run's start (\(period.start)), got \(b.accepted)")
+                }
             }
         }
         if multiDay {
             for (i, item) in s.items.enumerated() where item.kind == .committed {
                 let p = "items[\(i)]"
-                if item.limitDays == nil { fail("\(p).committed_limit_days", "a committed (or legal) limit in working days: cases are held to it") }
+                if item.limitDays == nil {
+                    fail(
+                        "\(p).committed_limit_days",
+                        "a committed (or legal) limit in working days: cases are held to it")
+                }
                 let steps = ReviewStep.steps(for: item.reviewDepth ?? .oneStep)
                 for d in item.reviewingDepartments where departmentIDs.contains(d) {
                     guard let o = office[d] else {
-                        fail("\(p).department", "a back office for '\(d)', which reviews this committed item: add it under back_office.departments")
+                        fail(
+                            "\(p).department",
+                            "a back office for '\(d)', which reviews this committed item: add it under back_office.departments"
+                        )
                         continue
                     }
                     if steps.contains(where: \.byApprovers), o.approvers.reduce(0, { $0 + $1.count }) < 1 {
-                        fail("\(p).review_depth", "approvers in the back office of '\(d)' for a depth with approval (\(item.reviewDepth?.rawValue ?? "")); add approvers there")
+                        fail(
+                            "\(p).review_depth",
+                            "approvers in the back office of '\(d)' for a depth with approval (\(item.reviewDepth?.rawValue ?? "")); add approvers there"
+                        )
                     }
                 }
             }
@@ -423,20 +546,32 @@ extension Validator {
     mutating func checkPeriod(_ s: Scenario, _ period: Period, items: [ServiceItem]) {
         let cal = period.calendar
         let range = "\(cal.years.lowerBound)–\(cal.years.upperBound)"
-        if !cal.covers(period.start) { fail("calendar.start", "a date inside the calendar's data (\(range)), got \(period.start)") }
-        if !cal.covers(period.end) { fail("calendar.end", "a date inside the calendar's data (\(range)), got \(period.end)") }
-        if period.end < period.start { fail("calendar.end", "a date on or after the start (\(period.start)), got \(period.end)") }
+        if !cal.covers(period.start) {
+            fail("calendar.start", "a date inside the calendar's data (\(range)), got \(period.start)")
+        }
+        if !cal.covers(period.end) {
+            fail("calendar.end", "a date inside the calendar's data (\(range)), got \(period.end)")
+        }
+        if period.end < period.start {
+            fail("calendar.end", "a date on or after the start (\(period.start)), got \(period.end)")
+        }
         for (i, o) in period.overrides.enumerated() {
             // Overrides outside the run are allowed (a shorter run of the same hall) but must be real dates
             // of the calendar.
             if let d = o.date, !cal.covers(d) {
                 fail("calendar.overrides[\(i)].date", "a date inside the calendar's data (\(range)), got \(d)")
             }
-            if let f = o.demand, !(f >= 0) { fail("calendar.overrides[\(i)].demand", "a demand multiplier ≥ 0, got \(f)") }
+            if let f = o.demand, !(f >= 0) {
+                fail("calendar.overrides[\(i)].demand", "a demand multiplier ≥ 0, got \(f)")
+            }
             if case .open(let hours?) = o.action {
-                if hours.isEmpty { fail("calendar.overrides[\(i)].hours", "at least one opening period, or closed: true") }
+                if hours.isEmpty {
+                    fail("calendar.overrides[\(i)].hours", "at least one opening period, or closed: true")
+                }
                 for (k, h) in hours.enumerated() where !(h.start < h.end) || (k > 0 && h.start < hours[k - 1].end) {
-                    fail("calendar.overrides[\(i)].hours[\(k)]", "periods in order, each opening before it closes, got \(h.start)–\(h.end)")
+                    fail(
+                        "calendar.overrides[\(i)].hours[\(k)]",
+                        "periods in order, each opening before it closes, got \(h.start)–\(h.end)")
                 }
             }
         }
@@ -444,24 +579,31 @@ extension Validator {
             fail("calendar.weekday_demand", "demand multipliers ≥ 0, got \(f) for weekday \(d)")
         }
         for (i, b) in (s.backOffice?.backlog ?? []).enumerated() where !cal.covers(b.accepted) {
-            fail("back_office.backlog[\(i)].accepted", "a date inside the calendar's data (\(range)), got \(b.accepted)")
+            fail(
+                "back_office.backlog[\(i)].accepted", "a date inside the calendar's data (\(range)), got \(b.accepted)")
         }
         // Deadlines of cases accepted on the last day must be countable on the calendar.
         guard cal.covers(period.end), period.start <= period.end else { return }
-        let longest = items.filter { $0.kind == .committed }.map { ($0.limitDays ?? 0) + ($0.special?.maxDays ?? 0) }.max() ?? 0
+        let longest =
+            items.filter { $0.kind == .committed }.map { ($0.limitDays ?? 0) + ($0.special?.maxDays ?? 0) }.max() ?? 0
         let margin = max(longest, s.delivery.archiveWithin + s.delivery.collectAfter.max)
         if (try? cal.deadline(acceptance: period.end, workingDays: margin)) == nil {
-            fail("calendar.end", "a last date whose deadlines the calendar can count: \(margin) working days after \(period.end) (the longest limit plus special procedures) go past its data (\(range)); add the next year's notice or end earlier")
+            fail(
+                "calendar.end",
+                "a last date whose deadlines the calendar can count: \(margin) working days after \(period.end) (the longest limit plus special procedures) go past its data (\(range)); add the next year's notice or end earlier"
+            )
         }
     }
 }
 
 /// Levenshtein distance, for "did you mean" hints.
 public func editDistance(_ a: String, _ b: String) -> Int {
-    let x = Array(a), y = Array(b)
+    let x = Array(a)
+    let y = Array(b)
     if x.isEmpty { return y.count }
     if y.isEmpty { return x.count }
-    var prev = Array(0...y.count), cur = [Int](repeating: 0, count: y.count + 1)
+    var prev = Array(0...y.count)
+    var cur = [Int](repeating: 0, count: y.count + 1)
     for i in 1...x.count {
         cur[0] = i
         for j in 1...y.count {

@@ -7,7 +7,8 @@ public struct DaySchedule: Sendable, Hashable, Codable {
     public var atBreak: BreakRule
 
     public init(periods: [TimeInterval], atBreak: BreakRule = .serveIssued) {
-        self.periods = periods; self.atBreak = atBreak
+        self.periods = periods
+        self.atBreak = atBreak
     }
 
     public var opens: ClockTime { periods.first?.start ?? ClockTime(minutes: 0) }
@@ -72,18 +73,37 @@ public struct Scenario: Sendable, Hashable, Codable {
     public var delivery: Delivery
     public var noticeReturn: NoticeReturn?
 
-    public init(name: String, description: String = "", waitTargetMinutes: Double = 15, warmupMinutes: Double = 0,
-                day: DaySchedule, departments: [Department], items: [ServiceItem], arrivals: [ArrivalProfile],
-                appointments: [AppointmentBlock] = [], windows: [WindowGroup], proficiency: [Proficiency] = [],
-                behaviour: Behaviour = Behaviour(), calling: CallingSpec = CallingSpec(), routing: RoutingRule = .specialistFirst,
-                shifts: [Shift] = [], staff: [StaffMember] = [], tidal: [TidalRule] = [],
-                period: Period? = nil, backOffice: BackOfficeRules? = nil, delivery: Delivery = Delivery(), noticeReturn: NoticeReturn? = nil) {
-        self.name = name; self.description = description; self.waitTargetMinutes = waitTargetMinutes
-        self.warmupMinutes = warmupMinutes; self.day = day; self.departments = departments; self.items = items
-        self.arrivals = arrivals; self.appointments = appointments; self.windows = windows
-        self.proficiency = proficiency; self.behaviour = behaviour; self.calling = calling; self.routing = routing
-        self.shifts = shifts; self.staff = staff; self.tidal = tidal
-        self.period = period; self.backOffice = backOffice; self.delivery = delivery; self.noticeReturn = noticeReturn
+    public init(
+        name: String, description: String = "", waitTargetMinutes: Double = 15, warmupMinutes: Double = 0,
+        day: DaySchedule, departments: [Department], items: [ServiceItem], arrivals: [ArrivalProfile],
+        appointments: [AppointmentBlock] = [], windows: [WindowGroup], proficiency: [Proficiency] = [],
+        behaviour: Behaviour = Behaviour(), calling: CallingSpec = CallingSpec(),
+        routing: RoutingRule = .specialistFirst,
+        shifts: [Shift] = [], staff: [StaffMember] = [], tidal: [TidalRule] = [],
+        period: Period? = nil, backOffice: BackOfficeRules? = nil, delivery: Delivery = Delivery(),
+        noticeReturn: NoticeReturn? = nil
+    ) {
+        self.name = name
+        self.description = description
+        self.waitTargetMinutes = waitTargetMinutes
+        self.warmupMinutes = warmupMinutes
+        self.day = day
+        self.departments = departments
+        self.items = items
+        self.arrivals = arrivals
+        self.appointments = appointments
+        self.windows = windows
+        self.proficiency = proficiency
+        self.behaviour = behaviour
+        self.calling = calling
+        self.routing = routing
+        self.shifts = shifts
+        self.staff = staff
+        self.tidal = tidal
+        self.period = period
+        self.backOffice = backOffice
+        self.delivery = delivery
+        self.noticeReturn = noticeReturn
     }
 
     /// Whether windows are staffed by named clerks (a `staff` section) rather than always open.
@@ -125,9 +145,11 @@ public struct Scenario: Sendable, Hashable, Codable {
                 if case .backOffice = rule.source { kinds.append(.backOffice) } else { kinds.append(.pool) }
             }
         }
-        return Catalogue(departments: departments.map(\.id), items: items.map(\.id), windows: windows.map(\.name),
-                         profiles: arrivals.map(\.id) + appointments.map(\.id) + (period != nil ? [Catalogue.plannedVisits] : []), staff: names, staffKind: kinds,
-                         rosteredWindows: rostered)
+        return Catalogue(
+            departments: departments.map(\.id), items: items.map(\.id), windows: windows.map(\.name),
+            profiles: arrivals.map(\.id) + appointments.map(\.id) + (period != nil ? [Catalogue.plannedVisits] : []),
+            staff: names, staffKind: kinds,
+            rosteredWindows: rostered)
     }
 }
 
@@ -162,10 +184,16 @@ public struct Catalogue: Sendable, Hashable {
     /// roster. Closed minutes of these during opening hours are a staffing gap.
     public var rosteredWindows: [Bool]
 
-    public init(departments: [String], items: [String], windows: [String], profiles: [String], staff: [String] = [],
-                staffKind: [StaffKind] = [], rosteredWindows: [Bool]? = nil) {
-        self.departments = departments; self.items = items; self.staff = staff; self.staffKind = staffKind
+    public init(
+        departments: [String], items: [String], windows: [String], profiles: [String], staff: [String] = [],
+        staffKind: [StaffKind] = [], rosteredWindows: [Bool]? = nil
+    ) {
+        self.departments = departments
+        self.items = items
+        self.staff = staff
+        self.staffKind = staffKind
         self.rosteredWindows = rosteredWindows ?? windows.map { _ in true }
-        self.windows = windows; self.profiles = profiles
+        self.windows = windows
+        self.profiles = profiles
     }
 }

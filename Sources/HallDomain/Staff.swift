@@ -6,7 +6,10 @@ public struct Shift: Sendable, Hashable, Codable {
     public var breaks: [TimeInterval]
 
     public init(id: String, start: ClockTime, end: ClockTime, breaks: [TimeInterval] = []) {
-        self.id = id; self.start = start; self.end = end; self.breaks = breaks
+        self.id = id
+        self.start = start
+        self.end = end
+        self.breaks = breaks
     }
 
     /// The on-duty pieces of the shift, in order.
@@ -39,10 +42,18 @@ public struct StaffMember: Sendable, Hashable, Codable {
     /// Probability of being absent on a given day (each clerk of a group independently).
     public var absenceProbability: Double
 
-    public init(id: String, name: String? = nil, count: Int = 1, skills: [String: Double], shift: String, posts: [String] = [],
-                backup: String? = nil, absenceProbability: Double = 0) {
-        self.id = id; self.name = name ?? id; self.count = count; self.skills = skills; self.shift = shift; self.posts = posts
-        self.backup = backup; self.absenceProbability = absenceProbability
+    public init(
+        id: String, name: String? = nil, count: Int = 1, skills: [String: Double], shift: String, posts: [String] = [],
+        backup: String? = nil, absenceProbability: Double = 0
+    ) {
+        self.id = id
+        self.name = name ?? id
+        self.count = count
+        self.skills = skills
+        self.shift = shift
+        self.posts = posts
+        self.backup = backup
+        self.absenceProbability = absenceProbability
     }
 
     /// The ids of the clerks of this entry.
@@ -95,11 +106,20 @@ public struct TidalRule: Sendable, Hashable, Codable {
         }
     }
 
-    public init(id: String, group: String, measure: TidalMeasure, openAt: Double, closeBelow: Double, closeAfterMinutes: Double,
-                walkOverMinutes: Double = 0, minOpenMinutes: Double = 0, maxOpen: Int? = nil, source: TidalSource) {
-        self.id = id; self.group = group; self.measure = measure; self.openAt = openAt; self.closeBelow = closeBelow
-        self.closeAfterMinutes = closeAfterMinutes; self.walkOverMinutes = walkOverMinutes; self.minOpenMinutes = minOpenMinutes
-        self.maxOpen = maxOpen; self.source = source
+    public init(
+        id: String, group: String, measure: TidalMeasure, openAt: Double, closeBelow: Double, closeAfterMinutes: Double,
+        walkOverMinutes: Double = 0, minOpenMinutes: Double = 0, maxOpen: Int? = nil, source: TidalSource
+    ) {
+        self.id = id
+        self.group = group
+        self.measure = measure
+        self.openAt = openAt
+        self.closeBelow = closeBelow
+        self.closeAfterMinutes = closeAfterMinutes
+        self.walkOverMinutes = walkOverMinutes
+        self.minOpenMinutes = minOpenMinutes
+        self.maxOpen = maxOpen
+        self.source = source
     }
 }
 
@@ -113,9 +133,13 @@ public struct CallingSpec: Sendable, Hashable, Codable {
     /// tickets when any wait ("serve N normal tickets per priority ticket"). nil: strict priority.
     public var normalPerPriority: Int?
 
-    public init(rule: CallingRule = .fifo, appointmentsFirst: Bool = false, onTimeToleranceMinutes: Double = 5,
-                normalPerPriority: Int? = nil) {
-        self.rule = rule; self.appointmentsFirst = appointmentsFirst
-        self.onTimeToleranceMinutes = onTimeToleranceMinutes; self.normalPerPriority = normalPerPriority
+    public init(
+        rule: CallingRule = .fifo, appointmentsFirst: Bool = false, onTimeToleranceMinutes: Double = 5,
+        normalPerPriority: Int? = nil
+    ) {
+        self.rule = rule
+        self.appointmentsFirst = appointmentsFirst
+        self.onTimeToleranceMinutes = onTimeToleranceMinutes
+        self.normalPerPriority = normalPerPriority
     }
 }

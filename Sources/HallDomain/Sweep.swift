@@ -7,7 +7,11 @@ public struct Sweep: Sendable, Hashable {
         /// `tidal[0].open_when.queue_length`), or `demand_scale` (multiplies every walk-in rate).
         public var path: String
         public var values: [String]
-        public init(name: String, path: String, values: [String]) { self.name = name; self.path = path; self.values = values }
+        public init(name: String, path: String, values: [String]) {
+            self.name = name
+            self.path = path
+            self.values = values
+        }
     }
 
     public static let demandScale = "demand_scale"
@@ -25,20 +29,35 @@ public struct Sweep: Sendable, Hashable {
     /// Fields set at every point (path, value), e.g. a one-day run of a month-long base.
     public var fixed: [(path: String, value: String)]
 
-    public init(base: String, seed: UInt64, replications: Int, commonRandomNumbers: Bool, factors: [Factor], points: [[String]],
-                fixed: [(path: String, value: String)] = []) {
-        self.base = base; self.seed = seed; self.replications = replications
-        self.commonRandomNumbers = commonRandomNumbers; self.factors = factors; self.points = points; self.fixed = fixed
+    public init(
+        base: String, seed: UInt64, replications: Int, commonRandomNumbers: Bool, factors: [Factor], points: [[String]],
+        fixed: [(path: String, value: String)] = []
+    ) {
+        self.base = base
+        self.seed = seed
+        self.replications = replications
+        self.commonRandomNumbers = commonRandomNumbers
+        self.factors = factors
+        self.points = points
+        self.fixed = fixed
     }
 
     public static func == (a: Sweep, b: Sweep) -> Bool {
-        a.base == b.base && a.seed == b.seed && a.replications == b.replications && a.commonRandomNumbers == b.commonRandomNumbers
-            && a.factors == b.factors && a.points == b.points && a.fixed.map(\.path) == b.fixed.map(\.path) && a.fixed.map(\.value) == b.fixed.map(\.value)
+        a.base == b.base && a.seed == b.seed && a.replications == b.replications
+            && a.commonRandomNumbers == b.commonRandomNumbers
+            && a.factors == b.factors && a.points == b.points && a.fixed.map(\.path) == b.fixed.map(\.path)
+            && a.fixed.map(\.value) == b.fixed.map(\.value)
     }
 
     public func hash(into h: inout Hasher) {
-        h.combine(base); h.combine(seed); h.combine(factors); h.combine(points)
-        for f in fixed { h.combine(f.path); h.combine(f.value) }
+        h.combine(base)
+        h.combine(seed)
+        h.combine(factors)
+        h.combine(points)
+        for f in fixed {
+            h.combine(f.path)
+            h.combine(f.value)
+        }
     }
 
     /// Every combination of the factors' values, the last factor varying fastest.

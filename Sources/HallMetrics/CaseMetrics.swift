@@ -57,7 +57,8 @@ public final class CaseMetrics: RecordSink {
     private(set) var records: [CaseRecord] = []
 
     public init(catalogue: Catalogue, dates: [CivilDate]) {
-        self.catalogue = catalogue; self.dates = dates
+        self.catalogue = catalogue
+        self.dates = dates
     }
 
     public func record(_ r: TicketRecord) {}
@@ -78,7 +79,8 @@ public final class CaseMetrics: RecordSink {
                 if r.accepted != nil { accepted += 1 }
                 if r.status == .gaveUp { gaveUp += 1 }
                 if r.status == .doneAtWindow || (r.status == .decided && (r.delivery == .mail || r.collected != nil)) {
-                    done += 1; doneVisits += r.visits
+                    done += 1
+                    doneVisits += r.visits
                     if r.visits == 1 { doneInOne += 1 }
                 }
             }
@@ -125,10 +127,13 @@ public final class CaseMetrics: RecordSink {
     private func daily(arrivals: [CivilDate: Int]) -> [DailyRow] {
         let index = Dictionary(uniqueKeysWithValues: dates.enumerated().map { ($1, $0) })
         let n = dates.count
-        var accepted = [Int](repeating: 0, count: n), decided = accepted, atWindow = accepted
+        var accepted = [Int](repeating: 0, count: n)
+        var decided = accepted
+        var atWindow = accepted
         // Backlog and overdue by difference arrays: a case is in review from its acceptance day to the
         // day before its decision (or the end), and overdue from the day after its deadline.
-        var inReview = [Int](repeating: 0, count: n + 1), overdue = inReview
+        var inReview = [Int](repeating: 0, count: n + 1)
+        var overdue = inReview
         for r in records {
             if r.status == .doneAtWindow {
                 if let d = r.decided?.date, let k = index[d] { atWindow[k] += 1 }
@@ -140,18 +145,27 @@ public final class CaseMetrics: RecordSink {
             let from = a < dates[0] ? 0 : (index[a] ?? n)
             let until = r.status == .decided ? (r.decided.flatMap { index[$0.date] } ?? n) : n  // exclusive
             guard from < until else { continue }
-            inReview[from] += 1; inReview[until] -= 1
+            inReview[from] += 1
+            inReview[until] -= 1
             if let deadline = r.deadline {
                 let late = deadline < dates[0] ? 0 : (index[deadline].map { $0 + 1 } ?? n)
-                if max(from, late) < until { overdue[max(from, late)] += 1; overdue[until] -= 1 }
+                if max(from, late) < until {
+                    overdue[max(from, late)] += 1
+                    overdue[until] -= 1
+                }
             }
         }
         var rows: [DailyRow] = []
-        var backlog = 0, late = 0
+        var backlog = 0
+        var late = 0
         for (k, d) in dates.enumerated() {
-            backlog += inReview[k]; late += overdue[k]
-            rows.append(DailyRow(date: d, open: arrivals[d] != nil, arrivals: arrivals[d] ?? 0, accepted: accepted[k], decided: decided[k],
-                                 doneAtWindow: atWindow[k], backlog: backlog, overdue: late))
+            backlog += inReview[k]
+            late += overdue[k]
+            rows.append(
+                DailyRow(
+                    date: d, open: arrivals[d] != nil, arrivals: arrivals[d] ?? 0, accepted: accepted[k],
+                    decided: decided[k],
+                    doneAtWindow: atWindow[k], backlog: backlog, overdue: late))
         }
         return rows
     }
@@ -167,7 +181,10 @@ extension DayKPIs {
             for m in maps {
                 for (k, v) in m {
                     keys.insert(k)
-                    if let v { sums[k, default: (0, 0)].0 += v; sums[k, default: (0, 0)].1 += 1 }
+                    if let v {
+                        sums[k, default: (0, 0)].0 += v
+                        sums[k, default: (0, 0)].1 += 1
+                    }
                 }
             }
             var out: [K: Double?] = [:]
@@ -178,8 +195,10 @@ extension DayKPIs {
         let hourKeys = Set(days.flatMap(\.hours.keys))
         return DayKPIs(
             overall: average(days.map(\.overall)),
-            departments: Dictionary(uniqueKeysWithValues: departmentKeys.map { k in (k, average(days.compactMap { $0.departments[k] })) }),
-            hours: Dictionary(uniqueKeysWithValues: hourKeys.map { k in (k, average(days.compactMap { $0.hours[k] })) }),
+            departments: Dictionary(
+                uniqueKeysWithValues: departmentKeys.map { k in (k, average(days.compactMap { $0.departments[k] })) }),
+            hours: Dictionary(
+                uniqueKeysWithValues: hourKeys.map { k in (k, average(days.compactMap { $0.hours[k] })) }),
             windowUtilisation: average(days.map(\.windowUtilisation)),
             queueArea: days.reduce(0) { $0 + $1.queueArea }, waitSum: days.reduce(0) { $0 + $1.waitSum },
             busyArea: days.reduce(0) { $0 + $1.busyArea }, serviceSum: days.reduce(0) { $0 + $1.serviceSum })

@@ -122,7 +122,8 @@ public final class DayMetrics: RecordSink {
         }
         byDepartment = Array(repeating: Group(), count: catalogue.departments.count)
         byHour = Array(repeating: Group(), count: hourCount)
-        let nw = catalogue.windows.count, nd = catalogue.departments.count
+        let nw = catalogue.windows.count
+        let nd = catalogue.departments.count
         windowLast = Array(repeating: (opens, .closed, false), count: nw)
         periods = day.periods
         staffLast = Array(repeating: (opens, .off), count: catalogue.staff.count)
@@ -150,7 +151,9 @@ public final class DayMetrics: RecordSink {
             g.arrivals += 1
             switch r.outcome {
             case .served: g.served += 1
-            case .notice: g.served += 1; g.notices += 1
+            case .notice:
+                g.served += 1
+                g.notices += 1
             case .reneged: g.reneged += 1
             case .balked: g.balked += 1
             case .noShow: g.noShows += 1
@@ -263,7 +266,8 @@ public final class DayMetrics: RecordSink {
         for (w, name) in catalogue.windows.enumerated() {
             utilisation[name] = windowOpen[w] > 0 ? windowBusy[w] / windowOpen[w] : nil
         }
-        return DayKPIs(overall: overallK, departments: departments, hours: hours, windowUtilisation: utilisation,
-                       queueArea: wholeQueueArea, waitSum: waitSum, busyArea: wholeBusyArea, serviceSum: serviceSum)
+        return DayKPIs(
+            overall: overallK, departments: departments, hours: hours, windowUtilisation: utilisation,
+            queueArea: wholeQueueArea, waitSum: waitSum, busyArea: wholeBusyArea, serviceSum: serviceSum)
     }
 }

@@ -7,12 +7,18 @@ public struct SummaryFigure: Sendable, Equatable, Encodable {
     public var mean: Double?
     public var halfWidth: Double?
 
-    public init(_ e: Estimate) { mean = e.mean; halfWidth = e.halfWidth }
+    public init(_ e: Estimate) {
+        mean = e.mean
+        halfWidth = e.halfWidth
+    }
 
-    enum CodingKeys: String, CodingKey { case mean, halfWidth = "half_width" }
+    enum CodingKeys: String, CodingKey {
+        case mean
+        case halfWidth = "half_width"
+    }
     public func encode(to encoder: Encoder) throws {
         var c = encoder.container(keyedBy: CodingKeys.self)
-        try c.encode(mean, forKey: .mean)      // encodes null explicitly
+        try c.encode(mean, forKey: .mean)  // encodes null explicitly
         try c.encode(halfWidth, forKey: .halfWidth)
     }
 }
@@ -39,19 +45,26 @@ public struct Summary: Sendable, Encodable {
         public var end: String
         public var openDays: Int
         public var calendar: String
-        enum CodingKeys: String, CodingKey { case start, end, calendar, openDays = "open_days" }
+        enum CodingKeys: String, CodingKey {
+            case start, end, calendar
+            case openDays = "open_days"
+        }
     }
 
     enum CodingKeys: String, CodingKey {
         case scenario, seed, replications, confidence, overall, departments, hours, windows, checks, period
-        case waitTargetMinutes = "wait_target_min", warmupMinutes = "warmup_min", utilisationSpread = "utilisation_spread"
+        case waitTargetMinutes = "wait_target_min"
+        case warmupMinutes = "warmup_min"
+        case utilisationSpread = "utilisation_spread"
     }
 
     /// Aggregates replications (in replication order; the result does not depend on how they were run).
     /// A run over dates passes, per replication, its mean day as `days` and its case KPIs as `cases`:
     /// front-desk figures are then per open day, case figures per run.
-    public init(scenario: Scenario, seed: UInt64, days: [DayKPIs], cases: [PeriodKPIs]? = nil, openDays: Int? = nil,
-                confidence: Double = 0.95) {
+    public init(
+        scenario: Scenario, seed: UInt64, days: [DayKPIs], cases: [PeriodKPIs]? = nil, openDays: Int? = nil,
+        confidence: Double = 0.95
+    ) {
         self.scenario = scenario.name
         self.seed = seed
         replications = days.count
@@ -68,13 +81,21 @@ public struct Summary: Sendable, Encodable {
             return out
         }
         overall = figures { $0.overall }
-        departments = Dictionary(uniqueKeysWithValues: scenario.departments.map { d in (d.id, figures { $0.departments[d.id] }) })
+        departments = Dictionary(
+            uniqueKeysWithValues: scenario.departments.map { d in (d.id, figures { $0.departments[d.id] }) })
         let hourKeys = Set(days.flatMap { $0.hours.keys })
         hours = Dictionary(uniqueKeysWithValues: hourKeys.map { h in (h, figures { $0.hours[h] }) })
         let windowNames = scenario.physicalWindows.map(\.name)
-        windows = Dictionary(uniqueKeysWithValues: windowNames.map { w in
-            (w, ["utilisation": SummaryFigure(Estimate(days.map { $0.windowUtilisation[w] ?? nil }, confidence: confidence))])
-        })
+        windows = Dictionary(
+            uniqueKeysWithValues: windowNames.map { w in
+                (
+                    w,
+                    [
+                        "utilisation": SummaryFigure(
+                            Estimate(days.map { $0.windowUtilisation[w] ?? nil }, confidence: confidence))
+                    ]
+                )
+            })
         // Hot and cold windows: spread of utilisation across the windows expected open all day (not
         // tidal windows, which open only in peaks), per day, then over days.
         let catalogue = scenario.catalogue
@@ -93,12 +114,14 @@ public struct Summary: Sendable, Encodable {
             "min": SummaryFigure(Estimate(spreads.map(\.min), confidence: confidence)),
         ]
         if let cases, let p = scenario.period {
-            period = PeriodInfo(start: p.start.description, end: p.end.description, openDays: openDays ?? 0, calendar: p.calendar.name)
+            period = PeriodInfo(
+                start: p.start.description, end: p.end.description, openDays: openDays ?? 0, calendar: p.calendar.name)
             func caseFigures(_ pick: (PeriodKPIs) -> [CaseKPI: Double?]?) -> [String: SummaryFigure] {
                 let maps = cases.map(pick)
-                return Dictionary(uniqueKeysWithValues: CaseKPI.allCases.map { k in
-                    (k.rawValue, SummaryFigure(Estimate(maps.map { $0?[k] ?? nil }, confidence: confidence)))
-                })
+                return Dictionary(
+                    uniqueKeysWithValues: CaseKPI.allCases.map { k in
+                        (k.rawValue, SummaryFigure(Estimate(maps.map { $0?[k] ?? nil }, confidence: confidence)))
+                    })
             }
             overall.merge(caseFigures { $0.overall }) { a, _ in a }
             for d in scenario.departments {

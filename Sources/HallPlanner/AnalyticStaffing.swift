@@ -15,20 +15,27 @@ public enum AnalyticStaffing {
 
     /// The least staff whose service level reaches `targets` for arrivals at `lambda` per minute with
     /// mean intake `meanService` minutes.
-    public static func minimalStaff(arrivalRate lambda: Double, meanService: Double, abandonRate theta: Double?,
-                                    targets: PlanTargets) -> Need {
+    public static func minimalStaff(
+        arrivalRate lambda: Double, meanService: Double, abandonRate theta: Double?,
+        targets: PlanTargets
+    ) -> Need {
         guard lambda > 0 else { return Need(staff: 0, serviceLevel: 1, reachable: true) }
-        let mu = 1 / meanService, a = lambda / mu
+        let mu = 1 / meanService
+        let a = lambda / mu
         let cap = Int((a + 12 * a.squareRoot() + 12).rounded(.up))
         var best = Need(staff: 1, serviceLevel: -1, reachable: false)
         var c = max(1, Int(a.rounded(.down)) - (theta == nil ? -1 : Int(3 * a.squareRoot())))
         while c <= cap {
-            let sl: Double, abandon: Double
+            let sl: Double
+            let abandon: Double
             if let theta {
-                let r = QueueingTheory.erlangAServiceLevel(servers: c, arrivalRate: lambda, serviceRate: mu, abandonRate: theta, target: targets.waitMinutes)
-                sl = r.serviceLevel; abandon = r.abandonFraction
+                let r = QueueingTheory.erlangAServiceLevel(
+                    servers: c, arrivalRate: lambda, serviceRate: mu, abandonRate: theta, target: targets.waitMinutes)
+                sl = r.serviceLevel
+                abandon = r.abandonFraction
             } else {
-                sl = QueueingTheory.erlangCServiceLevel(servers: c, arrivalRate: lambda, serviceRate: mu, target: targets.waitMinutes)
+                sl = QueueingTheory.erlangCServiceLevel(
+                    servers: c, arrivalRate: lambda, serviceRate: mu, target: targets.waitMinutes)
                 abandon = 0
             }
             if sl >= targets.serviceLevel - 1e-12 && abandon <= (targets.abandonCap ?? 1) + 1e-12 {
@@ -45,31 +52,45 @@ public enum AnalyticStaffing {
     /// - `lagAware`: offered load of the infinite-server model averaged over the interval (backlog
     ///   after a peak is carried into the next interval), with Erlang A when there is patience.
     /// - otherwise the plain SIPP plan: each interval's own arrival rate, Erlang C.
-    static func seeds(_ layout: Layout, demand: DemandModel, intervals: [HallDomain.TimeInterval], hall: Scenario,
-                      targets: PlanTargets, lagAware: Bool) -> (staff: [[Int]], unreachable: [String]) {
+    static func seeds(
+        _ layout: Layout, demand: DemandModel, intervals: [HallDomain.TimeInterval], hall: Scenario,
+        targets: PlanTargets, lagAware: Bool
+    ) -> (staff: [[Int]], unreachable: [String]) {
         let index = Dictionary(uniqueKeysWithValues: demand.departments.enumerated().map { ($1, $0) })
         let theta = lagAware ? hall.behaviour.patience.map { 1 / $0.mean } : nil
-        var out: [[Int]] = [], unreachable: [String] = []
+        var out: [[Int]] = []
+        var unreachable: [String] = []
         for g in layout.groups {
             // Departments whose load this group carries: its home departments at its own speed.
             let deps = g.home.compactMap { d in index[d].map { (d, $0) } }
             let loads = deps.map { d, i in lagAware ? demand.offeredLoad(i, factor: g.skills[d] ?? 1) : [] }
             var row: [Int] = []
             for iv in intervals {
-                var lambda = 0.0, work = 0.0, offered = 0.0
+                var lambda = 0.0
+                var work = 0.0
+                var offered = 0.0
                 for (k, (d, i)) in deps.enumerated() {
                     let l = demand.average(demand.rate[i], over: iv)
                     let s = demand.meanService[i] * (g.skills[d] ?? 1)
-                    lambda += l; work += l * s
+                    lambda += l
+                    work += l * s
                     if lagAware { offered += demand.average(loads[k], over: iv) }
                 }
-                guard lambda > 0 || offered > 1e-6 else { row.append(0); continue }
-                let meanS = lambda > 0 ? work / lambda : deps.map { demand.meanService[$0.1] * (g.skills[$0.0] ?? 1) }.reduce(0, +) / Double(deps.count)
+                guard lambda > 0 || offered > 1e-6 else {
+                    row.append(0)
+                    continue
+                }
+                let meanS =
+                    lambda > 0
+                    ? work / lambda
+                    : deps.map { demand.meanService[$0.1] * (g.skills[$0.0] ?? 1) }.reduce(0, +) / Double(deps.count)
                 let rate = lagAware ? offered / meanS : lambda
                 let need = minimalStaff(arrivalRate: rate, meanService: meanS, abandonRate: theta, targets: targets)
                 if !need.reachable {
-                    unreachable.append(String(format: "%@ %@–%@: the formula's best is %.1f %% with %d staff", g.id, iv.start.description,
-                                              iv.end.description, need.serviceLevel * 100, need.staff))
+                    unreachable.append(
+                        String(
+                            format: "%@ %@–%@: the formula's best is %.1f %% with %d staff", g.id, iv.start.description,
+                            iv.end.description, need.serviceLevel * 100, need.staff))
                 }
                 row.append(need.staff)
             }

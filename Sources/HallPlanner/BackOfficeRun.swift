@@ -28,9 +28,11 @@ final class StepTally: RecordSink {
     init(period: CompiledPeriod, departments n: Int) {
         self.period = period
         end = Stamp(period.dates.last ?? CivilDate(1970, 1, 1), 1440)
-        work = Array(repeating: [0, 0], count: n); waitSum = work
+        work = Array(repeating: [0, 0], count: n)
+        waitSum = work
         steps = Array(repeating: [0, 0], count: n)
-        reviewsArrived = Array(repeating: 0, count: n); reviewsEnded = reviewsArrived
+        reviewsArrived = Array(repeating: 0, count: n)
+        reviewsEnded = reviewsArrived
     }
 
     func record(_ r: TicketRecord) {}
@@ -39,7 +41,8 @@ final class StepTally: RecordSink {
     func record(_ r: StaffRecord) {}
     func record(_ r: CaseStepRecord) {
         guard r.step != .special else { return }
-        let d = Int(r.department), pool = r.step == .review ? 0 : 1
+        let d = Int(r.department)
+        let pool = r.step == .review ? 0 : 1
         work[d][pool] += r.work
         steps[d][pool] += 1
         waitSum[d][pool] += period.workingMinutes(from: r.visible, to: r.start ?? end)
@@ -73,9 +76,12 @@ enum BackOfficeRun {
                 let cases = CaseMetrics(catalogue: catalogue, dates: period.dates)
                 let steps = StepTally(period: period, departments: catalogue.departments.count)
                 let null = NullSink()
-                _ = simulatePeriod(period, seed: seed, replication: list[i], daySink: { _, _ in null }, caseSink: TeeSink([cases, steps]))
-                let t = BackOfficeTally(kpis: cases.result(arrivals: [:]), work: steps.work, steps: steps.steps, waitSum: steps.waitSum,
-                                        reviewsArrived: steps.reviewsArrived, reviewsEnded: steps.reviewsEnded)
+                _ = simulatePeriod(
+                    period, seed: seed, replication: list[i], daySink: { _, _ in null },
+                    caseSink: TeeSink([cases, steps]))
+                let t = BackOfficeTally(
+                    kpis: cases.result(arrivals: [:]), work: steps.work, steps: steps.steps, waitSum: steps.waitSum,
+                    reviewsArrived: steps.reviewsArrived, reviewsEnded: steps.reviewsEnded)
                 box.set(i, t)
             }
         }
@@ -97,11 +103,20 @@ private final class Results: @unchecked Sendable {
     private let lock = NSLock()
     init(count: Int) { items = Array(repeating: nil, count: count) }
     func take() -> Int? {
-        lock.lock(); defer { lock.unlock() }
+        lock.lock()
+        defer { lock.unlock() }
         guard next < items.count else { return nil }
         next += 1
         return next - 1
     }
-    func set(_ i: Int, _ v: BackOfficeTally) { lock.lock(); items[i] = v; lock.unlock() }
-    func values() -> [BackOfficeTally] { lock.lock(); defer { lock.unlock() }; return items.map { $0! } }
+    func set(_ i: Int, _ v: BackOfficeTally) {
+        lock.lock()
+        items[i] = v
+        lock.unlock()
+    }
+    func values() -> [BackOfficeTally] {
+        lock.lock()
+        defer { lock.unlock() }
+        return items.map { $0! }
+    }
 }

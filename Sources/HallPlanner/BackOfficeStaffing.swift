@@ -84,8 +84,10 @@ public enum BackOfficeStaffing {
         // without bound, which a month's on-time rate may not show when limits are longer than the month.
         var floor: [[Int]] = []
         for (k, d) in di.enumerated() {
-            let work0 = first.reduce(0) { $0 + $1.work[d][0] }, steps0 = first.reduce(0) { $0 + $1.steps[d][0] }
-            let work1 = first.reduce(0) { $0 + $1.work[d][1] }, steps1 = first.reduce(0) { $0 + $1.steps[d][1] }
+            let work0 = first.reduce(0) { $0 + $1.work[d][0] }
+            let steps0 = first.reduce(0) { $0 + $1.steps[d][0] }
+            let work1 = first.reduce(0) { $0 + $1.work[d][1] }
+            let steps1 = first.reduce(0) { $0 + $1.steps[d][1] }
             let ended = first.reduce(0) { $0 + $1.reviewsEnded[d] }
             let perReview = ended > 0 ? Double(steps1) / Double(ended) : 0
             let meanApproval = steps1 > 0 ? work1 / Double(steps1) : 0
@@ -93,18 +95,20 @@ public enum BackOfficeStaffing {
             let review = work0 / reps
             let approval = Double(steps0) * perReview * meanApproval / reps
             offered.append([review / workingDays, approval / workingDays])
-            floor.append((0..<2).map { pool in
-                if baseCounts[k][pool] == 0 { return 0 }
-                let load = (pool == 0 ? review : approval) / max(minutes, 1e-9)
-                return max(1, Int(load.rounded(.down)) + 1)
-            })
-            seed.append((0..<2).map { pool in
-                if baseCounts[k][pool] == 0 { return 0 }  // a pool the department does not have stays empty
-                let load = (pool == 0 ? review : approval) / max(minutes, 1e-9)
-                var n = max(1, Int((load / seedUtilisation).rounded(.down)) + 1)
-                if let m = limit[pool] { n = min(n, max(m, 1)) }
-                return n
-            })
+            floor.append(
+                (0..<2).map { pool in
+                    if baseCounts[k][pool] == 0 { return 0 }
+                    let load = (pool == 0 ? review : approval) / max(minutes, 1e-9)
+                    return max(1, Int(load.rounded(.down)) + 1)
+                })
+            seed.append(
+                (0..<2).map { pool in
+                    if baseCounts[k][pool] == 0 { return 0 }  // a pool the department does not have stays empty
+                    let load = (pool == 0 ? review : approval) / max(minutes, 1e-9)
+                    var n = max(1, Int((load / seedUtilisation).rounded(.down)) + 1)
+                    if let m = limit[pool] { n = min(n, max(m, 1)) }
+                    return n
+                })
         }
 
         // Simulate and adjust, all departments in the same round.
@@ -129,19 +133,33 @@ public enum BackOfficeStaffing {
                     lastPassing[k] = counts[k]
                     phase[k] = .trimming
                     // Remove one from the less loaded pool that may still lose one.
-                    let util = (0..<2).map { p in counts[k][p] > 0 ? offered[k][p] * workingDays / (Double(counts[k][p]) * minutes) : .infinity }
-                    let pools = (0..<2).filter { counts[k][$0] > floor[k][$0] && !noTrim[k][$0] }.sorted { util[$0] < util[$1] }
+                    let util = (0..<2).map { p in
+                        counts[k][p] > 0 ? offered[k][p] * workingDays / (Double(counts[k][p]) * minutes) : .infinity
+                    }
+                    let pools = (0..<2).filter { counts[k][$0] > floor[k][$0] && !noTrim[k][$0] }.sorted {
+                        util[$0] < util[$1]
+                    }
                     if let p = pools.first {
-                        counts[k][p] -= 1; lastTrim[k] = p; changed = true
+                        counts[k][p] -= 1
+                        lastTrim[k] = p
+                        changed = true
                     } else {
                         phase[k] = .done
                     }
                 } else if phase[k] == .trimming, let last = lastPassing[k], let p = lastTrim[k] {
                     // The removal failed: undo it; that pool is not trimmed again.
-                    counts[k] = last; noTrim[k][p] = true; lastTrim[k] = nil
+                    counts[k] = last
+                    noTrim[k][p] = true
+                    lastTrim[k] = nil
                     tuningRate[k] = nil
                     let more = (0..<2).filter { counts[k][$0] > floor[k][$0] && !noTrim[k][$0] }
-                    if let q = more.first { counts[k][q] -= 1; lastTrim[k] = q; changed = true } else { phase[k] = .done }
+                    if let q = more.first {
+                        counts[k][q] -= 1
+                        lastTrim[k] = q
+                        changed = true
+                    } else {
+                        phase[k] = .done
+                    }
                 } else {
                     // Add where the steps wait longer (mean wait from visible to start, working minutes).
                     let wait = (0..<2).map { p -> Double in
@@ -151,9 +169,11 @@ public enum BackOfficeStaffing {
                     let pools = (0..<2).filter { p in counts[k][p] > 0 && (limit[p].map { counts[k][p] < $0 } ?? true) }
                         .sorted { wait[$0] > wait[$1] }
                     if let p = pools.first {
-                        counts[k][p] += 1; changed = true
+                        counts[k][p] += 1
+                        changed = true
                     } else {
-                        unreachable[k] = true; phase[k] = .done
+                        unreachable[k] = true
+                        phase[k] = .done
                     }
                 }
             }
@@ -163,7 +183,10 @@ public enum BackOfficeStaffing {
         var meets = [Bool](repeating: true, count: depts.count)
         for k in depts.indices {
             if let last = lastPassing[k] {
-                if counts[k] != last { counts[k] = last; tuningRate[k] = nil }
+                if counts[k] != last {
+                    counts[k] = last
+                    tuningRate[k] = nil
+                }
             } else {
                 meets[k] = false
             }
@@ -176,11 +199,15 @@ public enum BackOfficeStaffing {
         for k in depts.indices where !meets[k] {
             let r = tuningRate[k].map { String(format: "%.1f %%", $0 * 100) } ?? "–"
             if unreachable[k] {
-                problems.append("back office \(depts[k]): the on-time target \(String(format: "%.0f %%", target * 100)) is not met within the bounds "
-                                + "(\(counts[k][0]) reviewers, \(counts[k][1]) approvers reach \(r) on the tuning replications)")
+                problems.append(
+                    "back office \(depts[k]): the on-time target \(String(format: "%.0f %%", target * 100)) is not met within the bounds "
+                        + "(\(counts[k][0]) reviewers, \(counts[k][1]) approvers reach \(r) on the tuning replications)"
+                )
             } else {
-                problems.append("back office \(depts[k]): the on-time target \(String(format: "%.0f %%", target * 100)) is still missed after \(rounds) rounds "
-                                + "(\(counts[k][0]) reviewers, \(counts[k][1]) approvers reach \(r) on the tuning replications)")
+                problems.append(
+                    "back office \(depts[k]): the on-time target \(String(format: "%.0f %%", target * 100)) is still missed after \(rounds) rounds "
+                        + "(\(counts[k][0]) reviewers, \(counts[k][1]) approvers reach \(r) on the tuning replications)"
+                )
             }
         }
 
@@ -188,35 +215,52 @@ public enum BackOfficeStaffing {
         let planned = scenario(base, counts)
         let mine = BackOfficeRun.run(planned, seed: spec.seed, replications: fresh)
         let theirs = BackOfficeRun.run(base, seed: spec.seed, replications: fresh)
-        func values(_ t: [BackOfficeTally], _ id: String, _ kpi: CaseKPI) -> [Double?] { t.map { ($0.kpis.departments[id]?[kpi]) ?? nil } }
+        func values(_ t: [BackOfficeTally], _ id: String, _ kpi: CaseKPI) -> [Double?] {
+            t.map { ($0.kpis.departments[id]?[kpi]) ?? nil }
+        }
         var out: [BackOfficeDepartmentPlan] = []
-        func utilisation(_ k: Int, _ p: Int) -> Double? { counts[k][p] > 0 ? offered[k][p] * workingDays / (Double(counts[k][p]) * minutes) : nil }
+        func utilisation(_ k: Int, _ p: Int) -> Double? {
+            counts[k][p] > 0 ? offered[k][p] * workingDays / (Double(counts[k][p]) * minutes) : nil
+        }
         for (k, d) in di.enumerated() {
             let id = ids[d]
-            let a = values(mine, id, .onTimeRate), b = values(theirs, id, .onTimeRate)
+            let a = values(mine, id, .onTimeRate)
+            let b = values(theirs, id, .onTimeRate)
             let diff = zip(a, b).map { x, y -> Double? in x.flatMap { x in y.map { x - $0 } } }
-            let decided = mine.reduce(0.0) { $0 + ((($1.kpis.departments[id]?[.decided]) ?? nil) ?? 0) } / Double(max(mine.count, 1))
-            out.append(BackOfficeDepartmentPlan(
-                department: depts[k], reviewers: counts[k][0], approvers: counts[k][1], baseReviewers: baseCounts[k][0], baseApprovers: baseCounts[k][1],
-                seedReviewers: seed[k][0], seedApprovers: seed[k][1], reviewWorkPerDay: offered[k][0], approvalWorkPerDay: offered[k][1],
-                reviewUtilisation: utilisation(k, 0), approvalUtilisation: utilisation(k, 1),
-                tuningOnTimeRate: tuningRate[k], onTimeRate: Figure(Estimate(a)), baseOnTimeRate: Figure(Estimate(b)),
-                onTimeDifference: Figure(Estimate(diff)),
-                leadTimeMean: Figure(Estimate(values(mine, id, .leadTimeMean))), baseLeadTimeMean: Figure(Estimate(values(theirs, id, .leadTimeMean))),
-                backlogEnd: Figure(Estimate(values(mine, id, .backlogEnd))), baseBacklogEnd: Figure(Estimate(values(theirs, id, .backlogEnd))),
-                decidedPerReplication: decided, meetsTarget: meets[k]))
+            let decided =
+                mine.reduce(0.0) { $0 + ((($1.kpis.departments[id]?[.decided]) ?? nil) ?? 0) }
+                / Double(max(mine.count, 1))
+            out.append(
+                BackOfficeDepartmentPlan(
+                    department: depts[k], reviewers: counts[k][0], approvers: counts[k][1],
+                    baseReviewers: baseCounts[k][0], baseApprovers: baseCounts[k][1],
+                    seedReviewers: seed[k][0], seedApprovers: seed[k][1], reviewWorkPerDay: offered[k][0],
+                    approvalWorkPerDay: offered[k][1],
+                    reviewUtilisation: utilisation(k, 0), approvalUtilisation: utilisation(k, 1),
+                    tuningOnTimeRate: tuningRate[k], onTimeRate: Figure(Estimate(a)),
+                    baseOnTimeRate: Figure(Estimate(b)),
+                    onTimeDifference: Figure(Estimate(diff)),
+                    leadTimeMean: Figure(Estimate(values(mine, id, .leadTimeMean))),
+                    baseLeadTimeMean: Figure(Estimate(values(theirs, id, .leadTimeMean))),
+                    backlogEnd: Figure(Estimate(values(mine, id, .backlogEnd))),
+                    baseBacklogEnd: Figure(Estimate(values(theirs, id, .backlogEnd))),
+                    decidedPerReplication: decided, meetsTarget: meets[k]))
         }
         let hours = minutes / 60
         func cost(_ c: [[Int]]) -> Double {
-            c.reduce(0) { $0 + hours * (Double($1[0]) * bounds.reviewerCostPerHour + Double($1[1]) * bounds.approverCostPerHour) }
+            c.reduce(0) {
+                $0 + hours * (Double($1[0]) * bounds.reviewerCostPerHour + Double($1[1]) * bounds.approverCostPerHour)
+            }
         }
-        return BackOfficePlan(target: target, departments: out, scenario: planned, rounds: rounds, hoursPerClerk: hours,
-                              cost: cost(counts), baseCost: cost(baseCounts), problems: problems)
+        return BackOfficePlan(
+            target: target, departments: out, scenario: planned, rounds: rounds, hoursPerClerk: hours,
+            cost: cost(counts), baseCost: cost(baseCounts), problems: problems)
     }
 
     /// On-time rate pooled over replications: on-time decided / decided (nil: nothing decided).
     static func pooledOnTime(_ t: [BackOfficeTally], _ id: String) -> Double? {
-        var decided = 0.0, onTime = 0.0
+        var decided = 0.0
+        var onTime = 0.0
         for x in t {
             guard let k = x.kpis.departments[id], let n = k[.decided] ?? nil, n > 0 else { continue }
             decided += n
@@ -243,11 +287,16 @@ public enum BackOfficeStaffing {
         var g = g
         if g.isEmpty { return n > 0 ? [BackOfficeStaff(count: n)] : [] }
         var have = g.reduce(0) { $0 + $1.count }
-        if n > have { g[0].count += n - have; return g }
+        if n > have {
+            g[0].count += n - have
+            return g
+        }
         var i = g.count - 1
         while have > n, i >= 0 {
             let take = min(g[i].count, have - n)
-            g[i].count -= take; have -= take; i -= 1
+            g[i].count -= take
+            have -= take
+            i -= 1
         }
         let kept = g.filter { $0.count > 0 }
         return kept.isEmpty ? [] : kept

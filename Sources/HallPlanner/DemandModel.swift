@@ -26,12 +26,14 @@ struct DemandModel {
         // Expected arrivals per item, to mix the intake times of a department.
         var itemWeight: [String: Double] = [:]
         for a in s.arrivals {
-            let split: [(String, Double)] = switch a.target {
-            case .item(let i): [(i, 1)]
-            case .department(_, let shares): shares.map { ($0.item, $0.share) }
-            }
+            let split: [(String, Double)] =
+                switch a.target {
+                case .item(let i): [(i, 1)]
+                case .department(_, let shares): shares.map { ($0.item, $0.share) }
+                }
             for r in a.rates {
-                let lo = Int((r.interval.start.minutes - origin).rounded()), hi = Int((r.interval.end.minutes - origin).rounded())
+                let lo = Int((r.interval.start.minutes - origin).rounded())
+                let hi = Int((r.interval.end.minutes - origin).rounded())
                 for (item, share) in split {
                     guard let it = items[item], let d = index[it.department] else { continue }
                     for m in max(lo, 0)..<min(hi, horizon) { rate[d][m] += r.perHour / 60 * share }
@@ -62,7 +64,10 @@ struct DemandModel {
                 let notice = it.noticeService ?? it.service
                 mean += wt * ((1 - p) * it.service.mean + p * notice.mean)
                 for x in 0..<horizon {
-                    surv[d][x] += wt * ((1 - p) * DemandModel.survival(it.service, Double(x)) + p * DemandModel.survival(notice, Double(x)))
+                    surv[d][x] +=
+                        wt
+                        * ((1 - p) * DemandModel.survival(it.service, Double(x)) + p
+                            * DemandModel.survival(notice, Double(x)))
                 }
             }
             means[d] = mean > 0 ? mean : 1
@@ -108,7 +113,8 @@ struct DemandModel {
 
     /// Mean of a per-minute series over an interval of the day.
     func average(_ series: [Double], over i: HallDomain.TimeInterval) -> Double {
-        let lo = max(0, Int((i.start.minutes - origin).rounded())), hi = min(horizon, Int((i.end.minutes - origin).rounded()))
+        let lo = max(0, Int((i.start.minutes - origin).rounded()))
+        let hi = min(horizon, Int((i.end.minutes - origin).rounded()))
         guard hi > lo else { return 0 }
         return series[lo..<hi].reduce(0, +) / Double(hi - lo)
     }

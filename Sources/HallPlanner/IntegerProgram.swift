@@ -3,7 +3,11 @@ import CCBC
 /// A mixed-integer linear program solved by COIN-OR CBC through its C interface. The CBC model is owned
 /// here and never leaves this file: callers see variable indices and numbers only. Minimisation.
 final class IntegerProgram {
-    enum Sense: UInt8 { case atLeast = 71 /* G */, atMost = 76 /* L */, equal = 69 /* E */ }
+    enum Sense: UInt8 {
+        case atLeast = 71 /* G */
+        case atMost = 76 /* L */
+        case equal = 69 /* E */
+    }
 
     struct Solution {
         /// Whether CBC proved the solution optimal (false: a time limit stopped it, or none was found).

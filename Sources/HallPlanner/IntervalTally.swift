@@ -13,7 +13,8 @@ final class IntervalTally: RecordSink {
     var departmentArrivals: [Int]
 
     init(departments: Int, intervals: [HallDomain.TimeInterval], target: Double) {
-        self.intervals = intervals; self.target = target
+        self.intervals = intervals
+        self.target = target
         arrivals = Array(repeating: Array(repeating: 0, count: intervals.count), count: departments)
         within = arrivals
         abandoned = Array(repeating: 0, count: departments)
@@ -33,9 +34,13 @@ final class IntervalTally: RecordSink {
     func record(_ r: StaffRecord) {}
 
     /// Simulates the given replications in parallel (results in that order; independent of threads).
-    static func run(_ s: Scenario, intervals: [HallDomain.TimeInterval], target: Double, seed: UInt64, replications: [Int]) -> [IntervalTally] {
+    static func run(
+        _ s: Scenario, intervals: [HallDomain.TimeInterval], target: Double, seed: UInt64, replications: [Int]
+    ) -> [IntervalTally] {
         let hall = CompiledHall(s)
-        let out = (0..<replications.count).map { _ in IntervalTally(departments: s.departments.count, intervals: intervals, target: target) }
+        let out = (0..<replications.count).map { _ in
+            IntervalTally(departments: s.departments.count, intervals: intervals, target: target)
+        }
         let box = UnsafeSendable(out)
         DispatchQueue.concurrentPerform(iterations: replications.count) { i in
             _ = simulateDay(hall, seed: seed, replication: replications[i], sink: box.value[i])
@@ -44,4 +49,7 @@ final class IntervalTally: RecordSink {
     }
 }
 
-struct UnsafeSendable<T>: @unchecked Sendable { let value: T; init(_ v: T) { value = v } }
+struct UnsafeSendable<T>: @unchecked Sendable {
+    let value: T
+    init(_ v: T) { value = v }
+}

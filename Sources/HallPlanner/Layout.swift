@@ -24,11 +24,13 @@ public struct Layout: Sendable, Hashable {
     }
 
     /// Builds a layout of the given kind for the hall. `load` orders the chain (busiest first).
-    public static func make(_ kind: LayoutKind, hall s: Scenario, spec: PlanningSpec, load: [String: Double]) -> Layout {
+    public static func make(_ kind: LayoutKind, hall s: Scenario, spec: PlanningSpec, load: [String: Double]) -> Layout
+    {
         let own = s.departments.filter(\.ownWindowsOnly).map(\.id)
         let shared = s.departments.filter { !$0.ownWindowsOnly }.map(\.id)
         func dedicated(_ d: String) -> PlanGroup {
-            PlanGroup(id: d, kind: .department, departments: [d], skills: [d: 1], home: [d], costPerHour: spec.costPerHour)
+            PlanGroup(
+                id: d, kind: .department, departments: [d], skills: [d: 1], home: [d], costPerHour: spec.costPerHour)
         }
         var groups = own.map(dedicated)
         switch kind {
@@ -40,17 +42,23 @@ public struct Layout: Sendable, Hashable {
                 let ds = w.departments.filter { shared.contains($0) && !taken.contains($0) }
                 guard ds.count >= 2 else { continue }
                 taken.formUnion(ds)
-                groups.append(PlanGroup(id: w.id, kind: .domain, departments: ds,
-                                        skills: Dictionary(uniqueKeysWithValues: ds.enumerated().map { i, d in
-                                            (d, i == 0 ? 1 : s.proficiencyFactor(.domain, department: d)) }),
-                                        home: ds, costPerHour: spec.generalistCostPerHour))
+                groups.append(
+                    PlanGroup(
+                        id: w.id, kind: .domain, departments: ds,
+                        skills: Dictionary(
+                            uniqueKeysWithValues: ds.enumerated().map { i, d in
+                                (d, i == 0 ? 1 : s.proficiencyFactor(.domain, department: d))
+                            }),
+                        home: ds, costPerHour: spec.generalistCostPerHour))
             }
             groups += shared.filter { !taken.contains($0) }.map(dedicated)
         case .universal:
             if !shared.isEmpty {
-                groups.append(PlanGroup(id: "universal", kind: .universal, departments: shared,
-                                        skills: Dictionary(uniqueKeysWithValues: shared.map { ($0, slowdown(s, spec, $0)) }),
-                                        home: shared, costPerHour: spec.generalistCostPerHour))
+                groups.append(
+                    PlanGroup(
+                        id: "universal", kind: .universal, departments: shared,
+                        skills: Dictionary(uniqueKeysWithValues: shared.map { ($0, slowdown(s, spec, $0)) }),
+                        home: shared, costPerHour: spec.generalistCostPerHour))
             }
         case .chain:
             let ring = shared.sorted { (load[$0] ?? 0, $1) > (load[$1] ?? 0, $0) }
@@ -60,8 +68,11 @@ public struct Layout: Sendable, Hashable {
             }
             for (i, d) in ring.enumerated() {
                 let next = ring[(i + 1) % ring.count]
-                groups.append(PlanGroup(id: "chain-\(d)", kind: .domain, departments: [d, next],
-                                        skills: [d: 1, next: slowdown(s, spec, next)], home: [d], costPerHour: spec.generalistCostPerHour))
+                groups.append(
+                    PlanGroup(
+                        id: "chain-\(d)", kind: .domain, departments: [d, next],
+                        skills: [d: 1, next: slowdown(s, spec, next)], home: [d],
+                        costPerHour: spec.generalistCostPerHour))
             }
         }
         return Layout(kind: kind, groups: groups)

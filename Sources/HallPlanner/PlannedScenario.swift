@@ -20,19 +20,25 @@ public enum PlannedScenario {
             for c in clerks {
                 let type = shiftTypes[c.shift]
                 if let p = postFree.firstIndex(where: { $0 <= type.start.minutes }) {
-                    postFree[p] = type.end.minutes; posts[c.shift].append(p)
+                    postFree[p] = type.end.minutes
+                    posts[c.shift].append(p)
                 } else {
-                    postFree.append(type.end.minutes); posts[c.shift].append(postFree.count - 1)
+                    postFree.append(type.end.minutes)
+                    posts[c.shift].append(postFree.count - 1)
                 }
             }
             let count = max(postFree.count, 1)
-            let w = WindowGroup(id: group.id, kind: group.kind, departments: group.kind == .universal ? [] : group.departments, count: count)
+            let w = WindowGroup(
+                id: group.id, kind: group.kind, departments: group.kind == .universal ? [] : group.departments,
+                count: count)
             windows.append(w)
             let names = w.windowNames
             for (si, ps) in posts.enumerated() where !ps.isEmpty {
                 usedShifts.insert(si)
-                staff.append(StaffMember(id: "\(group.id)-\(shiftTypes[si].id)", count: ps.count, skills: group.skills,
-                                         shift: shiftTypes[si].id, posts: ps.map { names[$0] }))
+                staff.append(
+                    StaffMember(
+                        id: "\(group.id)-\(shiftTypes[si].id)", count: ps.count, skills: group.skills,
+                        shift: shiftTypes[si].id, posts: ps.map { names[$0] }))
             }
         }
         s.windows = windows

@@ -6,7 +6,10 @@ import HallRandom
 public struct Figure: Sendable, Hashable, Codable {
     public var mean: Double?
     public var halfWidth: Double?
-    init(_ e: Estimate) { mean = e.mean; halfWidth = e.halfWidth }
+    init(_ e: Estimate) {
+        mean = e.mean
+        halfWidth = e.halfWidth
+    }
 }
 
 /// The plan for one day in one layout: requirements, shifts, and what fresh seeds say of it.
@@ -87,17 +90,29 @@ public enum Planner {
         var spec = spec0
         var problems: [String] = []
         if spec.shiftTypes.isEmpty {
-            let breaks = zip(base.day.periods, base.day.periods.dropFirst()).map { HallDomain.TimeInterval(start: $0.end, end: $1.start) }
-            spec.shiftTypes = [ShiftType(id: "day", start: base.day.opens, end: base.day.closes, breaks: spec.middayDemandShare == nil ? breaks : [])]
+            let breaks = zip(base.day.periods, base.day.periods.dropFirst()).map {
+                HallDomain.TimeInterval(start: $0.end, end: $1.start)
+            }
+            spec.shiftTypes = [
+                ShiftType(
+                    id: "day", start: base.day.opens, end: base.day.closes,
+                    breaks: spec.middayDemandShare == nil ? breaks : [])
+            ]
         }
         if spec.targets.serviceLevel >= 1 {
-            problems.append(String(format: "a service level of %.0f %% within %g min cannot be met: with random arrivals and intake times any finite staff leaves some chance of a longer wait; the plan below is the best found by adding staff until it stops helping", spec.targets.serviceLevel * 100, spec.targets.waitMinutes))
+            problems.append(
+                String(
+                    format:
+                        "a service level of %.0f %% within %g min cannot be met: with random arrivals and intake times any finite staff leaves some chance of a longer wait; the plan below is the best found by adding staff until it stops helping",
+                    spec.targets.serviceLevel * 100, spec.targets.waitMinutes))
         }
         let dayScenarios = spec.days.map { DayScenario.make(base, day: $0, middayDemandShare: spec.middayDemandShare) }
         // Busiest departments first in a chain.
         let demand0 = DemandModel(dayScenarios[0])
         var load: [String: Double] = [:]
-        for (i, d) in demand0.departments.enumerated() { load[d] = demand0.rate[i].reduce(0, +) * demand0.meanService[i] }
+        for (i, d) in demand0.departments.enumerated() {
+            load[d] = demand0.rate[i].reduce(0, +) * demand0.meanService[i]
+        }
         var plans: [LayoutPlan] = []
         for kind in spec.layouts {
             let layout = Layout.make(kind, hall: base, spec: spec, load: load)
@@ -113,68 +128,99 @@ public enum Planner {
         var chosen = plans[order[0]]
         if let budget = spec.budget, chosen.cost > budget + 1e-9 {
             let total = chosen.cost
-            problems.append(String(format: "the budget %.0f is below the plan that meets the targets (%.0f); the plan below is the best within the budget", budget, total))
+            problems.append(
+                String(
+                    format:
+                        "the budget %.0f is below the plan that meets the targets (%.0f); the plan below is the best within the budget",
+                    budget, total))
             chosen.days = chosen.days.enumerated().map { k, d in
-                planDay(dayScenarios[k], day: spec.days[k], layout: chosen.layout, spec: spec, budget: budget * d.schedule.cost / total, fixed: d.requirement)
+                planDay(
+                    dayScenarios[k], day: spec.days[k], layout: chosen.layout, spec: spec,
+                    budget: budget * d.schedule.cost / total, fixed: d.requirement)
             }
         }
         let mine = chosen.weekSL
         let candidates = plans.map { p -> LayoutComparison in
             let sl = p.weekSL
-            return LayoutComparison(layout: p.layout.kind.rawValue, cost: p.cost, staffHours: p.staffHours, weekSL: Figure(Estimate(sl)),
-                                    slDifference: Figure(Estimate(zip(sl, mine).map { $0 - $1 })), failingCells: failing(p))
+            return LayoutComparison(
+                layout: p.layout.kind.rawValue, cost: p.cost, staffHours: p.staffHours, weekSL: Figure(Estimate(sl)),
+                slDifference: Figure(Estimate(zip(sl, mine).map { $0 - $1 })), failingCells: failing(p))
         }
         var choice = "\(chosen.layout.kind.rawValue) layout"
         if plans.count > 1, let runner = order.dropFirst().first.map({ plans[$0] }) {
             let d = Estimate(zip(runner.weekSL, mine).map { $1 - $0 })
-            choice += String(format: ": %.0f against %.0f for the next best (%@), %.1f %% less; its service level differs by %+.1f ± %.1f percentage points on %d fresh paired replications",
-                              chosen.cost, runner.cost, runner.layout.kind.rawValue, 100 * (runner.cost - chosen.cost) / max(runner.cost, 1e-9),
-                              100 * (d.mean ?? 0), 100 * (d.halfWidth ?? 0), mine.count)
+            choice += String(
+                format:
+                    ": %.0f against %.0f for the next best (%@), %.1f %% less; its service level differs by %+.1f ± %.1f percentage points on %d fresh paired replications",
+                chosen.cost, runner.cost, runner.layout.kind.rawValue,
+                100 * (runner.cost - chosen.cost) / max(runner.cost, 1e-9),
+                100 * (d.mean ?? 0), 100 * (d.halfWidth ?? 0), mine.count)
         }
         for d in chosen.days { problems += d.problems.map { "\(d.day.name): \($0)" } }
         let backOffice = BackOfficeStaffing.plan(base, spec)
         if spec.targets.onTimeRate != nil, backOffice == nil {
-            problems.append("the on-time target needs a base scenario that runs over dates (calendar) with a back office; the back office was not planned")
+            problems.append(
+                "the on-time target needs a base scenario that runs over dates (calendar) with a back office; the back office was not planned"
+            )
         }
         problems += backOffice?.problems ?? []
         let tidal = TidalTuning.tune(base, spec)
-        return PlanResult(spec: spec, chosen: chosen, candidates: candidates, choice: choice, problems: problems,
-                          seconds: Date().timeIntervalSince(started), backOffice: backOffice, tidal: tidal)
+        return PlanResult(
+            spec: spec, chosen: chosen, candidates: candidates, choice: choice, problems: problems,
+            seconds: Date().timeIntervalSince(started), backOffice: backOffice, tidal: tidal)
     }
 
     /// One day in one layout: seed, then simulate on the tuning replications and add a clerk where a
     /// group's interval misses the target (or its day exceeds the abandonment cap), re-solving the
     /// shifts each round; then confirm on fresh replications beside the plain SIPP plan.
-    static func planDay(_ s: Scenario, day: PlanDay, layout: Layout, spec: PlanningSpec, budget: Double?, fixed: [[Int]]? = nil) -> DayPlan {
+    static func planDay(
+        _ s: Scenario, day: PlanDay, layout: Layout, spec: PlanningSpec, budget: Double?, fixed: [[Int]]? = nil
+    ) -> DayPlan {
         let intervals = DayScenario.intervals(s, length: spec.intervalMinutes)
         let demand = DemandModel(s)
         var problems: [String] = []
-        let seeded = AnalyticStaffing.seeds(layout, demand: demand, intervals: intervals, hall: s, targets: spec.targets, lagAware: true)
-        let sipp = AnalyticStaffing.seeds(layout, demand: demand, intervals: intervals, hall: s,
-                                          targets: PlanTargets(waitMinutes: spec.targets.waitMinutes, serviceLevel: min(spec.targets.serviceLevel, 0.999)), lagAware: false).staff
+        let seeded = AnalyticStaffing.seeds(
+            layout, demand: demand, intervals: intervals, hall: s, targets: spec.targets, lagAware: true)
+        let sipp = AnalyticStaffing.seeds(
+            layout, demand: demand, intervals: intervals, hall: s,
+            targets: PlanTargets(
+                waitMinutes: spec.targets.waitMinutes, serviceLevel: min(spec.targets.serviceLevel, 0.999)),
+            lagAware: false
+        ).staff
         if !seeded.unreachable.isEmpty, spec.targets.serviceLevel < 1 {
-            problems.append("the target cannot be reached by the formulas in \(seeded.unreachable.count) group-intervals, e.g. \(seeded.unreachable[0])")
+            problems.append(
+                "the target cannot be reached by the formulas in \(seeded.unreachable.count) group-intervals, e.g. \(seeded.unreachable[0])"
+            )
         }
         let deptIndex = Dictionary(uniqueKeysWithValues: s.departments.enumerated().map { ($1.id, $0) })
         let homes = layout.groups.map { $0.home.compactMap { deptIndex[$0] } }
         func problem(_ r: [[Int]], budget: Double?) -> ShiftProblem {
-            ShiftProblem(intervals: intervals, shiftTypes: spec.shiftTypes,
-                         groups: layout.groups.enumerated().map { g, group in
-                             StaffGroupDemand(id: group.id, requirement: r[g], costPerHour: group.costPerHour, available: spec.maxStaffPerGroup) },
-                         budget: budget)
+            ShiftProblem(
+                intervals: intervals, shiftTypes: spec.shiftTypes,
+                groups: layout.groups.enumerated().map { g, group in
+                    StaffGroupDemand(
+                        id: group.id, requirement: r[g], costPerHour: group.costPerHour,
+                        available: spec.maxStaffPerGroup)
+                },
+                budget: budget)
         }
         let tuning = Array(0..<spec.replications)
         let fresh = Array(spec.replications..<(spec.replications + spec.confirmReplications))
         var requirement = fixed ?? seeded.staff
         var schedule = ShiftScheduler.solve(problem(requirement, budget: budget))
-        var rounds = 0, stillFailing = 0, trims = 0
+        var rounds = 0
+        var stillFailing = 0
+        var trims = 0
         // Cells that failed once are not trimmed again; the last plan that passed is kept.
         var locked = Set<[Int]>()
         var lastPassing: (requirement: [[Int]], schedule: ShiftSchedule)? = nil
         while true {
-            let planned = PlannedScenario.make(base: s, layout: layout, shiftTypes: spec.shiftTypes, counts: schedule.counts)
-            let tallies = IntervalTally.run(planned, intervals: intervals, target: spec.targets.waitMinutes, seed: spec.seed, replications: tuning)
-            var failing: [(Int, Int)] = [], comfortable: [(Int, Int)] = []
+            let planned = PlannedScenario.make(
+                base: s, layout: layout, shiftTypes: spec.shiftTypes, counts: schedule.counts)
+            let tallies = IntervalTally.run(
+                planned, intervals: intervals, target: spec.targets.waitMinutes, seed: spec.seed, replications: tuning)
+            var failing: [(Int, Int)] = []
+            var comfortable: [(Int, Int)] = []
             for (g, ds) in homes.enumerated() {
                 var worst: (Int, Double)? = nil
                 for i in intervals.indices {
@@ -182,8 +228,11 @@ public enum Planner {
                     let w = tallies.reduce(0) { t, x in t + ds.reduce(0) { $0 + x.within[$1][i] } }
                     guard a >= 10 else { continue }
                     let sl = Double(w) / Double(a)
-                    if sl < spec.targets.serviceLevel { failing.append((g, i)) }
-                    else if sl >= spec.targets.serviceLevel + trimMargin { comfortable.append((g, i)) }
+                    if sl < spec.targets.serviceLevel {
+                        failing.append((g, i))
+                    } else if sl >= spec.targets.serviceLevel + trimMargin {
+                        comfortable.append((g, i))
+                    }
                     if worst == nil || sl < worst!.1 { worst = (i, sl) }
                 }
                 if let cap = spec.targets.abandonCap, let worst {
@@ -225,21 +274,31 @@ public enum Planner {
             stillFailing = 0
         }
         if stillFailing > 0 {
-            problems.append("\(layout.kind.rawValue): \(stillFailing) group-intervals still miss the target on the tuning replications after \(rounds) rounds")
+            problems.append(
+                "\(layout.kind.rawValue): \(stillFailing) group-intervals still miss the target on the tuning replications after \(rounds) rounds"
+            )
         }
         problems += schedule.problems
         let sippSchedule = ShiftScheduler.solve(problem(sipp, budget: nil))
-        let planned = PlannedScenario.make(base: s, layout: layout, shiftTypes: spec.shiftTypes, counts: schedule.counts)
-        let sippPlanned = PlannedScenario.make(base: s, layout: layout, shiftTypes: spec.shiftTypes, counts: sippSchedule.counts)
-        let conf = IntervalTally.run(planned, intervals: intervals, target: spec.targets.waitMinutes, seed: spec.seed, replications: fresh)
-        let sippConf = IntervalTally.run(sippPlanned, intervals: intervals, target: spec.targets.waitMinutes, seed: spec.seed, replications: fresh)
+        let planned = PlannedScenario.make(
+            base: s, layout: layout, shiftTypes: spec.shiftTypes, counts: schedule.counts)
+        let sippPlanned = PlannedScenario.make(
+            base: s, layout: layout, shiftTypes: spec.shiftTypes, counts: sippSchedule.counts)
+        let conf = IntervalTally.run(
+            planned, intervals: intervals, target: spec.targets.waitMinutes, seed: spec.seed, replications: fresh)
+        let sippConf = IntervalTally.run(
+            sippPlanned, intervals: intervals, target: spec.targets.waitMinutes, seed: spec.seed, replications: fresh)
         func cells(_ t: [IntervalTally]) -> [[Figure]] {
-            homes.map { ds in intervals.indices.map { i in
-                Figure(Estimate(t.map { x -> Double? in
-                    let a = ds.reduce(0) { $0 + x.arrivals[$1][i] }
-                    return a > 0 ? Double(ds.reduce(0) { $0 + x.within[$1][i] }) / Double(a) : nil
-                }))
-            } }
+            homes.map { ds in
+                intervals.indices.map { i in
+                    Figure(
+                        Estimate(
+                            t.map { x -> Double? in
+                                let a = ds.reduce(0) { $0 + x.arrivals[$1][i] }
+                                return a > 0 ? Double(ds.reduce(0) { $0 + x.within[$1][i] }) / Double(a) : nil
+                            }))
+                }
+            }
         }
         func daySL(_ t: [IntervalTally]) -> [Double] {
             t.map { x in
@@ -247,16 +306,25 @@ public enum Planner {
                 return a > 0 ? Double(x.within.joined().reduce(0, +)) / Double(a) : 1
             }
         }
-        let perRep = homes.map { ds in intervals.indices.map { i in
-            Double(conf.reduce(0) { t, x in t + ds.reduce(0) { $0 + x.arrivals[$1][i] } }) / Double(max(conf.count, 1))
-        } }
-        let abandoned = homes.map { ds in Figure(Estimate(conf.map { x -> Double? in
-            let a = ds.reduce(0) { $0 + x.departmentArrivals[$1] }
-            return a > 0 ? Double(ds.reduce(0) { $0 + x.abandoned[$1] }) / Double(a) : nil
-        })) }
-        return DayPlan(day: day, intervals: intervals, seed: seeded.staff, sipp: sipp, requirement: requirement, schedule: schedule,
-                       sippSchedule: sippSchedule, serviceLevel: cells(conf), sippServiceLevel: cells(sippConf),
-                       arrivalsPerReplication: perRep, abandoned: abandoned, daySL: daySL(conf), sippDaySL: daySL(sippConf),
-                       stillFailing: stillFailing, rounds: rounds, scenario: planned, problems: problems)
+        let perRep = homes.map { ds in
+            intervals.indices.map { i in
+                Double(conf.reduce(0) { t, x in t + ds.reduce(0) { $0 + x.arrivals[$1][i] } })
+                    / Double(max(conf.count, 1))
+            }
+        }
+        let abandoned = homes.map { ds in
+            Figure(
+                Estimate(
+                    conf.map { x -> Double? in
+                        let a = ds.reduce(0) { $0 + x.departmentArrivals[$1] }
+                        return a > 0 ? Double(ds.reduce(0) { $0 + x.abandoned[$1] }) / Double(a) : nil
+                    }))
+        }
+        return DayPlan(
+            day: day, intervals: intervals, seed: seeded.staff, sipp: sipp, requirement: requirement,
+            schedule: schedule,
+            sippSchedule: sippSchedule, serviceLevel: cells(conf), sippServiceLevel: cells(sippConf),
+            arrivalsPerReplication: perRep, abandoned: abandoned, daySL: daySL(conf), sippDaySL: daySL(sippConf),
+            stillFailing: stillFailing, rounds: rounds, scenario: planned, problems: problems)
     }
 }

@@ -10,7 +10,10 @@ public struct StaffGroupDemand: Sendable, Hashable {
     /// Clerks of this profile available at most (all shifts together); nil: no limit.
     public var available: Int?
     public init(id: String, requirement: [Int], costPerHour: Double, available: Int? = nil) {
-        self.id = id; self.requirement = requirement; self.costPerHour = costPerHour; self.available = available
+        self.id = id
+        self.requirement = requirement
+        self.costPerHour = costPerHour
+        self.available = available
     }
 }
 
@@ -21,8 +24,13 @@ public struct ShiftProblem: Sendable, Hashable {
     public var groups: [StaffGroupDemand]
     /// Most the plan may cost (cost per hour × paid hours); nil: no budget.
     public var budget: Double?
-    public init(intervals: [HallDomain.TimeInterval], shiftTypes: [ShiftType], groups: [StaffGroupDemand], budget: Double? = nil) {
-        self.intervals = intervals; self.shiftTypes = shiftTypes; self.groups = groups; self.budget = budget
+    public init(
+        intervals: [HallDomain.TimeInterval], shiftTypes: [ShiftType], groups: [StaffGroupDemand], budget: Double? = nil
+    ) {
+        self.intervals = intervals
+        self.shiftTypes = shiftTypes
+        self.groups = groups
+        self.budget = budget
     }
 
     /// coverage[s][t]: shift type s is on duty during interval t.
@@ -39,7 +47,11 @@ public struct ShiftProblem: Sendable, Hashable {
 
 /// One interval of one group left short.
 public struct UnmetInterval: Sendable, Hashable, Codable {
-    public init(group: String, interval: Int, missing: Int) { self.group = group; self.interval = interval; self.missing = missing }
+    public init(group: String, interval: Int, missing: Int) {
+        self.group = group
+        self.interval = interval
+        self.missing = missing
+    }
     public var group: String
     public var interval: Int
     public var missing: Int
@@ -73,7 +85,9 @@ public enum ShiftScheduler {
         let uncoverable = p.intervals.indices.filter { t in !a.indices.contains { a[$0][t] } }
         if !uncoverable.isEmpty {
             let names = uncoverable.map { describe(p.intervals[$0]) }.joined(separator: ", ")
-            problems.append("no shift type is on duty during \(names): the shift types (\(p.shiftTypes.map(\.id).joined(separator: ", "))) cannot cover the opening hours there")
+            problems.append(
+                "no shift type is on duty during \(names): the shift types (\(p.shiftTypes.map(\.id).joined(separator: ", "))) cannot cover the opening hours there"
+            )
         }
         var attempt = (budget: p.budget != nil, minimums: true)
         var solved = build(p, a, useBudget: attempt.budget, useMinimums: attempt.minimums).solve(seconds: seconds)
@@ -84,39 +98,63 @@ public enum ShiftScheduler {
         if solved.values == nil {
             attempt.minimums = false
             solved = build(p, a, useBudget: attempt.budget, useMinimums: false).solve(seconds: seconds)
-            problems.append("the minimum staff per shift type (\(p.shiftTypes.filter { $0.minStaff > 0 }.map { "\($0.id) ≥ \($0.minStaff)" }.joined(separator: ", "))) exceeds the staff available; the minimums were dropped")
+            problems.append(
+                "the minimum staff per shift type (\(p.shiftTypes.filter { $0.minStaff > 0 }.map { "\($0.id) ≥ \($0.minStaff)" }.joined(separator: ", "))) exceeds the staff available; the minimums were dropped"
+            )
         }
         let values = solved.values ?? []
-        let G = p.groups.count, S = p.shiftTypes.count, T = p.intervals.count
+        let G = p.groups.count
+        let S = p.shiftTypes.count
+        let T = p.intervals.count
         var counts = [[Int]](repeating: [Int](repeating: 0, count: S), count: G)
-        for g in 0..<G { for s in 0..<S where g * S + s < values.count { counts[g][s] = Int(values[g * S + s].rounded()) } }
+        for g in 0..<G {
+            for s in 0..<S where g * S + s < values.count { counts[g][s] = Int(values[g * S + s].rounded()) }
+        }
         let schedule = evaluate(p, counts: counts, coverage: a)
         var unmet: [UnmetInterval] = []
-        for g in 0..<G { for t in 0..<T where schedule.coverage[g][t] < p.groups[g].requirement[t] {
-            unmet.append(UnmetInterval(group: p.groups[g].id, interval: t, missing: p.groups[g].requirement[t] - schedule.coverage[g][t]))
-        } }
+        for g in 0..<G {
+            for t in 0..<T where schedule.coverage[g][t] < p.groups[g].requirement[t] {
+                unmet.append(
+                    UnmetInterval(
+                        group: p.groups[g].id, interval: t,
+                        missing: p.groups[g].requirement[t] - schedule.coverage[g][t]))
+            }
+        }
         if p.budget != nil, !attempt.budget {
-            problems.append(String(format: "the budget %.0f is below the cheapest plan the shift limits allow; the best plan found costs %.0f", p.budget!, schedule.cost))
+            problems.append(
+                String(
+                    format:
+                        "the budget %.0f is below the cheapest plan the shift limits allow; the best plan found costs %.0f",
+                    p.budget!, schedule.cost))
         } else if let budget = p.budget, !unmet.isEmpty {
-            problems.append(String(format: "the budget %.0f does not buy full cover: the best plan within it costs %.0f", budget, schedule.cost))
+            problems.append(
+                String(
+                    format: "the budget %.0f does not buy full cover: the best plan within it costs %.0f", budget,
+                    schedule.cost))
         }
         let coverable = unmet.filter { !uncoverable.contains($0.interval) }
         if !coverable.isEmpty {
             let byGroup = Dictionary(grouping: coverable, by: \.group)
             for g in p.groups where byGroup[g.id] != nil {
-                let list = byGroup[g.id]!.map { "\(describe(p.intervals[$0.interval])) (−\($0.missing))" }.joined(separator: ", ")
+                let list = byGroup[g.id]!.map { "\(describe(p.intervals[$0.interval])) (−\($0.missing))" }.joined(
+                    separator: ", ")
                 problems.append("\(g.id): requirement not met in \(list)")
             }
         }
-        return ShiftSchedule(counts: counts, coverage: schedule.coverage, unmet: unmet, uncoverable: uncoverable, cost: schedule.cost,
-                             staffHours: schedule.staffHours, objective: schedule.objective, optimal: solved.optimal, problems: problems)
+        return ShiftSchedule(
+            counts: counts, coverage: schedule.coverage, unmet: unmet, uncoverable: uncoverable, cost: schedule.cost,
+            staffHours: schedule.staffHours, objective: schedule.objective, optimal: solved.optimal, problems: problems)
     }
 
     /// Coverage, cost and objective of given counts (for reports and for checking solvers against each other).
     public static func evaluate(_ p: ShiftProblem, counts: [[Int]], coverage a: [[Bool]]? = nil)
-        -> (coverage: [[Int]], cost: Double, staffHours: Double, objective: Double) {
+        -> (coverage: [[Int]], cost: Double, staffHours: Double, objective: Double)
+    {
         let a = a ?? p.coverageMatrix
-        var coverage: [[Int]] = [], cost = 0.0, hours = 0.0, short = 0
+        var coverage: [[Int]] = []
+        var cost = 0.0
+        var hours = 0.0
+        var short = 0
         for (g, group) in p.groups.enumerated() {
             var row = [Int](repeating: 0, count: p.intervals.count)
             for (s, type) in p.shiftTypes.enumerated() {
@@ -140,7 +178,8 @@ public enum ShiftScheduler {
         for g in p.groups {
             for s in p.shiftTypes {
                 let c = s.paidHours * g.costPerHour
-                let v = ip.addVariable(upper: s.maxStaff.map(Double.init) ?? g.available.map(Double.init), cost: c, integer: true)
+                let v = ip.addVariable(
+                    upper: s.maxStaff.map(Double.init) ?? g.available.map(Double.init), cost: c, integer: true)
                 costTerms.append((v, c))
             }
         }
@@ -152,7 +191,9 @@ public enum ShiftScheduler {
                 for s in 0..<S where a[s][t] { terms.append((gi * S + s, 1)) }
                 ip.addConstraint(terms, .atLeast, Double(g.requirement[t]))
             }
-            if let n = g.available { ip.addConstraint((0..<S).map { (variable: gi * S + $0, coefficient: 1.0) }, .atMost, Double(n)) }
+            if let n = g.available {
+                ip.addConstraint((0..<S).map { (variable: gi * S + $0, coefficient: 1.0) }, .atMost, Double(n))
+            }
         }
         for (s, type) in p.shiftTypes.enumerated() {
             let terms = p.groups.indices.map { (variable: $0 * S + s, coefficient: 1.0) }

@@ -57,18 +57,27 @@ public enum TidalTuning {
         var hall = DayScenario.make(base, day: peak, middayDemandShare: spec.middayDemandShare)
         let tuning = Array(0..<spec.replications)
         let fresh = Array(spec.replications..<(spec.replications + spec.confirmReplications))
-        var choices: [TidalChoice] = [], all: [TidalCandidate] = [], notes: [String] = []
+        var choices: [TidalChoice] = []
+        var all: [TidalCandidate] = []
+        var notes: [String] = []
 
         func measure(_ s: Scenario, rule i: Int, _ reps: [Int]) -> (TidalCandidate, [DayKPIs]) {
             let days = Experiment.run(s, seed: spec.seed, replications: reps).days
             let r = s.tidal[i]
             func series(_ k: KPI) -> [Double?] { days.map { $0.overall[k] ?? nil } }
             let cost: [Double?] = days.map { d in costMinutes(s, rule: i, day: d) }
-            let sl = Estimate(series(.serviceLevel)), ab = Estimate(series(.abandonedFraction))
-            let meets = (sl.mean ?? 0) >= spec.targets.serviceLevel && (spec.targets.abandonCap.map { (ab.mean ?? 1) <= $0 } ?? true)
-            return (TidalCandidate(rule: r.id, openAt: r.openAt, closeBelow: r.closeBelow, sourceSize: r.sourceSize,
-                                   serviceLevel: Figure(sl), abandoned: Figure(ab), tidalOpenMinutes: Figure(Estimate(series(.tidalOpenMinutes))),
-                                   costMinutes: Figure(Estimate(cost)), meetsTarget: meets), days)
+            let sl = Estimate(series(.serviceLevel))
+            let ab = Estimate(series(.abandonedFraction))
+            let meets =
+                (sl.mean ?? 0) >= spec.targets.serviceLevel
+                && (spec.targets.abandonCap.map { (ab.mean ?? 1) <= $0 } ?? true)
+            return (
+                TidalCandidate(
+                    rule: r.id, openAt: r.openAt, closeBelow: r.closeBelow, sourceSize: r.sourceSize,
+                    serviceLevel: Figure(sl), abandoned: Figure(ab),
+                    tidalOpenMinutes: Figure(Estimate(series(.tidalOpenMinutes))),
+                    costMinutes: Figure(Estimate(cost)), meetsTarget: meets), days
+            )
         }
 
         for i in hall.tidal.indices {
@@ -77,9 +86,11 @@ public enum TidalTuning {
             for scale in openScales {
                 let windows = hall.windows.first { $0.id == rule.group }?.count ?? Int.max
                 // More clerks than the group has windows would change nothing.
-                for size in Set([max(1, rule.sourceSize - 1), rule.sourceSize, rule.sourceSize + 1]).sorted() where size <= max(windows, rule.sourceSize) {
+                for size in Set([max(1, rule.sourceSize - 1), rule.sourceSize, rule.sourceSize + 1]).sorted()
+                where size <= max(windows, rule.sourceSize) {
                     var s = hall
-                    s.tidal[i] = setting(rule, scale: scale, size: size, window: hall.windows.first { $0.id == rule.group }?.count)
+                    s.tidal[i] = setting(
+                        rule, scale: scale, size: size, window: hall.windows.first { $0.id == rule.group }?.count)
                     guard s.validate().isEmpty else { continue }
                     tried.append((s, measure(s, rule: i, tuning).0))
                 }
@@ -91,17 +102,28 @@ public enum TidalTuning {
                 pick = best
             } else {
                 pick = tried.max { ($0.1.serviceLevel.mean ?? 0) < ($1.1.serviceLevel.mean ?? 0) }!
-                notes.append(String(format: "%@: no setting tried reaches %.0f %% within %g min on %@ with the base hall's roster; the best, kept, reaches %.1f %%",
-                                       rule.id, spec.targets.serviceLevel * 100, spec.targets.waitMinutes, peak.name,
-                                       (pick.1.serviceLevel.mean ?? 0) * 100))
+                notes.append(
+                    String(
+                        format:
+                            "%@: no setting tried reaches %.0f %% within %g min on %@ with the base hall's roster; the best, kept, reaches %.1f %%",
+                        rule.id, spec.targets.serviceLevel * 100, spec.targets.waitMinutes, peak.name,
+                        (pick.1.serviceLevel.mean ?? 0) * 100))
             }
             // Confirm against the base rule on fresh replications, paired.
             let (baseFresh, baseDays) = measure(hall, rule: i, fresh)
             let (chosenFresh, chosenDays) = measure(pick.0, rule: i, fresh)
-            let dSL = Estimate(zip(baseDays, chosenDays).map { a, b in diff(b.overall[.serviceLevel] ?? nil, a.overall[.serviceLevel] ?? nil) })
-            let dCost = Estimate(zip(baseDays, chosenDays).map { a, b in diff(costMinutes(pick.0, rule: i, day: b), costMinutes(hall, rule: i, day: a)) })
-            choices.append(TidalChoice(rule: rule.id, base: baseFresh, chosen: chosenFresh, serviceLevelDifference: Figure(dSL),
-                                       costDifference: Figure(dCost), sentence: sentence(rule, pick.1, dSL, dCost, spec)))
+            let dSL = Estimate(
+                zip(baseDays, chosenDays).map { a, b in
+                    diff(b.overall[.serviceLevel] ?? nil, a.overall[.serviceLevel] ?? nil)
+                })
+            let dCost = Estimate(
+                zip(baseDays, chosenDays).map { a, b in
+                    diff(costMinutes(pick.0, rule: i, day: b), costMinutes(hall, rule: i, day: a))
+                })
+            choices.append(
+                TidalChoice(
+                    rule: rule.id, base: baseFresh, chosen: chosenFresh, serviceLevelDifference: Figure(dSL),
+                    costDifference: Figure(dCost), sentence: sentence(rule, pick.1, dSL, dCost, spec)))
             hall = pick.0
         }
         var planned = base
@@ -135,23 +157,34 @@ public enum TidalTuning {
     }
 
     /// Cheaper first; among equal costs, the higher service level.
-    static func order(_ c: TidalCandidate) -> (Double, Double) { (c.costMinutes.mean ?? .infinity, -(c.serviceLevel.mean ?? 0)) }
+    static func order(_ c: TidalCandidate) -> (Double, Double) {
+        (c.costMinutes.mean ?? .infinity, -(c.serviceLevel.mean ?? 0))
+    }
 
     static func diff(_ a: Double?, _ b: Double?) -> Double? {
         guard let a, let b else { return nil }
         return a - b
     }
 
-    static func sentence(_ base: TidalRule, _ c: TidalCandidate, _ dSL: Estimate, _ dCost: Estimate, _ spec: PlanningSpec) -> String {
+    static func sentence(
+        _ base: TidalRule, _ c: TidalCandidate, _ dSL: Estimate, _ dCost: Estimate, _ spec: PlanningSpec
+    ) -> String {
         func pm(_ e: Estimate, _ scale: Double, _ digits: Int) -> String {
             guard let m = e.mean else { return "–" }
-            return String(format: "%+.\(digits)f", m * scale) + (e.halfWidth.map { String(format: " ± %.\(digits)f", $0 * scale) } ?? "")
+            return String(format: "%+.\(digits)f", m * scale)
+                + (e.halfWidth.map { String(format: " ± %.\(digits)f", $0 * scale) } ?? "")
         }
         var changes: [String] = []
-        if c.openAt != base.openAt { changes.append("open at \(number(c.openAt)) instead of \(number(base.openAt)) (close below \(number(c.closeBelow)))") }
+        if c.openAt != base.openAt {
+            changes.append(
+                "open at \(number(c.openAt)) instead of \(number(base.openAt)) (close below \(number(c.closeBelow)))")
+        }
         if c.sourceSize != base.sourceSize { changes.append("\(c.sourceSize) clerk(s) instead of \(base.sourceSize)") }
-        let what = changes.isEmpty ? "keeping it (open at \(number(c.openAt)), \(c.sourceSize) clerk(s))" : changes.joined(separator: ", ")
-        return "\(base.id): \(what) changes the share within \(String(format: "%g", spec.targets.waitMinutes)) min by \(pm(dSL, 100, 1)) points "
+        let what =
+            changes.isEmpty
+            ? "keeping it (open at \(number(c.openAt)), \(c.sourceSize) clerk(s))" : changes.joined(separator: ", ")
+        return
+            "\(base.id): \(what) changes the share within \(String(format: "%g", spec.targets.waitMinutes)) min by \(pm(dSL, 100, 1)) points "
             + "and the rule's staff-minutes by \(pm(dCost, 1, 0)) a day (fresh replications, paired)"
     }
 
@@ -162,11 +195,19 @@ extension PlanResult {
     /// tidal.csv: every candidate tried on the tuning replications.
     public var tidalCSV: String? {
         guard let t = tidal else { return nil }
-        func f(_ x: Figure) -> String { (x.mean.map { String(format: "%.4f", $0) } ?? "") + "," + (x.halfWidth.map { String(format: "%.4f", $0) } ?? "") }
-        var out = "rule,open_at,close_below,source_size,sl_share,sl_half_width,abandoned,abandoned_half_width,tidal_open_min,tidal_open_half_width,cost_min,cost_half_width,meets_target,chosen\n"
+        func f(_ x: Figure) -> String {
+            (x.mean.map { String(format: "%.4f", $0) } ?? "") + ","
+                + (x.halfWidth.map { String(format: "%.4f", $0) } ?? "")
+        }
+        var out =
+            "rule,open_at,close_below,source_size,sl_share,sl_half_width,abandoned,abandoned_half_width,tidal_open_min,tidal_open_half_width,cost_min,cost_half_width,meets_target,chosen\n"
         for c in t.candidates {
-            let chosen = t.choices.contains { $0.rule == c.rule && $0.chosen.openAt == c.openAt && $0.chosen.sourceSize == c.sourceSize && $0.chosen.closeBelow == c.closeBelow }
-            out += "\(c.rule),\(c.openAt),\(c.closeBelow),\(c.sourceSize),\(f(c.serviceLevel)),\(f(c.abandoned)),\(f(c.tidalOpenMinutes)),\(f(c.costMinutes)),\(c.meetsTarget ? 1 : 0),\(chosen ? 1 : 0)\n"
+            let chosen = t.choices.contains {
+                $0.rule == c.rule && $0.chosen.openAt == c.openAt && $0.chosen.sourceSize == c.sourceSize
+                    && $0.chosen.closeBelow == c.closeBelow
+            }
+            out +=
+                "\(c.rule),\(c.openAt),\(c.closeBelow),\(c.sourceSize),\(f(c.serviceLevel)),\(f(c.abandoned)),\(f(c.tidalOpenMinutes)),\(f(c.costMinutes)),\(c.meetsTarget ? 1 : 0),\(chosen ? 1 : 0)\n"
         }
         return out
     }
@@ -174,10 +215,13 @@ extension PlanResult {
     var tidalMarkdown: String {
         guard let t = tidal else { return "" }
         var o = "## Tidal rules (base hall, \(t.day))\n\n"
-        o += "Each rule tuned in turn on the base hall's layout and roster on the busiest planned day: open thresholds × "
+        o +=
+            "Each rule tuned in turn on the base hall's layout and roster on the busiest planned day: open thresholds × "
         o += TidalTuning.openScales.map { String(format: "%g", $0) }.joined(separator: ", ")
-        o += " (close threshold alike), source size base − 1 … base + 1; the cheapest setting meeting the day's service level is chosen "
-        o += "on the tuning replications and confirmed against the base rule on fresh ones (tidal.csv lists every setting).\n\n"
+        o +=
+            " (close threshold alike), source size base − 1 … base + 1; the cheapest setting meeting the day's service level is chosen "
+        o +=
+            "on the tuning replications and confirmed against the base rule on fresh ones (tidal.csv lists every setting).\n\n"
         for c in t.choices { o += "- \(c.sentence).\n" }
         for n in t.notes { o += "- Note: \(n).\n" }
         o += "\nThe base hall with these rules: planned-tidal.yaml.\n\n"

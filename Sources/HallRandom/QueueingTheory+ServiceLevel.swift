@@ -6,7 +6,9 @@ import Foundation
 /// whenever they leave (the simulator's `sl_share` uses the same definition).
 extension QueueingTheory {
     /// M/M/c: P(wait ≤ t) = 1 − C(c, a)·e^{−(cμ−λ)t}; 0 when the queue is unstable (a ≥ c).
-    public static func erlangCServiceLevel(servers c: Int, arrivalRate lambda: Double, serviceRate mu: Double, target t: Double) -> Double {
+    public static func erlangCServiceLevel(
+        servers c: Int, arrivalRate lambda: Double, serviceRate mu: Double, target t: Double
+    ) -> Double {
         if lambda <= 0 { return 1 }
         guard c > 0, lambda / mu < Double(c) else { return 0 }
         return 1 - mmcWaitExceeds(t, servers: c, arrivalRate: lambda, serviceRate: mu)
@@ -26,14 +28,17 @@ extension QueueingTheory {
     /// waiting ahead, while it abandons itself at rate θ. The absorption probability into "called"
     /// by time t is computed by uniformisation of this pure-death chain, mixed over the stationary
     /// state the arrival sees (PASTA), truncated where the stationary tail is below 1e-15.
-    public static func erlangAServiceLevel(servers c: Int, arrivalRate lambda: Double, serviceRate mu: Double,
-                                           abandonRate theta: Double, target t: Double) -> ErlangAServiceLevel {
+    public static func erlangAServiceLevel(
+        servers c: Int, arrivalRate lambda: Double, serviceRate mu: Double,
+        abandonRate theta: Double, target t: Double
+    ) -> ErlangAServiceLevel {
         if lambda <= 0 { return ErlangAServiceLevel(serviceLevel: 1, abandonFraction: 0, probabilityWait: 0) }
         precondition(theta > 0 && mu > 0 && c >= 0)
         let a = erlangA(servers: c, arrivalRate: lambda, serviceRate: mu, abandonRate: theta)
         let maxState = c + Int(max(200, 40 * lambda / theta))
-        let p = birthDeath(maxState: maxState, birth: { _ in lambda },
-                           death: { k in Double(min(k, c)) * mu + Double(max(k - c, 0)) * theta })
+        let p = birthDeath(
+            maxState: maxState, birth: { _ in lambda },
+            death: { k in Double(min(k, c)) * mu + Double(max(k - c, 0)) * theta })
         // Number ahead n = state − c for states ≥ c; truncate the negligible tail.
         var top = p.count - 1
         while top > c, p[top] < 1e-15 { top -= 1 }
@@ -45,7 +50,10 @@ extension QueueingTheory {
         let lt = L * t
         // Poisson(Lt) weights of k uniformised jumps; called-by-jump-k accumulates.
         let kmax = Int(lt + 12 * lt.squareRoot() + 30)
-        var weight = exp(-lt), called = 0.0, calledByT = 0.0, cumulativeWeight = 0.0
+        var weight = exp(-lt)
+        var called = 0.0
+        var calledByT = 0.0
+        var cumulativeWeight = 0.0
         var next = q
         for k in 0...kmax {
             calledByT += weight * called
@@ -63,7 +71,8 @@ extension QueueingTheory {
             weight *= lt / Double(k + 1)
         }
         let sl = (1 - a.probabilityWait) + calledByT
-        return ErlangAServiceLevel(serviceLevel: min(1, max(0, sl)), abandonFraction: a.abandonFraction, probabilityWait: a.probabilityWait)
+        return ErlangAServiceLevel(
+            serviceLevel: min(1, max(0, sl)), abandonFraction: a.abandonFraction, probabilityWait: a.probabilityWait)
     }
 
     /// Square-root staffing: ⌈a + β√a⌉ servers for offered load a (Halfin–Whitt regime).

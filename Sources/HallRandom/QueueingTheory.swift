@@ -28,17 +28,22 @@ public enum QueueingTheory {
     }
 
     /// M/M/c P(W > t).
-    public static func mmcWaitExceeds(_ t: Double, servers c: Int, arrivalRate lambda: Double, serviceRate mu: Double) -> Double {
+    public static func mmcWaitExceeds(_ t: Double, servers c: Int, arrivalRate lambda: Double, serviceRate mu: Double)
+        -> Double
+    {
         erlangC(servers: c, load: lambda / mu) * exp(-(Double(c) * mu - lambda) * t)
     }
 
     /// M/M/c stationary probabilities of the number in system, states 0...maxState.
-    public static func mmcStateProbabilities(servers c: Int, arrivalRate lambda: Double, serviceRate mu: Double, maxState: Int) -> [Double] {
+    public static func mmcStateProbabilities(
+        servers c: Int, arrivalRate lambda: Double, serviceRate mu: Double, maxState: Int
+    ) -> [Double] {
         birthDeath(maxState: maxState, birth: { _ in lambda }, death: { k in Double(min(k, c)) * mu })
     }
 
     /// Pollaczek–Khinchine mean wait of M/G/1 with service mean `m` and squared CV `cv2`.
-    public static func mg1MeanWait(arrivalRate lambda: Double, serviceMean m: Double, serviceCV2 cv2: Double) -> Double {
+    public static func mg1MeanWait(arrivalRate lambda: Double, serviceMean m: Double, serviceCV2 cv2: Double) -> Double
+    {
         let rho = lambda * m
         precondition(rho < 1)
         return lambda * m * m * (1 + cv2) / (2 * (1 - rho))
@@ -57,15 +62,23 @@ public enum QueueingTheory {
         public var meanQueue: Double
     }
 
-    public static func erlangA(servers c: Int, arrivalRate lambda: Double, serviceRate mu: Double, abandonRate theta: Double) -> ErlangA {
+    public static func erlangA(
+        servers c: Int, arrivalRate lambda: Double, serviceRate mu: Double, abandonRate theta: Double
+    ) -> ErlangA {
         precondition(theta > 0)
         // Truncate well beyond the point where death rate dominates birth rate.
         let maxState = c + Int(max(200, 40 * lambda / theta))
-        let p = birthDeath(maxState: maxState, birth: { _ in lambda },
-                           death: { k in Double(min(k, c)) * mu + Double(max(k - c, 0)) * theta })
-        var pw = 0.0, eq = 0.0
-        for k in c..<p.count { pw += p[k]; eq += Double(k - c) * p[k] }
-        return ErlangA(probabilityWait: pw, abandonFraction: theta * eq / lambda, meanWaitAll: eq / lambda, meanQueue: eq)
+        let p = birthDeath(
+            maxState: maxState, birth: { _ in lambda },
+            death: { k in Double(min(k, c)) * mu + Double(max(k - c, 0)) * theta })
+        var pw = 0.0
+        var eq = 0.0
+        for k in c..<p.count {
+            pw += p[k]
+            eq += Double(k - c) * p[k]
+        }
+        return ErlangA(
+            probabilityWait: pw, abandonFraction: theta * eq / lambda, meanWaitAll: eq / lambda, meanQueue: eq)
     }
 
     /// Stationary distribution of a birth–death chain on 0...maxState (normalised over that range).

@@ -43,9 +43,13 @@ public final class RandomStream {
         @inline(__always) public func uniform() -> Double { gsl_rng_uniform_pos(rng) }
         @inline(__always) public func uniformInt(_ n: Int) -> Int { Int(gsl_rng_uniform_int(rng, UInt(n))) }
         @inline(__always) public func exponential(mean: Double) -> Double { gsl_ran_exponential(rng, mean) }
-        @inline(__always) public func lognormal(zeta: Double, sigma: Double) -> Double { gsl_ran_lognormal(rng, zeta, sigma) }
+        @inline(__always) public func lognormal(zeta: Double, sigma: Double) -> Double {
+            gsl_ran_lognormal(rng, zeta, sigma)
+        }
         @inline(__always) public func gamma(shape: Double, scale: Double) -> Double { gsl_ran_gamma(rng, shape, scale) }
-        @inline(__always) public func gaussian(mean: Double, sd: Double) -> Double { mean + gsl_ran_gaussian_ziggurat(rng, sd) }
+        @inline(__always) public func gaussian(mean: Double, sd: Double) -> Double {
+            mean + gsl_ran_gaussian_ziggurat(rng, sd)
+        }
         @inline(__always) public func flat(_ a: Double, _ b: Double) -> Double { gsl_ran_flat(rng, a, b) }
     }
 }

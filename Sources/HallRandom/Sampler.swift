@@ -38,8 +38,9 @@ public enum Sampler: Sendable, Equatable {
             // Inverse CDF; GSL has no triangular distribution.
             let u = s.uniform()
             let fc = (c - a) / (b - a)
-            return u < fc ? a + ((b - a) * (c - a) * u).squareRoot()
-                          : b - ((b - a) * (b - c) * (1 - u)).squareRoot()
+            return u < fc
+                ? a + ((b - a) * (c - a) * u).squareRoot()
+                : b - ((b - a) * (b - c) * (1 - u)).squareRoot()
         case .empirical(let values): return values[s.uniformInt(values.count)]
         }
     }

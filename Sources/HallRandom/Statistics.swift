@@ -8,19 +8,30 @@ public struct Estimate: Sendable, Equatable, Codable {
     public var count: Int
 
     public init(mean: Double?, halfWidth: Double?, count: Int) {
-        self.mean = mean; self.halfWidth = halfWidth; self.count = count
+        self.mean = mean
+        self.halfWidth = halfWidth
+        self.count = count
     }
 
     /// Estimate from replication values; nil values (KPI undefined in that replication) are skipped.
     public init(_ values: [Double?], confidence: Double = 0.95) {
         let xs = values.compactMap { $0 }
         count = xs.count
-        guard !xs.isEmpty else { mean = nil; halfWidth = nil; return }
+        guard !xs.isEmpty else {
+            mean = nil
+            halfWidth = nil
+            return
+        }
         let m = Statistics.mean(xs)
         mean = m
-        guard xs.count >= 2 else { halfWidth = nil; return }
+        guard xs.count >= 2 else {
+            halfWidth = nil
+            return
+        }
         let sd = Statistics.sampleVariance(xs, mean: m).squareRoot()
-        halfWidth = Statistics.tQuantile(p: 0.5 + confidence / 2, dof: Double(xs.count - 1)) * sd / Double(xs.count).squareRoot()
+        halfWidth =
+            Statistics.tQuantile(p: 0.5 + confidence / 2, dof: Double(xs.count - 1)) * sd
+            / Double(xs.count).squareRoot()
     }
 
     public var lower: Double? { mean.flatMap { m in halfWidth.map { m - $0 } } }

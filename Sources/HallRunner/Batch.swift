@@ -8,7 +8,10 @@ import HallScenarioYAML
 public struct Shard: Sendable, Hashable, Codable, CustomStringConvertible {
     public var index: Int
     public var count: Int
-    public init(index: Int, count: Int) { self.index = index; self.count = count }
+    public init(index: Int, count: Int) {
+        self.index = index
+        self.count = count
+    }
     public var description: String { "\(index)/\(count)" }
 }
 
@@ -28,7 +31,8 @@ public struct BatchDescription: Sendable, Hashable, Codable {
 
     enum CodingKeys: String, CodingKey {
         case fingerprint, base, seed, replications, factors, points, shard
-        case sweepFile = "sweep_file", commonRandomNumbers = "common_random_numbers"
+        case sweepFile = "sweep_file"
+        case commonRandomNumbers = "common_random_numbers"
     }
 
     func json() throws -> Data {
@@ -56,43 +60,55 @@ public struct BatchPlan: Sendable {
     /// problem is reported with the sweep file, the point and the factor.
     public static func prepare(sweepFile: String) throws -> BatchPlan {
         let sweep = try SweepLoader.load(path: sweepFile)
-        let baseURL = URL(fileURLWithPath: sweep.base, relativeTo: URL(fileURLWithPath: sweepFile).deletingLastPathComponent())
+        let baseURL = URL(
+            fileURLWithPath: sweep.base, relativeTo: URL(fileURLWithPath: sweepFile).deletingLastPathComponent())
         let baseText: String
         do {
             baseText = try String(contentsOf: baseURL, encoding: .utf8)
         } catch {
-            throw ScenarioLoadError([ScenarioError(file: sweepFile, line: nil, column: nil, path: "base",
-                                                   message: "cannot read the base scenario \(baseURL.path): \(error.localizedDescription)")])
+            throw ScenarioLoadError([
+                ScenarioError(
+                    file: sweepFile, line: nil, column: nil, path: "base",
+                    message: "cannot read the base scenario \(baseURL.path): \(error.localizedDescription)")
+            ])
         }
         var scenarios: [Scenario] = []
         for (p, values) in sweep.points.enumerated() {
             let pairs = zip(sweep.factors, values)
-            let overrides = sweep.fixed.map { ScenarioOverride(path: $0.path, value: $0.value) }
+            let overrides =
+                sweep.fixed.map { ScenarioOverride(path: $0.path, value: $0.value) }
                 + pairs.filter { $0.0.path != Sweep.demandScale }.map { ScenarioOverride(path: $0.0.path, value: $0.1) }
             do {
                 var s = try ScenarioLoader.parse(yaml: baseText, file: baseURL.path, overrides: overrides)
                 for (factor, value) in pairs where factor.path == Sweep.demandScale {
                     guard let k = Double(value), k > 0, k.isFinite else {
-                        throw ScenarioLoadError([ScenarioError(file: sweepFile, line: nil, column: nil, path: "factors.\(factor.name)",
-                                                               message: "demand_scale needs a number > 0, got '\(value)'")])
+                        throw ScenarioLoadError([
+                            ScenarioError(
+                                file: sweepFile, line: nil, column: nil, path: "factors.\(factor.name)",
+                                message: "demand_scale needs a number > 0, got '\(value)'")
+                        ])
                     }
                     s = s.scalingDemand(by: k)
                 }
                 scenarios.append(s)
             } catch let e as ScenarioLoadError {
                 let point = pairs.map { "\($0.0.name)=\($0.1)" }.joined(separator: ", ")
-                throw ScenarioLoadError(e.errors.map { err in
-                    var err = err
-                    err.message = "\(err.message) [sweep \(sweepFile), point \(p) (\(point))]"
-                    return err
-                })
+                throw ScenarioLoadError(
+                    e.errors.map { err in
+                        var err = err
+                        err.message = "\(err.message) [sweep \(sweepFile), point \(p) (\(point))]"
+                        return err
+                    })
             }
         }
-        let fingerprint = String(StreamSeed.fnv1a((try String(contentsOfFile: sweepFile, encoding: .utf8)) + "\u{0}" + baseText), radix: 16)
+        let fingerprint = String(
+            StreamSeed.fnv1a((try String(contentsOfFile: sweepFile, encoding: .utf8)) + "\u{0}" + baseText), radix: 16)
         // The file's name only: the same sweep run from another directory writes the same bytes.
-        let d = BatchDescription(fingerprint: fingerprint, sweepFile: URL(fileURLWithPath: sweepFile).lastPathComponent, base: sweep.base, seed: sweep.seed,
-                                 replications: sweep.replications, commonRandomNumbers: sweep.commonRandomNumbers,
-                                 factors: sweep.factors.map(\.name), points: sweep.points, shard: nil)
+        let d = BatchDescription(
+            fingerprint: fingerprint, sweepFile: URL(fileURLWithPath: sweepFile).lastPathComponent, base: sweep.base,
+            seed: sweep.seed,
+            replications: sweep.replications, commonRandomNumbers: sweep.commonRandomNumbers,
+            factors: sweep.factors.map(\.name), points: sweep.points, shard: nil)
         return BatchPlan(sweep: sweep, description: d, scenarios: scenarios)
     }
 
@@ -103,7 +119,8 @@ public struct BatchPlan: Sendable {
 
     /// Seed of a point's runs: the sweep seed with common random numbers, else derived from (seed, point).
     public func seed(point: Int) -> UInt64 {
-        sweep.commonRandomNumbers ? sweep.seed : StreamSeed.derive(seed: sweep.seed, replication: point, stream: "sweep/point")
+        sweep.commonRandomNumbers
+            ? sweep.seed : StreamSeed.derive(seed: sweep.seed, replication: point, stream: "sweep/point")
     }
 
     /// Runs the shard's items (all without a shard). `progress(done, total)` is called after each point.
@@ -116,7 +133,9 @@ public struct BatchPlan: Sendable {
             guard !reps.isEmpty else { continue }
             let result = Experiment.run(scenarios[p], seed: seed(point: p), replications: reps, threads: threads)
             for (r, day) in zip(reps, result.days) {
-                for kpi in KPI.allCases { rows.append(TidyRow(point: p, replication: r, kpi: kpi, value: day.overall[kpi] ?? nil)) }
+                for kpi in KPI.allCases {
+                    rows.append(TidyRow(point: p, replication: r, kpi: kpi, value: day.overall[kpi] ?? nil))
+                }
             }
             done += reps.count
             progress?(done, mine.count)
@@ -132,11 +151,15 @@ public enum BatchFiles {
         var whole = d
         whole.shard = nil
         let sorted = sort(rows)
-        return [("tidy.csv", Data(tidy(whole, sorted).utf8)), ("aggregate.csv", Data(aggregate(whole, sorted).utf8)),
-                ("batch.json", try whole.json())]
+        return [
+            ("tidy.csv", Data(tidy(whole, sorted).utf8)), ("aggregate.csv", Data(aggregate(whole, sorted).utf8)),
+            ("batch.json", try whole.json()),
+        ]
     }
 
-    public static func shard(_ d: BatchDescription, shard: Shard, rows: [TidyRow]) throws -> [(name: String, data: Data)] {
+    public static func shard(_ d: BatchDescription, shard: Shard, rows: [TidyRow]) throws -> [(
+        name: String, data: Data
+    )] {
         var part = d
         part.shard = shard
         return [("tidy.csv", Data(tidy(part, sort(rows)).utf8)), ("shard.json", try part.json())]
@@ -151,27 +174,35 @@ public enum BatchFiles {
     static func number(_ x: Double?) -> String { x.map { "\($0)" } ?? "" }
 
     static func csvField(_ s: String) -> String {
-        s.contains(where: { $0 == "," || $0 == "\"" || $0 == "\n" }) ? "\"" + s.replacingOccurrences(of: "\"", with: "\"\"") + "\"" : s
+        s.contains(where: { $0 == "," || $0 == "\"" || $0 == "\n" })
+            ? "\"" + s.replacingOccurrences(of: "\"", with: "\"\"") + "\"" : s
     }
 
     static func tidy(_ d: BatchDescription, _ rows: [TidyRow]) -> String {
         var out = (["point"] + d.factors.map(csvField) + ["replication", "kpi", "value"]).joined(separator: ",") + "\n"
         for r in rows {
-            out += ([String(r.point)] + d.points[r.point].map(csvField) + [String(r.replication), r.kpi.rawValue, number(r.value)])
+            out +=
+                ([String(r.point)] + d.points[r.point].map(csvField) + [
+                    String(r.replication), r.kpi.rawValue, number(r.value),
+                ])
                 .joined(separator: ",") + "\n"
         }
         return out
     }
 
     static func aggregate(_ d: BatchDescription, _ rows: [TidyRow]) -> String {
-        var out = (["point"] + d.factors.map(csvField) + ["kpi", "mean", "half_width", "n"]).joined(separator: ",") + "\n"
+        var out =
+            (["point"] + d.factors.map(csvField) + ["kpi", "mean", "half_width", "n"]).joined(separator: ",") + "\n"
         var groups: [Int: [KPI: [Double?]]] = [:]
         for r in rows { groups[r.point, default: [:]][r.kpi, default: []].append(r.value) }
         for p in groups.keys.sorted() {
             for kpi in KPI.allCases {
                 guard let values = groups[p]?[kpi] else { continue }
                 let e = Estimate(values)
-                out += ([String(p)] + d.points[p].map(csvField) + [kpi.rawValue, number(e.mean), number(e.halfWidth), String(e.count)])
+                out +=
+                    ([String(p)] + d.points[p].map(csvField) + [
+                        kpi.rawValue, number(e.mean), number(e.halfWidth), String(e.count),
+                    ])
                     .joined(separator: ",") + "\n"
             }
         }
@@ -183,27 +214,54 @@ public enum BatchFiles {
         var rows: [TidyRow] = []
         for (i, line) in text.split(separator: "\n", omittingEmptySubsequences: true).enumerated().dropFirst() {
             let f = splitCSV(String(line))
-            guard f.count == factors + 4, let p = Int(f[0]), let r = Int(f[factors + 1]), let kpi = KPI(rawValue: f[factors + 2]) else {
+            guard f.count == factors + 4, let p = Int(f[0]), let r = Int(f[factors + 1]),
+                let kpi = KPI(rawValue: f[factors + 2])
+            else {
                 throw MergeError("\(file):\(i + 1): expected point, \(factors) factor columns, replication, kpi, value")
             }
             let v = f[factors + 3]
-            guard v.isEmpty || Double(v) != nil else { throw MergeError("\(file):\(i + 1): value: expected a number, got '\(v)'") }
+            guard v.isEmpty || Double(v) != nil else {
+                throw MergeError("\(file):\(i + 1): value: expected a number, got '\(v)'")
+            }
             rows.append(TidyRow(point: p, replication: r, kpi: kpi, value: v.isEmpty ? nil : Double(v)))
         }
         return rows
     }
 
     static func splitCSV(_ line: String) -> [String] {
-        var out: [String] = [], cur = "", quoted = false
+        var out: [String] = []
+        var cur = ""
+        var quoted = false
         var it = line.makeIterator()
         while let c = it.next() {
             if quoted {
                 if c == "\"" {
                     if let n = it.next() {
-                        if n == "\"" { cur.append("\"") } else { quoted = false; if n == "," { out.append(cur); cur = "" } else { cur.append(n) } }
-                    } else { quoted = false }
-                } else { cur.append(c) }
-            } else if c == "\"" { quoted = true } else if c == "," { out.append(cur); cur = "" } else { cur.append(c) }
+                        if n == "\"" {
+                            cur.append("\"")
+                        } else {
+                            quoted = false
+                            if n == "," {
+                                out.append(cur)
+                                cur = ""
+                            } else {
+                                cur.append(n)
+                            }
+                        }
+                    } else {
+                        quoted = false
+                    }
+                } else {
+                    cur.append(c)
+                }
+            } else if c == "\"" {
+                quoted = true
+            } else if c == "," {
+                out.append(cur)
+                cur = ""
+            } else {
+                cur.append(c)
+            }
         }
         out.append(cur)
         return out
@@ -228,24 +286,34 @@ public enum BatchMerge {
             do {
                 d = try JSONDecoder().decode(BatchDescription.self, from: Data(contentsOf: meta))
             } catch {
-                throw MergeError("\(meta.path): not a shard of a batch (\(error.localizedDescription)); run `hallsim batch SWEEP --shard K/N --out DIR` to make one")
+                throw MergeError(
+                    "\(meta.path): not a shard of a batch (\(error.localizedDescription)); run `hallsim batch SWEEP --shard K/N --out DIR` to make one"
+                )
             }
             guard let shard = d.shard else { throw MergeError("\(meta.path): has no shard") }
             if let first = description {
                 guard first.fingerprint == d.fingerprint else {
-                    throw MergeError("\(dir.path) is from another sweep (fingerprint \(d.fingerprint), \(d.sweepFile)) than \(dirs[0].path) (\(first.fingerprint), \(first.sweepFile))")
+                    throw MergeError(
+                        "\(dir.path) is from another sweep (fingerprint \(d.fingerprint), \(d.sweepFile)) than \(dirs[0].path) (\(first.fingerprint), \(first.sweepFile))"
+                    )
                 }
                 guard first.shard!.count == shard.count else {
-                    throw MergeError("\(dir.path) is shard \(shard) but \(dirs[0].path) is shard \(first.shard!): the shard counts differ")
+                    throw MergeError(
+                        "\(dir.path) is shard \(shard) but \(dirs[0].path) is shard \(first.shard!): the shard counts differ"
+                    )
                 }
             } else {
                 description = d
             }
-            if let other = seen[shard.index] { throw MergeError("shard \(shard) given twice: \(other.path) and \(dir.path)") }
+            if let other = seen[shard.index] {
+                throw MergeError("shard \(shard) given twice: \(other.path) and \(dir.path)")
+            }
             seen[shard.index] = dir
             let tidy = dir.appendingPathComponent("tidy.csv")
             let text: String
-            do { text = try String(contentsOf: tidy, encoding: .utf8) } catch { throw MergeError("\(tidy.path): cannot read it") }
+            do { text = try String(contentsOf: tidy, encoding: .utf8) } catch {
+                throw MergeError("\(tidy.path): cannot read it")
+            }
             rows += try BatchFiles.readTidy(text, factors: d.factors.count, file: tidy.path)
         }
         let d = description!

@@ -4,27 +4,34 @@ import HallMetrics
 
 /// CSV renderings of case records (columns documented in docs/event-log.md).
 public enum CaseCSV {
-    public static let caseHeader = "replication,case,item,department,joint,status,from_backlog,first_visit,visits,accepted,deadline,suspended_wd,decided,lead_time_wd,on_time,delivery,collected,archive_by,steps"
+    public static let caseHeader =
+        "replication,case,item,department,joint,status,from_backlog,first_visit,visits,accepted,deadline,suspended_wd,decided,lead_time_wd,on_time,delivery,collected,archive_by,steps"
     public static let stepHeader = "replication,case,department,step,arrived,visible,start,end,work_min"
-    public static let dailyHeader = "replication,date,weekday,open,arrivals,accepted,decided,done_at_window,backlog,overdue"
+    public static let dailyHeader =
+        "replication,date,weekday,open,arrivals,accepted,decided,done_at_window,backlog,overdue"
 
     static func stamp(_ s: Stamp?) -> String { s.map(\.description) ?? "" }
 
     /// One row per case; `steps` lists each department's steps as department:step@start→end.
     public static func cases(_ logs: [(Int, RecordLog)], scenario: Scenario) -> String {
         let c = scenario.catalogue
-        let joint = Dictionary(scenario.items.map { ($0.id, $0.joint.joined(separator: "+")) }, uniquingKeysWith: { a, _ in a })
+        let joint = Dictionary(
+            scenario.items.map { ($0.id, $0.joint.joined(separator: "+")) }, uniquingKeysWith: { a, _ in a })
         var out = caseHeader + "\n"
         for (rep, log) in logs {
             let steps = Dictionary(grouping: log.steps, by: \.caseNumber)
             for r in log.cases.sorted(by: { $0.caseNumber < $1.caseNumber }) {
                 let item = c.items[Int(r.item)]
-                let trail = (steps[r.caseNumber] ?? []).sorted { ($0.arrived, $0.department) < ($1.arrived, $1.department) }.map {
+                let trail = (steps[r.caseNumber] ?? []).sorted {
+                    ($0.arrived, $0.department) < ($1.arrived, $1.department)
+                }.map {
                     "\(c.departments[Int($0.department)]):\($0.step.rawValue)@\(stamp($0.start))→\(stamp($0.end))"
                 }.joined(separator: "; ")
                 let fields: [String] = [
-                    "\(rep)", "\(r.caseNumber)", item, c.departments[Int(r.department)], joint[item] ?? "", r.status.rawValue,
-                    r.fromBacklog ? "1" : "0", stamp(r.firstVisit), "\(r.visits)", stamp(r.accepted), r.deadline?.description ?? "",
+                    "\(rep)", "\(r.caseNumber)", item, c.departments[Int(r.department)], joint[item] ?? "",
+                    r.status.rawValue,
+                    r.fromBacklog ? "1" : "0", stamp(r.firstVisit), "\(r.visits)", stamp(r.accepted),
+                    r.deadline?.description ?? "",
                     "\(r.suspendedDays)", stamp(r.decided), r.leadTimeWorkingDays.map(String.init) ?? "",
                     r.onTime.map { $0 ? "1" : "0" } ?? "", r.delivery?.rawValue ?? "", stamp(r.collected),
                     r.archived?.description ?? "", "\"\(trail)\"",
@@ -38,8 +45,11 @@ public enum CaseCSV {
     public static func steps(_ logs: [(Int, RecordLog)], catalogue c: Catalogue) -> String {
         var out = stepHeader + "\n"
         for (rep, log) in logs {
-            for s in log.steps.sorted(by: { ($0.caseNumber, $0.arrived, $0.department) < ($1.caseNumber, $1.arrived, $1.department) }) {
-                out += "\(rep),\(s.caseNumber),\(c.departments[Int(s.department)]),\(s.step.rawValue),\(stamp(s.arrived)),\(stamp(s.visible)),"
+            for s in log.steps.sorted(by: {
+                ($0.caseNumber, $0.arrived, $0.department) < ($1.caseNumber, $1.arrived, $1.department)
+            }) {
+                out +=
+                    "\(rep),\(s.caseNumber),\(c.departments[Int(s.department)]),\(s.step.rawValue),\(stamp(s.arrived)),\(stamp(s.visible)),"
                 out += "\(stamp(s.start)),\(stamp(s.end)),\(EventLogCSV.num(s.work))\n"
             }
         }
@@ -52,7 +62,8 @@ public enum CaseCSV {
         var out = dailyHeader + "\n"
         for (rep, p) in periods.enumerated() {
             for d in p.daily {
-                out += "\(rep),\(d.date),\(names[d.date.weekday]),\(d.open ? 1 : 0),\(d.arrivals),\(d.accepted),\(d.decided),\(d.doneAtWindow),\(d.backlog),\(d.overdue)\n"
+                out +=
+                    "\(rep),\(d.date),\(names[d.date.weekday]),\(d.open ? 1 : 0),\(d.arrivals),\(d.accepted),\(d.decided),\(d.doneAtWindow),\(d.backlog),\(d.overdue)\n"
             }
         }
         return out

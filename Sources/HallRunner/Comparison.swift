@@ -61,7 +61,11 @@ public struct Comparison: Sendable, Encodable {
         }
     }
 
-    enum CodingKeys: String, CodingKey { case a, b, seed, replications, rows = "kpis", precisionReached = "precision_reached" }
+    enum CodingKeys: String, CodingKey {
+        case a, b, seed, replications
+        case rows = "kpis"
+        case precisionReached = "precision_reached"
+    }
 
     /// Paired comparison of two runs made with the same seed and replications.
     public init(a: ExperimentResult, b: ExperimentResult, aName: String, bName: String, precisionReached: Bool? = nil) {
@@ -78,8 +82,11 @@ public struct Comparison: Sendable, Encodable {
             }
             let diff = Estimate(d)
             let significant = diff.lower.map { $0 > 0 } == true || diff.upper.map { $0 < 0 } == true
-            return Row(kpi: name, a: SummaryFigure(Estimate(xa)), b: SummaryFigure(Estimate(xb)), difference: SummaryFigure(diff),
-                       significant: significant, sentence: Comparison.sentence(what: what, unit: unit, diff: diff, significant: significant))
+            return Row(
+                kpi: name, a: SummaryFigure(Estimate(xa)), b: SummaryFigure(Estimate(xb)),
+                difference: SummaryFigure(diff),
+                significant: significant,
+                sentence: Comparison.sentence(what: what, unit: unit, diff: diff, significant: significant))
         }
         rows = Comparison.compared.map { kpi, what, unit in
             row(kpi.rawValue, what, unit, a.days.map { $0.overall[kpi] ?? nil }, b.days.map { $0.overall[kpi] ?? nil })
@@ -93,13 +100,14 @@ public struct Comparison: Sendable, Encodable {
 
     static func sentence(what: String, unit: Unit, diff: Estimate, significant: Bool) -> String {
         guard let m = diff.mean else { return "\(what): not defined in these runs." }
-        let (scale, suffix): (Double, String) = switch unit {
-        case .minutes: (1, " min")
-        case .hours: (1, " h")
-        case .share: (100, " percentage points")
-        case .count: (1, "")
-        case .workingDays: (1, " working days")
-        }
+        let (scale, suffix): (Double, String) =
+            switch unit {
+            case .minutes: (1, " min")
+            case .hours: (1, " h")
+            case .share: (100, " percentage points")
+            case .count: (1, "")
+            case .workingDays: (1, " working days")
+            }
         // Enough decimals to show the half-width with two significant digits (1 to 4 decimals).
         let hw = (diff.halfWidth ?? 0) * scale
         let digits = hw > 0 ? max(1, min(4, 1 - Int(log10(hw).rounded(.down)))) : 1
@@ -107,7 +115,8 @@ public struct Comparison: Sendable, Encodable {
         let h = diff.halfWidth.map { " ± " + f($0) } ?? ""
         guard significant else {
             if m == 0 && (diff.halfWidth ?? 0) == 0 { return "B leaves \(what) unchanged." }
-            return "\(what.prefix(1).uppercased() + what.dropFirst()) does not change significantly (\(m >= 0 ? "+" : "")\(f(m))\(h)\(suffix))."
+            return
+                "\(what.prefix(1).uppercased() + what.dropFirst()) does not change significantly (\(m >= 0 ? "+" : "")\(f(m))\(h)\(suffix))."
         }
         return "B \(m < 0 ? "lowers" : "raises") \(what) by \(f(abs(m)))\(h)\(suffix)."
     }
@@ -115,22 +124,29 @@ public struct Comparison: Sendable, Encodable {
     /// Markdown for a manager.
     public var markdown: String {
         var out = "# B against A\n\nA: `\(a)`  \nB: `\(b)`  \n"
-        out += "\(replications) replications on common random numbers (seed \(seed)); differences B − A with 95 % paired intervals.\n\n"
+        out +=
+            "\(replications) replications on common random numbers (seed \(seed)); differences B − A with 95 % paired intervals.\n\n"
         for r in rows where r.difference.mean != nil { out += "- \(r.sentence)\n" }
         out += "\n| KPI | A | B | B − A | significant |\n|---|---|---|---|---|\n"
         func f(_ s: SummaryFigure) -> String {
             guard let m = s.mean else { return "–" }
             return String(format: "%.3f", m) + (s.halfWidth.map { String(format: " ± %.3f", $0) } ?? "")
         }
-        for r in rows { out += "| \(r.kpi) | \(f(r.a)) | \(f(r.b)) | \(f(r.difference)) | \(r.significant ? "yes" : "no") |\n" }
-        if let reached = precisionReached, !reached { out += "\nThe requested precision was not reached within the replication cap.\n" }
+        for r in rows {
+            out += "| \(r.kpi) | \(f(r.a)) | \(f(r.b)) | \(f(r.difference)) | \(r.significant ? "yes" : "no") |\n"
+        }
+        if let reached = precisionReached, !reached {
+            out += "\nThe requested precision was not reached within the replication cap.\n"
+        }
         return out
     }
 
     /// Runs both layouts on the same replications. With `untilPrecision`, adds batches of the initial
     /// number of replications until the paired half-width of `kpi` is at most `width`, or `cap` is reached.
-    public static func run(a: Scenario, b: Scenario, aName: String, bName: String, seed: UInt64, replications: Int,
-                           untilPrecision: (kpi: KPI, width: Double, cap: Int)? = nil, threads: Int? = nil) -> Comparison {
+    public static func run(
+        a: Scenario, b: Scenario, aName: String, bName: String, seed: UInt64, replications: Int,
+        untilPrecision: (kpi: KPI, width: Double, cap: Int)? = nil, threads: Int? = nil
+    ) -> Comparison {
         var ra = Experiment.run(a, seed: seed, replications: 0..<replications, threads: threads)
         var rb = Experiment.run(b, seed: seed, replications: 0..<replications, threads: threads)
         guard let target = untilPrecision else { return Comparison(a: ra, b: rb, aName: aName, bName: bName) }
@@ -148,6 +164,7 @@ public struct Comparison: Sendable, Encodable {
             ra.append(na)
             rb.append(nb)
         }
-        return Comparison(a: ra, b: rb, aName: aName, bName: bName, precisionReached: (width() ?? .infinity) <= target.width)
+        return Comparison(
+            a: ra, b: rb, aName: aName, bName: bName, precisionReached: (width() ?? .infinity) <= target.width)
     }
 }

@@ -3,7 +3,8 @@ import HallDomain
 
 /// CSV renderings of the event log (columns documented in docs/event-log.md).
 public enum EventLogCSV {
-    public static let ticketHeader = "replication,ticket,source,channel,item,department,priority,arrival_min,arrival_clock,call_min,service_start_min,service_end_min,end_min,wait_min,window,outcome"
+    public static let ticketHeader =
+        "replication,ticket,source,channel,item,department,priority,arrival_min,arrival_clock,call_min,service_start_min,service_end_min,end_min,wait_min,window,outcome"
     public static let windowHeader = "replication,time_min,window,state,ticket,staff"
     public static let staffHeader = "replication,time_min,staff,kind,state,window"
     public static let queueHeader = "replication,time_min,department,waiting"
@@ -26,7 +27,8 @@ public enum EventLogCSV {
         (dated ? h.replacingOccurrences(of: "replication,", with: "replication,date,") + extra : h) + "\n"
     }
 
-    public static func tickets(_ logs: [(Int, [TicketRecord])], catalogue c: Catalogue, dated: [Dated]? = nil) -> String {
+    public static func tickets(_ logs: [(Int, [TicketRecord])], catalogue c: Catalogue, dated: [Dated]? = nil) -> String
+    {
         var out = header(ticketHeader, dated: dated != nil, extra: ",visit,case")
         for (k, (rep, rows)) in logs.enumerated() {
             let d = dated?[k]
@@ -35,7 +37,8 @@ public enum EventLogCSV {
                 let r = rows[i]
                 var fields: [String] = [
                     "\(r.ticket)", c.profiles[Int(r.profile)], r.channel.rawValue, c.items[Int(r.item)],
-                    c.departments[Int(r.department)], r.priority ? "1" : "0", num(r.arrival), ClockTime.format(r.arrival, seconds: true),
+                    c.departments[Int(r.department)], r.priority ? "1" : "0", num(r.arrival),
+                    ClockTime.format(r.arrival, seconds: true),
                     num(r.call), num(r.serviceStart), num(r.serviceEnd), num(r.end), num(r.wait),
                     r.window.map { c.windows[Int($0)] } ?? "", r.outcome.rawValue,
                 ]
@@ -46,11 +49,14 @@ public enum EventLogCSV {
         return out
     }
 
-    public static func windows(_ logs: [(Int, [WindowRecord])], catalogue c: Catalogue, dated: [Dated]? = nil) -> String {
+    public static func windows(_ logs: [(Int, [WindowRecord])], catalogue c: Catalogue, dated: [Dated]? = nil) -> String
+    {
         var out = header(windowHeader, dated: dated != nil)
         for (k, (rep, rows)) in logs.enumerated() {
             for (i, r) in rows.enumerated() {
-                out += prefix(rep, dated?[k], i) + "\(num(r.time)),\(c.windows[Int(r.window)]),\(r.state.rawValue),\(r.ticket.map(String.init) ?? ""),\(r.staff.map { c.staff[Int($0)] } ?? "")\n"
+                out +=
+                    prefix(rep, dated?[k], i)
+                    + "\(num(r.time)),\(c.windows[Int(r.window)]),\(r.state.rawValue),\(r.ticket.map(String.init) ?? ""),\(r.staff.map { c.staff[Int($0)] } ?? "")\n"
             }
         }
         return out
@@ -60,7 +66,9 @@ public enum EventLogCSV {
         var out = header(staffHeader, dated: dated != nil)
         for (k, (rep, rows)) in logs.enumerated() {
             for (i, r) in rows.enumerated() {
-                out += prefix(rep, dated?[k], i) + "\(num(r.time)),\(c.staff[Int(r.staff)]),\(c.staffKind[Int(r.staff)].rawValue),\(r.state.rawValue),\(r.window.map { c.windows[Int($0)] } ?? "")\n"
+                out +=
+                    prefix(rep, dated?[k], i)
+                    + "\(num(r.time)),\(c.staff[Int(r.staff)]),\(c.staffKind[Int(r.staff)].rawValue),\(r.state.rawValue),\(r.window.map { c.windows[Int($0)] } ?? "")\n"
             }
         }
         return out
@@ -69,7 +77,9 @@ public enum EventLogCSV {
     public static func queues(_ logs: [(Int, [QueueRecord])], catalogue c: Catalogue, dated: [Dated]? = nil) -> String {
         var out = header(queueHeader, dated: dated != nil)
         for (k, (rep, rows)) in logs.enumerated() {
-            for (i, r) in rows.enumerated() { out += prefix(rep, dated?[k], i) + "\(num(r.time)),\(c.departments[Int(r.department)]),\(r.waiting)\n" }
+            for (i, r) in rows.enumerated() {
+                out += prefix(rep, dated?[k], i) + "\(num(r.time)),\(c.departments[Int(r.department)]),\(r.waiting)\n"
+            }
         }
         return out
     }
@@ -82,7 +92,8 @@ public enum AtomicOutput {
         let fm = FileManager.default
         let parent = dir.deletingLastPathComponent()
         try fm.createDirectory(at: parent, withIntermediateDirectories: true)
-        let staging = parent.appendingPathComponent(".\(dir.lastPathComponent).staging-\(ProcessInfo.processInfo.processIdentifier)")
+        let staging = parent.appendingPathComponent(
+            ".\(dir.lastPathComponent).staging-\(ProcessInfo.processInfo.processIdentifier)")
         try? fm.removeItem(at: staging)
         try fm.createDirectory(at: staging, withIntermediateDirectories: true)
         defer { try? fm.removeItem(at: staging) }

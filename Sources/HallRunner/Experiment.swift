@@ -23,17 +23,26 @@ public struct ExperimentResult: Sendable {
         Summary(scenario: scenario, seed: seed, days: days, cases: cases, openDays: periodStats?.first?.openDays)
     }
 
-    public init(scenario: Scenario, seed: UInt64, days: [DayKPIs], stats: [DayStats], logs: [RecordLog?],
-                cases: [PeriodKPIs]? = nil, periodStats: [PeriodStats]? = nil) {
-        self.scenario = scenario; self.seed = seed; self.days = days; self.stats = stats; self.logs = logs
-        self.cases = cases; self.periodStats = periodStats
+    public init(
+        scenario: Scenario, seed: UInt64, days: [DayKPIs], stats: [DayStats], logs: [RecordLog?],
+        cases: [PeriodKPIs]? = nil, periodStats: [PeriodStats]? = nil
+    ) {
+        self.scenario = scenario
+        self.seed = seed
+        self.days = days
+        self.stats = stats
+        self.logs = logs
+        self.cases = cases
+        self.periodStats = periodStats
     }
 }
 
 extension ExperimentResult {
     /// Adds the replications of a further run of the same scenario and seed.
     public mutating func append(_ more: ExperimentResult) {
-        days += more.days; stats += more.stats; logs += more.logs
+        days += more.days
+        stats += more.stats
+        logs += more.logs
         if let c = more.cases { cases = (cases ?? []) + c }
         if let p = more.periodStats { periodStats = (periodStats ?? []) + p }
     }
@@ -58,21 +67,29 @@ public struct RecordLog: Sendable {
 public enum Experiment {
     /// Runs replications 0..<n in parallel on `threads` threads (default: all cores). Each replication
     /// has its own streams, so the result is identical whatever the number of threads.
-    public static func run(_ scenario: Scenario, seed: UInt64, replications n: Int, threads: Int? = nil,
-                           records: RecordsMode = .none) -> ExperimentResult {
+    public static func run(
+        _ scenario: Scenario, seed: UInt64, replications n: Int, threads: Int? = nil,
+        records: RecordsMode = .none
+    ) -> ExperimentResult {
         run(scenario, seed: seed, replications: 0..<n, threads: threads, records: records)
     }
 
     /// Runs the given replications (results in that order).
-    public static func run(_ scenario: Scenario, seed: UInt64, replications range: Range<Int>, threads: Int? = nil,
-                           records: RecordsMode = .none) -> ExperimentResult {
+    public static func run(
+        _ scenario: Scenario, seed: UInt64, replications range: Range<Int>, threads: Int? = nil,
+        records: RecordsMode = .none
+    ) -> ExperimentResult {
         run(scenario, seed: seed, replications: Array(range), threads: threads, records: records)
     }
 
     /// Runs the given replications (results in that order).
-    public static func run(_ scenario: Scenario, seed: UInt64, replications list: [Int], threads: Int? = nil,
-                           records: RecordsMode = .none) -> ExperimentResult {
-        if scenario.period != nil { return runPeriod(scenario, seed: seed, replications: list, threads: threads, records: records) }
+    public static func run(
+        _ scenario: Scenario, seed: UInt64, replications list: [Int], threads: Int? = nil,
+        records: RecordsMode = .none
+    ) -> ExperimentResult {
+        if scenario.period != nil {
+            return runPeriod(scenario, seed: seed, replications: list, threads: threads, records: records)
+        }
         let hall = CompiledHall(scenario)
         let n = list.count
         let slots = Slots<(DayKPIs, DayStats, RecordLog?)>(count: n)
@@ -81,18 +98,22 @@ public enum Experiment {
         DispatchQueue.concurrentPerform(iterations: workers) { _ in
             while let i = next.take(below: n) {
                 let r = list[i]
-                let metrics = DayMetrics(catalogue: hall.catalogue, day: scenario.day,
-                                         waitTargetMinutes: scenario.waitTargetMinutes, warmupMinutes: scenario.warmupMinutes)
+                let metrics = DayMetrics(
+                    catalogue: hall.catalogue, day: scenario.day,
+                    waitTargetMinutes: scenario.waitTargetMinutes, warmupMinutes: scenario.warmupMinutes)
                 let keep = records == .all || (records == .first && r == 0)
                 let buffer = keep ? RecordBuffer() : nil
                 let sink: RecordSink = buffer.map { TeeSink([metrics, $0]) } ?? metrics
                 let stats = simulateDay(hall, seed: seed, replication: r, sink: sink)
-                let log = buffer.map { RecordLog(tickets: $0.tickets, windows: $0.windows, queues: $0.queues, staff: $0.staff) }
+                let log = buffer.map {
+                    RecordLog(tickets: $0.tickets, windows: $0.windows, queues: $0.queues, staff: $0.staff)
+                }
                 slots.set(i, (metrics.result(), stats, log))
             }
         }
         let results = slots.values()
-        return ExperimentResult(scenario: scenario, seed: seed, days: results.map(\.0), stats: results.map(\.1), logs: results.map(\.2))
+        return ExperimentResult(
+            scenario: scenario, seed: seed, days: results.map(\.0), stats: results.map(\.1), logs: results.map(\.2))
     }
 }
 
@@ -101,15 +122,24 @@ final class Slots<T>: @unchecked Sendable {
     private var items: [T?]
     private let lock = NSLock()
     init(count: Int) { items = Array(repeating: nil, count: count) }
-    func set(_ i: Int, _ v: T) { lock.lock(); items[i] = v; lock.unlock() }
-    func values() -> [T] { lock.lock(); defer { lock.unlock() }; return items.map { $0! } }
+    func set(_ i: Int, _ v: T) {
+        lock.lock()
+        items[i] = v
+        lock.unlock()
+    }
+    func values() -> [T] {
+        lock.lock()
+        defer { lock.unlock() }
+        return items.map { $0! }
+    }
 }
 
 final class Counter: @unchecked Sendable {
     private var value = 0
     private let lock = NSLock()
     func take(below n: Int) -> Int? {
-        lock.lock(); defer { lock.unlock() }
+        lock.lock()
+        defer { lock.unlock() }
         guard value < n else { return nil }
         value += 1
         return value - 1

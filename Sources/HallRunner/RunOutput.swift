@@ -7,18 +7,47 @@ extension ExperimentResult {
     /// tickets.csv, windows.csv and queues.csv.
     public func files(sourceFile: String? = nil) throws -> [(name: String, data: Data)] {
         let s = summary
-        var files: [(String, Data)] = [("summary.json", try s.json()), ("report.md", Data(Report.markdown(s, scenario: scenario, sourceFile: sourceFile).utf8))]
+        var files: [(String, Data)] = [
+            ("summary.json", try s.json()),
+            ("report.md", Data(Report.markdown(s, scenario: scenario, sourceFile: sourceFile).utf8)),
+        ]
         let kept = logs.enumerated().compactMap { i, l in l.map { (i, $0) } }
         if let cases { files.append(("daily.csv", Data(CaseCSV.daily(cases).utf8))) }
         if !kept.isEmpty {
             let c = scenario.catalogue
             let multiDay = scenario.period != nil
-            func dated(_ day: (RecordLog) -> [Int32]) -> [EventLogCSV.Dated]? { multiDay ? kept.map { ($0.1.dates, day($0.1)) } : nil }
-            files.append(("tickets.csv", Data(EventLogCSV.tickets(kept.map { ($0.0, $0.1.tickets) }, catalogue: c, dated: dated(\.ticketDay)).utf8)))
-            files.append(("windows.csv", Data(EventLogCSV.windows(kept.map { ($0.0, $0.1.windows) }, catalogue: c, dated: dated(\.windowDay)).utf8)))
-            files.append(("queues.csv", Data(EventLogCSV.queues(kept.map { ($0.0, $0.1.queues) }, catalogue: c, dated: dated(\.queueDay)).utf8)))
+            func dated(_ day: (RecordLog) -> [Int32]) -> [EventLogCSV.Dated]? {
+                multiDay ? kept.map { ($0.1.dates, day($0.1)) } : nil
+            }
+            files.append(
+                (
+                    "tickets.csv",
+                    Data(
+                        EventLogCSV.tickets(kept.map { ($0.0, $0.1.tickets) }, catalogue: c, dated: dated(\.ticketDay))
+                            .utf8)
+                ))
+            files.append(
+                (
+                    "windows.csv",
+                    Data(
+                        EventLogCSV.windows(kept.map { ($0.0, $0.1.windows) }, catalogue: c, dated: dated(\.windowDay))
+                            .utf8)
+                ))
+            files.append(
+                (
+                    "queues.csv",
+                    Data(
+                        EventLogCSV.queues(kept.map { ($0.0, $0.1.queues) }, catalogue: c, dated: dated(\.queueDay))
+                            .utf8)
+                ))
             if !c.staff.isEmpty {
-                files.append(("staff.csv", Data(EventLogCSV.staff(kept.map { ($0.0, $0.1.staff) }, catalogue: c, dated: dated(\.staffDay)).utf8)))
+                files.append(
+                    (
+                        "staff.csv",
+                        Data(
+                            EventLogCSV.staff(kept.map { ($0.0, $0.1.staff) }, catalogue: c, dated: dated(\.staffDay))
+                                .utf8)
+                    ))
             }
             if multiDay {
                 files.append(("cases.csv", Data(CaseCSV.cases(kept, scenario: scenario).utf8)))
@@ -42,33 +71,41 @@ public enum Report {
     public static func markdown(_ s: Summary, scenario: Scenario, sourceFile: String?) -> String {
         var out = "# \(s.scenario)\n\n"
         if let sourceFile { out += "Scenario file: `\(sourceFile)`. " }
-        out += "\(s.replications) replications, seed \(s.seed); figures are means ± 95 % half-widths over replications. "
+        out +=
+            "\(s.replications) replications, seed \(s.seed); figures are means ± 95 % half-widths over replications. "
         out += "Waiting target: \(String(format: "%g", s.waitTargetMinutes)) min.\n\n"
         out += "## The day\n\n| figure | value |\n|---|---|\n"
         let o = s.overall
         out += "| applicants | \(fmt(o["arrivals"], digits: 0)) |\n"
         out += "| served at a window | \(fmt(o["served"], digits: 0)) |\n"
-        out += "| left without service (reneged, balked, absent when called, unserved) | \(fmt(o["abandoned_fraction"], percent: true)) |\n"
+        out +=
+            "| left without service (reneged, balked, absent when called, unserved) | \(fmt(o["abandoned_fraction"], percent: true)) |\n"
         out += "| mean wait (min) | \(fmt(o["wait_mean_min"])) |\n"
         out += "| 90th percentile wait (min) | \(fmt(o["wait_p90_min"])) |\n"
-        out += "| called within \(String(format: "%g", s.waitTargetMinutes)) min | \(fmt(o["sl_share"], percent: true)) |\n"
+        out +=
+            "| called within \(String(format: "%g", s.waitTargetMinutes)) min | \(fmt(o["sl_share"], percent: true)) |\n"
         out += "| one-time notices (share of served) | \(fmt(o["notice_fraction"], percent: true)) |\n"
         out += "| mean tickets waiting | \(fmt(o["queue_mean"])) |\n"
         out += "| minutes open after closing time | \(fmt(o["overtime_min"])) |\n\n"
-        out += "## Departments\n\n| department | applicants | mean wait (min) | p90 wait (min) | within target | left |\n|---|---|---|---|---|---|\n"
+        out +=
+            "## Departments\n\n| department | applicants | mean wait (min) | p90 wait (min) | within target | left |\n|---|---|---|---|---|---|\n"
         for d in scenario.departments {
             let f = s.departments[d.id] ?? [:]
-            out += "| \(d.name) (\(d.id)) | \(fmt(f["arrivals"], digits: 0)) | \(fmt(f["wait_mean_min"])) | \(fmt(f["wait_p90_min"])) | \(fmt(f["sl_share"], percent: true)) | \(fmt(f["abandoned_fraction"], percent: true)) |\n"
+            out +=
+                "| \(d.name) (\(d.id)) | \(fmt(f["arrivals"], digits: 0)) | \(fmt(f["wait_mean_min"])) | \(fmt(f["wait_p90_min"])) | \(fmt(f["sl_share"], percent: true)) | \(fmt(f["abandoned_fraction"], percent: true)) |\n"
         }
-        out += "\n## Hour of arrival\n\n| hour | applicants | mean wait (min) | p90 wait (min) | within target |\n|---|---|---|---|---|\n"
+        out +=
+            "\n## Hour of arrival\n\n| hour | applicants | mean wait (min) | p90 wait (min) | within target |\n|---|---|---|---|---|\n"
         for h in s.hours.keys.sorted() {
             let f = s.hours[h]!
-            out += "| \(h) | \(fmt(f["arrivals"], digits: 0)) | \(fmt(f["wait_mean_min"])) | \(fmt(f["wait_p90_min"])) | \(fmt(f["sl_share"], percent: true)) |\n"
+            out +=
+                "| \(h) | \(fmt(f["arrivals"], digits: 0)) | \(fmt(f["wait_mean_min"])) | \(fmt(f["wait_p90_min"])) | \(fmt(f["sl_share"], percent: true)) |\n"
         }
         out += "\n## Staff\n\n| figure | value |\n|---|---|\n"
         out += "| staff-hours at the front desk | \(fmt(o["staff_hours"])) |\n"
         out += "| staff utilisation | \(fmt(o["staff_utilisation"], percent: true)) |\n"
-        out += "| window-minutes closed during opening hours (absence, no cover, breaks) | \(fmt(o["closed_window_min"], digits: 0)) |\n"
+        out +=
+            "| window-minutes closed during opening hours (absence, no cover, breaks) | \(fmt(o["closed_window_min"], digits: 0)) |\n"
         if !scenario.tidal.isEmpty {
             out += "| tidal window openings | \(fmt(o["tidal_openings"])) |\n"
             out += "| tidal window minutes open | \(fmt(o["tidal_open_min"], digits: 0)) |\n"
@@ -79,7 +116,8 @@ public enum Report {
         for w in scenario.physicalWindows.map(\.name) {
             out += "| \(w) | \(fmt(s.windows[w]?["utilisation"], percent: true)) |\n"
         }
-        out += "\nSpread of utilisation across windows: max − min \(fmt(s.utilisationSpread["max_minus_min"], percent: true)), "
+        out +=
+            "\nSpread of utilisation across windows: max − min \(fmt(s.utilisationSpread["max_minus_min"], percent: true)), "
         out += "coefficient of variation \(fmt(s.utilisationSpread["cv"], digits: 2)).\n"
         if let p = s.period { out += backOffice(s, p, scenario: scenario) }
         return out
@@ -88,7 +126,8 @@ public enum Report {
     static func backOffice(_ s: Summary, _ p: Summary.PeriodInfo, scenario: Scenario) -> String {
         let o = s.overall
         var out = "\n## Cases over the period\n\n"
-        out += "\(p.start) to \(p.end), \(p.openDays) open days on the \(p.calendar) calendar. Front-desk figures above are per open day; "
+        out +=
+            "\(p.start) to \(p.end), \(p.openDays) open days on the \(p.calendar) calendar. Front-desk figures above are per open day; "
         out += "the figures below are per run. Deadlines count working days (docs/back-office.md).\n\n"
         out += "| figure | value |\n|---|---|\n"
         out += "| cases opened | \(fmt(o["cases"], digits: 0)) |\n"
@@ -103,11 +142,14 @@ public enum Report {
         out += "| done in one visit (一次办成率) | \(fmt(o["done_in_one_visit_rate"], percent: true)) |\n"
         out += "| gave up after a one-time notice | \(fmt(o["gave_up_rate"], percent: true)) |\n"
         let reviewing = Set(scenario.backOffice?.departments.map(\.department) ?? [])
-        out += "\n| department | accepted | decided | on time | mean lead (wd) | p90 lead (wd) | overdue | backlog | one visit |\n|---|---|---|---|---|---|---|---|---|\n"
+        out +=
+            "\n| department | accepted | decided | on time | mean lead (wd) | p90 lead (wd) | overdue | backlog | one visit |\n|---|---|---|---|---|---|---|---|---|\n"
         for d in scenario.departments where reviewing.contains(d.id) {
             let f = s.departments[d.id] ?? [:]
-            out += "| \(d.name) (\(d.id)) | \(fmt(f["accepted_cases"], digits: 0)) | \(fmt(f["decided_cases"], digits: 0)) | \(fmt(f["on_time_rate"], percent: true)) | "
-            out += "\(fmt(f["lead_time_mean_wd"], digits: 2)) | \(fmt(f["lead_time_p90_wd"], digits: 1)) | \(fmt(f["overdue_cases"])) | \(fmt(f["backlog_end"])) | \(fmt(f["done_in_one_visit_rate"], percent: true)) |\n"
+            out +=
+                "| \(d.name) (\(d.id)) | \(fmt(f["accepted_cases"], digits: 0)) | \(fmt(f["decided_cases"], digits: 0)) | \(fmt(f["on_time_rate"], percent: true)) | "
+            out +=
+                "\(fmt(f["lead_time_mean_wd"], digits: 2)) | \(fmt(f["lead_time_p90_wd"], digits: 1)) | \(fmt(f["overdue_cases"])) | \(fmt(f["backlog_end"])) | \(fmt(f["done_in_one_visit_rate"], percent: true)) |\n"
         }
         return out
     }

@@ -1,13 +1,17 @@
 import Foundation
-import Yams
 import HallDomain
+import Yams
 
 /// Reads a working-day calendar file (calendars/china.yaml), with positioned errors.
 public enum CalendarLoader {
     public static func load(path: String) throws -> WorkingCalendar {
         let text: String
         do { text = try String(contentsOfFile: path, encoding: .utf8) } catch {
-            throw ScenarioLoadError([ScenarioError(file: path, line: nil, column: nil, path: "", message: "cannot read the file: \(error.localizedDescription)")])
+            throw ScenarioLoadError([
+                ScenarioError(
+                    file: path, line: nil, column: nil, path: "",
+                    message: "cannot read the file: \(error.localizedDescription)")
+            ])
         }
         return try parse(yaml: text, file: path)
     }
@@ -20,15 +24,26 @@ public enum CalendarLoader {
         guard let f = r.mapping(root, "", allowed: ["name", "years"]) else { return nil }
         let name = f.required("name", "the calendar's name", r.string)
         guard let yn = f.required("years", "a mapping of years to their holidays and make-up days") else { return nil }
-        var holidays = Set<CivilDate>(), makeUp = Set<CivilDate>(), years: [Int] = []
+        var holidays = Set<CivilDate>()
+        var makeUp = Set<CivilDate>()
+        var years: [Int] = []
         func date(_ n: Node, _ p: String, year: Int) -> CivilDate? {
             guard let s = r.string(n, p) else { return nil }
-            guard let d = CivilDate(parsing: s) else { r.fail(p, "expected a date \"YYYY-MM-DD\", got '\(s)'", at: n.mark); return nil }
-            if d.year != year { r.fail(p, "a date in \(year), got \(d)", at: n.mark); return nil }
+            guard let d = CivilDate(parsing: s) else {
+                r.fail(p, "expected a date \"YYYY-MM-DD\", got '\(s)'", at: n.mark)
+                return nil
+            }
+            if d.year != year {
+                r.fail(p, "a date in \(year), got \(d)", at: n.mark)
+                return nil
+            }
             return d
         }
         for (key, node, path) in r.entries(yn, f.path("years")) {
-            guard let year = Int(key), (1949...2200).contains(year) else { r.fail(path, "a year such as 2025, got '\(key)'"); continue }
+            guard let year = Int(key), (1949...2200).contains(year) else {
+                r.fail(path, "a year such as 2025, got '\(key)'")
+                continue
+            }
             if years.contains(year) { r.fail(path, "each year once") }
             years.append(year)
             guard let y = r.mapping(node, path, allowed: ["source", "holidays", "make_up_days"]) else { continue }
@@ -38,8 +53,12 @@ public enum CalendarLoader {
                     guard let hf = r.mapping(h, hp, allowed: ["name", "from", "to"]) else { continue }
                     _ = hf.required("name", "the holiday's name", r.string)
                     guard let a = hf.required("from", "the first day off", { date($0, $1, year: year) }),
-                          let b = hf.required("to", "the last day off", { date($0, $1, year: year) }) else { continue }
-                    guard a <= b else { r.fail(hf.path("to"), "a last day on or after \(a), got \(b)"); continue }
+                        let b = hf.required("to", "the last day off", { date($0, $1, year: year) })
+                    else { continue }
+                    guard a <= b else {
+                        r.fail(hf.path("to"), "a last day on or after \(a), got \(b)")
+                        continue
+                    }
                     for o in a.ordinal...b.ordinal { holidays.insert(CivilDate(ordinal: o)) }
                 }
             }
@@ -54,7 +73,10 @@ public enum CalendarLoader {
         }
         guard let name, let lo = years.min(), let hi = years.max() else { return nil }
         if years.count != hi - lo + 1 {
-            r.fail(f.path("years"), "consecutive years (a gap would be read as having no holidays), got \(years.sorted().map(String.init).joined(separator: ", "))")
+            r.fail(
+                f.path("years"),
+                "consecutive years (a gap would be read as having no holidays), got \(years.sorted().map(String.init).joined(separator: ", "))"
+            )
         }
         return WorkingCalendar(name: name, years: lo...hi, holidays: holidays, makeUpDays: makeUp)
     }

@@ -1,5 +1,5 @@
-import Yams
 import HallDomain
+import Yams
 
 /// Reads a composed YAML tree field by field, remembering the position of every path it visits and
 /// collecting errors instead of stopping at the first.
@@ -37,18 +37,25 @@ final class NodeReader {
     func mapping(_ node: Node, _ path: String, allowed: [String]) -> Fields? {
         remember(path, node)
         guard case .mapping(let m) = node else {
-            fail(path, "expected a mapping with keys \(allowed.joined(separator: ", ")), got \(describe(node))", at: node.mark)
+            fail(
+                path, "expected a mapping with keys \(allowed.joined(separator: ", ")), got \(describe(node))",
+                at: node.mark)
             return nil
         }
         var fields: [(String, Node)] = []
         for (k, v) in m {
-            guard let key = k.scalar?.string else { fail(path, "keys must be plain words", at: k.mark); continue }
+            guard let key = k.scalar?.string else {
+                fail(path, "keys must be plain words", at: k.mark)
+                continue
+            }
             let child = join(path, key)
             remember(child, v)
             if !allowed.contains(key) {
                 let near = allowed.min { editDistance($0, key) < editDistance($1, key) }
                 let hint = near.flatMap { editDistance($0, key) <= 3 ? " (did you mean '\($0)'?)" : nil } ?? ""
-                fail(child, "unknown key '\(key)'\(hint); expected one of: \(allowed.joined(separator: ", "))", at: k.mark)
+                fail(
+                    child, "unknown key '\(key)'\(hint); expected one of: \(allowed.joined(separator: ", "))",
+                    at: k.mark)
                 continue
             }
             fields.append((key, v))
@@ -59,9 +66,15 @@ final class NodeReader {
     /// A mapping whose keys are free (ids), values read by the caller, in file order.
     func entries(_ node: Node, _ path: String) -> [(key: String, node: Node, path: String)] {
         remember(path, node)
-        guard case .mapping(let m) = node else { fail(path, "expected a mapping, got \(describe(node))", at: node.mark); return [] }
+        guard case .mapping(let m) = node else {
+            fail(path, "expected a mapping, got \(describe(node))", at: node.mark)
+            return []
+        }
         return m.compactMap { k, v in
-            guard let key = k.scalar?.string else { fail(path, "keys must be plain words", at: k.mark); return nil }
+            guard let key = k.scalar?.string else {
+                fail(path, "keys must be plain words", at: k.mark)
+                return nil
+            }
             remember(join(path, key), v)
             return (key, v, join(path, key))
         }
@@ -69,7 +82,10 @@ final class NodeReader {
 
     func sequence(_ node: Node, _ path: String) -> [(node: Node, path: String)] {
         remember(path, node)
-        guard case .sequence(let s) = node else { fail(path, "expected a list, got \(describe(node))", at: node.mark); return [] }
+        guard case .sequence(let s) = node else {
+            fail(path, "expected a list, got \(describe(node))", at: node.mark)
+            return []
+        }
         return s.enumerated().map { i, n in
             let p = "\(path)[\(i)]"
             remember(p, n)
@@ -81,7 +97,10 @@ final class NodeReader {
 
     func string(_ node: Node, _ path: String) -> String? {
         remember(path, node)
-        guard case .scalar(let s) = node else { fail(path, "expected text, got \(describe(node))", at: node.mark); return nil }
+        guard case .scalar(let s) = node else {
+            fail(path, "expected text, got \(describe(node))", at: node.mark)
+            return nil
+        }
         return s.string
     }
 
@@ -105,7 +124,9 @@ final class NodeReader {
         switch text.lowercased() {
         case "true", "yes": return true
         case "false", "no": return false
-        default: fail(path, "expected true or false, got '\(text)'", at: node.mark); return nil
+        default:
+            fail(path, "expected true or false, got '\(text)'", at: node.mark)
+            return nil
         }
     }
 
@@ -116,10 +137,12 @@ final class NodeReader {
         return nil
     }
 
-    func choice<T: RawRepresentable & CaseIterable>(_ node: Node, _ path: String, _: T.Type) -> T? where T.RawValue == String {
+    func choice<T: RawRepresentable & CaseIterable>(_ node: Node, _ path: String, _: T.Type) -> T?
+    where T.RawValue == String {
         guard let text = string(node, path) else { return nil }
         if let v = T(rawValue: text) { return v }
-        fail(path, "expected one of \(T.allCases.map(\.rawValue).joined(separator: ", ")), got '\(text)'", at: node.mark)
+        fail(
+            path, "expected one of \(T.allCases.map(\.rawValue).joined(separator: ", ")), got '\(text)'", at: node.mark)
         return nil
     }
 
@@ -144,13 +167,18 @@ extension NodeReader {
             throw ScenarioLoadError([ScenarioLoader.yamlSyntaxError(e, file: file)])
         }
         guard let root = composed else {
-            throw ScenarioLoadError([ScenarioError(file: file, line: 1, column: 1, path: "", message: "the file is empty; expected \(expected)")])
+            throw ScenarioLoadError([
+                ScenarioError(
+                    file: file, line: 1, column: 1, path: "", message: "the file is empty; expected \(expected)")
+            ])
         }
         return root
     }
 
     /// Decodes a YAML text with `decode`, throwing every problem it reported.
-    static func decodeFile<T>(yaml: String, file: String, expected: String, _ decode: (Node, NodeReader) -> T?) throws -> T {
+    static func decodeFile<T>(yaml: String, file: String, expected: String, _ decode: (Node, NodeReader) -> T?) throws
+        -> T
+    {
         let root = try root(yaml: yaml, file: file, expected: expected)
         let r = NodeReader(file: file)
         let value = decode(root, r)

@@ -1,6 +1,6 @@
 import Foundation
-import Yams
 import HallDomain
+import Yams
 
 /// Sets a field of a scenario file before it is decoded, so that an overridden value goes through the
 /// same checks as a written one. Paths: `key.key`, `key[2]` (list index), `key[id=value]` (the list
@@ -8,10 +8,16 @@ import HallDomain
 public struct ScenarioOverride: Sendable, Hashable {
     public var path: String
     public var value: String
-    public init(path: String, value: String) { self.path = path; self.value = value }
+    public init(path: String, value: String) {
+        self.path = path
+        self.value = value
+    }
 }
 
-struct OverrideProblem: Error { var why: String; init(_ why: String) { self.why = why } }
+struct OverrideProblem: Error {
+    var why: String
+    init(_ why: String) { self.why = why }
+}
 
 enum PathSegment: Equatable {
     case key(String)
@@ -31,7 +37,9 @@ extension ScenarioOverride {
             out.append(.key(key))
             rest = rest[keyEnd...]
             while rest.first == "[" {
-                guard let close = rest.firstIndex(of: "]") else { return .failure(OverrideProblem("an unclosed [ in '\(path)'")) }
+                guard let close = rest.firstIndex(of: "]") else {
+                    return .failure(OverrideProblem("an unclosed [ in '\(path)'"))
+                }
                 let inner = rest[rest.index(after: rest.startIndex)..<close]
                 if let eq = inner.firstIndex(of: "=") {
                     out.append(.match(key: String(inner[..<eq]), value: String(inner[inner.index(after: eq)...])))
@@ -55,16 +63,22 @@ extension ScenarioOverride {
         }
     }
 
-    static func set(_ node: Node, _ segs: ArraySlice<PathSegment>, _ value: Node, walked: String) -> Result<Node, OverrideProblem> {
+    static func set(_ node: Node, _ segs: ArraySlice<PathSegment>, _ value: Node, walked: String) -> Result<
+        Node, OverrideProblem
+    > {
         guard let seg = segs.first else { return .success(value) }
         let rest = segs.dropFirst()
         switch seg {
         case .key(let k):
-            guard case .mapping(var m) = node else { return .failure(OverrideProblem("'\(walked)' is not a mapping, so it has no key '\(k)'")) }
+            guard case .mapping(var m) = node else {
+                return .failure(OverrideProblem("'\(walked)' is not a mapping, so it has no key '\(k)'"))
+            }
             let here = walked.isEmpty ? k : "\(walked).\(k)"
             if let child = m[k] {
                 switch set(child, rest, value, walked: here) {
-                case .success(let n): m[k] = n; return .success(.mapping(m))
+                case .success(let n):
+                    m[k] = n
+                    return .success(.mapping(m))
                 case .failure(let e): return .failure(e)
                 }
             }
@@ -72,7 +86,9 @@ extension ScenarioOverride {
             // still rejects unknown keys, so a typo is reported, not silently added).
             var built = value
             for seg in rest.reversed() {
-                guard case .key(let inner) = seg else { return .failure(OverrideProblem("the scenario has no '\(here)'")) }
+                guard case .key(let inner) = seg else {
+                    return .failure(OverrideProblem("the scenario has no '\(here)'"))
+                }
                 built = .mapping(Node.Mapping([(Node(inner), built)]))
             }
             m[k] = built
@@ -81,17 +97,23 @@ extension ScenarioOverride {
             guard case .sequence(var s) = node else { return .failure(OverrideProblem("'\(walked)' is not a list")) }
             guard i < s.count else { return .failure(OverrideProblem("'\(walked)' has \(s.count) entries, no [\(i)]")) }
             switch set(s[i], rest, value, walked: "\(walked)[\(i)]") {
-            case .success(let n): s[i] = n; return .success(.sequence(s))
+            case .success(let n):
+                s[i] = n
+                return .success(.sequence(s))
             case .failure(let e): return .failure(e)
             }
         case .match(let k, let v):
             guard case .sequence(var s) = node else { return .failure(OverrideProblem("'\(walked)' is not a list")) }
             guard let i = s.firstIndex(where: { $0.mapping?[k]?.string == v }) else {
                 let ids = s.compactMap { $0.mapping?[k]?.string }
-                return .failure(OverrideProblem("'\(walked)' has no entry with \(k) '\(v)' (entries: \(ids.joined(separator: ", ")))"))
+                return .failure(
+                    OverrideProblem(
+                        "'\(walked)' has no entry with \(k) '\(v)' (entries: \(ids.joined(separator: ", ")))"))
             }
             switch set(s[i], rest, value, walked: "\(walked)[\(k)=\(v)]") {
-            case .success(let n): s[i] = n; return .success(.sequence(s))
+            case .success(let n):
+                s[i] = n
+                return .success(.sequence(s))
             case .failure(let e): return .failure(e)
             }
         }

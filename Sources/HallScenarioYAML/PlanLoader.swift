@@ -1,6 +1,6 @@
 import Foundation
-import Yams
 import HallDomain
+import Yams
 
 /// Reads plan files (docs/planner.md): a base scenario file and what to plan for it. A plain scenario
 /// file is accepted too and planned with the defaults.
@@ -10,35 +10,56 @@ public enum PlanLoader {
         do {
             text = try String(contentsOfFile: path, encoding: .utf8)
         } catch {
-            throw ScenarioLoadError([ScenarioError(file: path, line: nil, column: nil, path: "", message: "cannot read the file: \(error.localizedDescription)")])
+            throw ScenarioLoadError([
+                ScenarioError(
+                    file: path, line: nil, column: nil, path: "",
+                    message: "cannot read the file: \(error.localizedDescription)")
+            ])
         }
-        let root = try NodeReader.root(yaml: text, file: path, expected: "a plan (scenario, days, shift_types…) or a scenario")
+        let root = try NodeReader.root(
+            yaml: text, file: path, expected: "a plan (scenario, days, shift_types…) or a scenario")
         guard case .mapping(let m) = root, m["scenario"] != nil else {
             return (try ScenarioLoader.parse(yaml: text, file: path), PlanningSpec())
         }
         let r = NodeReader(file: path)
         let decoded = decode(root, r)
         guard r.errors.isEmpty, let (base, spec) = decoded else { throw ScenarioLoadError(r.errors) }
-        let basePath = base.hasPrefix("/") ? base : URL(fileURLWithPath: path).deletingLastPathComponent().appendingPathComponent(base).path
+        let basePath =
+            base.hasPrefix("/")
+            ? base : URL(fileURLWithPath: path).deletingLastPathComponent().appendingPathComponent(base).path
         let scenario = try ScenarioLoader.load(path: basePath)
         var problems: [ScenarioError] = []
         for (i, t) in spec.shiftTypes.enumerated() where t.start < scenario.day.opens || t.end > scenario.day.closes {
-            problems.append(ScenarioError(file: path, line: nil, column: nil, path: "shift_types[\(i)]",
-                                          message: "a shift inside the opening hours \(scenario.day.opens)–\(scenario.day.closes), got \(t.start)–\(t.end)"))
+            problems.append(
+                ScenarioError(
+                    file: path, line: nil, column: nil, path: "shift_types[\(i)]",
+                    message:
+                        "a shift inside the opening hours \(scenario.day.opens)–\(scenario.day.closes), got \(t.start)–\(t.end)"
+                ))
         }
         if spec.targets.onTimeRate != nil, scenario.period == nil || scenario.backOffice == nil {
-            problems.append(ScenarioError(file: path, line: nil, column: nil, path: "targets.on_time_rate",
-                                          message: "a base scenario that runs over dates (calendar) with a back_office section; \(basePath) has none"))
+            problems.append(
+                ScenarioError(
+                    file: path, line: nil, column: nil, path: "targets.on_time_rate",
+                    message:
+                        "a base scenario that runs over dates (calendar) with a back_office section; \(basePath) has none"
+                ))
         }
         if !problems.isEmpty { throw ScenarioLoadError(problems) }
         return (scenario, spec)
     }
 
     static func decode(_ root: Node, _ r: NodeReader) -> (String, PlanningSpec)? {
-        guard let f = r.mapping(root, "", allowed: ["scenario", "days", "interval_min", "midday_service", "targets", "shift_types",
-                                                    "cost_per_hour", "generalist_cost_per_hour", "generalist_slowdown", "layouts",
-                                                    "budget", "max_staff_per_group", "seed", "replications", "confirm_replications",
-                                                    "max_rounds", "back_office"]) else { return nil }
+        guard
+            let f = r.mapping(
+                root, "",
+                allowed: [
+                    "scenario", "days", "interval_min", "midday_service", "targets", "shift_types",
+                    "cost_per_hour", "generalist_cost_per_hour", "generalist_slowdown", "layouts",
+                    "budget", "max_staff_per_group", "seed", "replications", "confirm_replications",
+                    "max_rounds", "back_office",
+                ])
+        else { return nil }
         var spec = PlanningSpec()
         let base = f.required("scenario", "the hall's scenario file, relative to this plan file", r.string)
         if let n = f["days"] {
@@ -52,31 +73,50 @@ public enum PlanLoader {
             if spec.days.isEmpty { r.fail(f.path("days"), "at least one day") }
         }
         spec.intervalMinutes = f.optional("interval_min", r.double) ?? 30
-        if !(spec.intervalMinutes >= 5) { r.fail(f.path("interval_min"), "a planning interval of at least 5 minutes, got \(spec.intervalMinutes)") }
+        if !(spec.intervalMinutes >= 5) {
+            r.fail(f.path("interval_min"), "a planning interval of at least 5 minutes, got \(spec.intervalMinutes)")
+        }
         if let n = f["midday_service"], let m = r.mapping(n, f.path("midday_service"), allowed: ["demand_share"]) {
-            spec.middayDemandShare = m.required("demand_share", "the midday walk-in rate as a share of the rates around the gap", r.double)
+            spec.middayDemandShare = m.required(
+                "demand_share", "the midday walk-in rate as a share of the rates around the gap", r.double)
             if let v = spec.middayDemandShare, !(v >= 0) { r.fail(m.path("demand_share"), "a share ≥ 0, got \(v)") }
         }
-        if let n = f["targets"], let t = r.mapping(n, f.path("targets"), allowed: ["wait_min", "service_level", "abandon_cap", "on_time_rate"]) {
+        if let n = f["targets"],
+            let t = r.mapping(
+                n, f.path("targets"), allowed: ["wait_min", "service_level", "abandon_cap", "on_time_rate"])
+        {
             spec.targets.waitMinutes = t.optional("wait_min", r.double) ?? 15
             spec.targets.serviceLevel = t.optional("service_level", r.double) ?? 0.8
             spec.targets.abandonCap = t.optional("abandon_cap", r.double)
-            if spec.targets.waitMinutes < 0 { r.fail(t.path("wait_min"), "minutes ≥ 0, got \(spec.targets.waitMinutes)") }
-            if !(spec.targets.serviceLevel > 0 && spec.targets.serviceLevel <= 1) {
-                r.fail(t.path("service_level"), "a share in (0, 1], e.g. 0.8 for 80 %, got \(spec.targets.serviceLevel)")
+            if spec.targets.waitMinutes < 0 {
+                r.fail(t.path("wait_min"), "minutes ≥ 0, got \(spec.targets.waitMinutes)")
             }
-            if let c = spec.targets.abandonCap, !(c >= 0 && c <= 1) { r.fail(t.path("abandon_cap"), "a share between 0 and 1, got \(c)") }
+            if !(spec.targets.serviceLevel > 0 && spec.targets.serviceLevel <= 1) {
+                r.fail(
+                    t.path("service_level"), "a share in (0, 1], e.g. 0.8 for 80 %, got \(spec.targets.serviceLevel)")
+            }
+            if let c = spec.targets.abandonCap, !(c >= 0 && c <= 1) {
+                r.fail(t.path("abandon_cap"), "a share between 0 and 1, got \(c)")
+            }
             spec.targets.onTimeRate = t.optional("on_time_rate", r.double)
-            if let v = spec.targets.onTimeRate, !(v > 0 && v <= 1) { r.fail(t.path("on_time_rate"), "a share in (0, 1], e.g. 0.95 for 95 %, got \(v)") }
+            if let v = spec.targets.onTimeRate, !(v > 0 && v <= 1) {
+                r.fail(t.path("on_time_rate"), "a share in (0, 1], e.g. 0.95 for 95 %, got \(v)")
+            }
         }
         if let n = f["shift_types"] {
             let dec = ScenarioDecoder(r)
             spec.shiftTypes = r.sequence(n, f.path("shift_types")).compactMap { node, p in
-                guard let s = r.mapping(node, p, allowed: ["id", "start", "end", "breaks", "min", "max"]) else { return nil }
+                guard let s = r.mapping(node, p, allowed: ["id", "start", "end", "breaks", "min", "max"]) else {
+                    return nil
+                }
                 let id = s.required("id", "a shift type id", r.string)
-                let start = s.required("start", "a time \"HH:MM\"", r.clock), end = s.required("end", "a time \"HH:MM\"", r.clock)
-                let breaks = s["breaks"].map { b in r.sequence(b, s.path("breaks")).compactMap { dec.interval($0.node, $0.path) } } ?? []
-                let minStaff = s.optional("min", r.int) ?? 0, maxStaff = s.optional("max", r.int)
+                let start = s.required("start", "a time \"HH:MM\"", r.clock)
+                let end = s.required("end", "a time \"HH:MM\"", r.clock)
+                let breaks =
+                    s["breaks"].map { b in r.sequence(b, s.path("breaks")).compactMap { dec.interval($0.node, $0.path) }
+                    } ?? []
+                let minStaff = s.optional("min", r.int) ?? 0
+                let maxStaff = s.optional("max", r.int)
                 guard let id, let start, let end else { return nil }
                 if !(start < end) { r.fail(p, "start before end, got \(start)–\(end)") }
                 for (k, b) in breaks.enumerated() where !(start <= b.start && b.end <= end && b.start < b.end) {
@@ -94,10 +134,15 @@ public enum PlanLoader {
         spec.costPerHour = f.optional("cost_per_hour", r.double) ?? 60
         spec.generalistCostPerHour = f.optional("generalist_cost_per_hour", r.double) ?? spec.costPerHour
         spec.generalistSlowdown = f.optional("generalist_slowdown", r.double)
-        if let g = spec.generalistSlowdown, !(g > 0) { r.fail(f.path("generalist_slowdown"), "a service-time factor > 0 (1 = specialist speed), got \(g)") }
+        if let g = spec.generalistSlowdown, !(g > 0) {
+            r.fail(f.path("generalist_slowdown"), "a service-time factor > 0 (1 = specialist speed), got \(g)")
+        }
         if let n = f["layouts"] {
             spec.layouts = r.sequence(n, f.path("layouts")).compactMap { r.choice($0.node, $0.path, LayoutKind.self) }
-            if spec.layouts.isEmpty { r.fail(f.path("layouts"), "at least one of \(LayoutKind.allCases.map(\.rawValue).joined(separator: ", "))") }
+            if spec.layouts.isEmpty {
+                r.fail(
+                    f.path("layouts"), "at least one of \(LayoutKind.allCases.map(\.rawValue).joined(separator: ", "))")
+            }
         }
         spec.budget = f.optional("budget", r.double)
         if let b = spec.budget, !(b >= 0) { r.fail(f.path("budget"), "a budget ≥ 0, got \(b)") }
@@ -118,7 +163,13 @@ public enum PlanLoader {
     /// `back_office: {max_reviewers, max_approvers, reviewer_cost_per_hour, approver_cost_per_hour, max_rounds}`.
     static func backOffice(_ n: Node, _ path: String, _ r: NodeReader) -> BackOfficePlanSpec {
         var b = BackOfficePlanSpec()
-        guard let m = r.mapping(n, path, allowed: ["max_reviewers", "max_approvers", "reviewer_cost_per_hour", "approver_cost_per_hour", "max_rounds"]) else { return b }
+        guard
+            let m = r.mapping(
+                n, path,
+                allowed: [
+                    "max_reviewers", "max_approvers", "reviewer_cost_per_hour", "approver_cost_per_hour", "max_rounds",
+                ])
+        else { return b }
         b.maxReviewers = m.optional("max_reviewers", r.int)
         b.maxApprovers = m.optional("max_approvers", r.int)
         for (key, v) in [("max_reviewers", b.maxReviewers), ("max_approvers", b.maxApprovers)] {
@@ -126,7 +177,9 @@ public enum PlanLoader {
         }
         b.reviewerCostPerHour = m.optional("reviewer_cost_per_hour", r.double) ?? 60
         b.approverCostPerHour = m.optional("approver_cost_per_hour", r.double) ?? b.reviewerCostPerHour
-        for (key, v) in [("reviewer_cost_per_hour", b.reviewerCostPerHour), ("approver_cost_per_hour", b.approverCostPerHour)] where !(v >= 0) {
+        for (key, v) in [
+            ("reviewer_cost_per_hour", b.reviewerCostPerHour), ("approver_cost_per_hour", b.approverCostPerHour),
+        ] where !(v >= 0) {
             r.fail(m.path(key), "a cost per working hour ≥ 0, got \(v)")
         }
         b.maxRounds = m.optional("max_rounds", r.int) ?? 16

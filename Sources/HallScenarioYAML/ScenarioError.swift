@@ -7,7 +7,11 @@ public struct ScenarioError: Error, Sendable, Hashable, CustomStringConvertible 
     public var message: String
 
     public init(file: String, line: Int?, column: Int?, path: String, message: String) {
-        self.file = file; self.line = line; self.column = column; self.path = path; self.message = message
+        self.file = file
+        self.line = line
+        self.column = column
+        self.path = path
+        self.message = message
     }
 
     /// `file:line:column: path: message`, the form editors and compilers use.

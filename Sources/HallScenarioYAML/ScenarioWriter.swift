@@ -16,11 +16,15 @@ public enum ScenarioWriter {
         for p in s.day.periods { line("- {open: \(t(p.start)), close: \(t(p.end))}", 4) }
         line("at_break: \(s.day.atBreak.rawValue)", 2)
         line("departments:")
-        for d in s.departments { line("- {id: \(q(d.id)), name: \(q(d.name)), own_windows_only: \(d.ownWindowsOnly)}", 2) }
+        for d in s.departments {
+            line("- {id: \(q(d.id)), name: \(q(d.name)), own_windows_only: \(d.ownWindowsOnly)}", 2)
+        }
         line("items:")
         for i in s.items {
-            var f = ["id: \(q(i.id))", "name: \(q(i.name))", "department: \(q(i.department))", "kind: \(i.kind.rawValue)",
-                     "service_min: \(dist(i.service))"]
+            var f = [
+                "id: \(q(i.id))", "name: \(q(i.name))", "department: \(q(i.department))", "kind: \(i.kind.rawValue)",
+                "service_min: \(dist(i.service))",
+            ]
             if let d = i.noticeService { f.append("notice_service_min: \(dist(d))") }
             f.append("incomplete_probability: \(n(i.incompleteProbability))")
             if let v = i.legalLimitDays { f.append("legal_limit_days: \(v)") }
@@ -28,7 +32,9 @@ public enum ScenarioWriter {
             if let v = i.reviewDepth { f.append("review_depth: \(v.rawValue)") }
             if !i.joint.isEmpty { f.append("joint: [\(i.joint.map(q).joined(separator: ", "))]") }
             if let sp = i.special {
-                f.append("special: {name: \(q(sp.name)), probability: \(n(sp.probability)), working_days: {min: \(sp.minDays), max: \(sp.maxDays)}}")
+                f.append(
+                    "special: {name: \(q(sp.name)), probability: \(n(sp.probability)), working_days: {min: \(sp.minDays), max: \(sp.maxDays)}}"
+                )
             }
             line("- {\(f.joined(separator: ", "))}", 2)
         }
@@ -43,13 +49,17 @@ public enum ScenarioWriter {
             }
             line("priority_share: \(n(a.priorityShare))", 4)
             line("rates:", 4)
-            for r in a.rates { line("- {from: \(t(r.interval.start)), to: \(t(r.interval.end)), per_hour: \(n(r.perHour))}", 6) }
+            for r in a.rates {
+                line("- {from: \(t(r.interval.start)), to: \(t(r.interval.end)), per_hour: \(n(r.perHour))}", 6)
+            }
         }
         if !s.appointments.isEmpty {
             line("appointments:")
             for b in s.appointments {
-                line("- {id: \(q(b.id)), item: \(q(b.item)), first: \(t(b.first)), last: \(t(b.last)), every_min: \(n(b.everyMinutes)), "
-                     + "per_slot: \(b.perSlot), show_probability: \(n(b.showProbability)), punctuality_min: \(dist(b.punctuality))}", 2)
+                line(
+                    "- {id: \(q(b.id)), item: \(q(b.item)), first: \(t(b.first)), last: \(t(b.last)), every_min: \(n(b.everyMinutes)), "
+                        + "per_slot: \(b.perSlot), show_probability: \(n(b.showProbability)), punctuality_min: \(dist(b.punctuality))}",
+                    2)
             }
         }
         line("windows:")
@@ -60,7 +70,9 @@ public enum ScenarioWriter {
         if !s.proficiency.isEmpty {
             line("proficiency:")
             for p in s.proficiency {
-                let f = ["default: \(n(p.defaultFactor))"] + p.byDepartment.sorted { $0.key < $1.key }.map { "\(q($0.key)): \(n($0.value))" }
+                let f =
+                    ["default: \(n(p.defaultFactor))"]
+                    + p.byDepartment.sorted { $0.key < $1.key }.map { "\(q($0.key)): \(n($0.value))" }
                 line("\(p.windowKind.rawValue): {\(f.joined(separator: ", "))}", 2)
             }
         }
@@ -68,11 +80,17 @@ public enum ScenarioWriter {
         if let p = s.behaviour.patience { line("patience_min: \(dist(p))", 2) }
         if !s.behaviour.balking.isEmpty {
             line("balking:", 2)
-            for b in s.behaviour.balking { line("- {queue_at_least: \(b.queueAtLeast), probability: \(n(b.probability))}", 4) }
+            for b in s.behaviour.balking {
+                line("- {queue_at_least: \(b.queueAtLeast), probability: \(n(b.probability))}", 4)
+            }
         }
-        line("no_show: {probability: \(n(s.behaviour.noShowProbability)), grace_min: \(n(s.behaviour.noShowGraceMinutes))}", 2)
-        var c = ["rule: \(s.calling.rule.rawValue)", "appointments_first: \(s.calling.appointmentsFirst)",
-                 "on_time_tolerance_min: \(n(s.calling.onTimeToleranceMinutes))"]
+        line(
+            "no_show: {probability: \(n(s.behaviour.noShowProbability)), grace_min: \(n(s.behaviour.noShowGraceMinutes))}",
+            2)
+        var c = [
+            "rule: \(s.calling.rule.rawValue)", "appointments_first: \(s.calling.appointmentsFirst)",
+            "on_time_tolerance_min: \(n(s.calling.onTimeToleranceMinutes))",
+        ]
         if let k = s.calling.normalPerPriority { c.append("normal_per_priority: \(k)") }
         line("calling: {\(c.joined(separator: ", "))}")
         line("routing: \(s.routing.rawValue)")
@@ -86,9 +104,11 @@ public enum ScenarioWriter {
         if !s.staff.isEmpty {
             line("staff:")
             for m in s.staff {
-                var f = ["id: \(q(m.id))", "name: \(q(m.name))", "count: \(m.count)",
-                         "skills: {\(m.skills.sorted { $0.key < $1.key }.map { "\(q($0.key)): \(n($0.value))" }.joined(separator: ", "))}",
-                         "shift: \(q(m.shift))", "posts: [\(m.posts.map(q).joined(separator: ", "))]"]
+                var f = [
+                    "id: \(q(m.id))", "name: \(q(m.name))", "count: \(m.count)",
+                    "skills: {\(m.skills.sorted { $0.key < $1.key }.map { "\(q($0.key)): \(n($0.value))" }.joined(separator: ", "))}",
+                    "shift: \(q(m.shift))", "posts: [\(m.posts.map(q).joined(separator: ", "))]",
+                ]
                 if let b = m.backup { f.append("backup: \(q(b))") }
                 f.append("absence_probability: \(n(m.absenceProbability))")
                 line("- {\(f.joined(separator: ", "))}", 2)
@@ -97,9 +117,11 @@ public enum ScenarioWriter {
         if !s.tidal.isEmpty {
             line("tidal:")
             for r in s.tidal {
-                var f = ["id: \(q(r.id))", "group: \(q(r.group))", "open_when: {\(r.measure.rawValue): \(n(r.openAt))}",
-                         "close_when: {below: \(n(r.closeBelow)), for_min: \(n(r.closeAfterMinutes))}",
-                         "walk_over_min: \(n(r.walkOverMinutes))", "min_open_min: \(n(r.minOpenMinutes))"]
+                var f = [
+                    "id: \(q(r.id))", "group: \(q(r.group))", "open_when: {\(r.measure.rawValue): \(n(r.openAt))}",
+                    "close_when: {below: \(n(r.closeBelow)), for_min: \(n(r.closeAfterMinutes))}",
+                    "walk_over_min: \(n(r.walkOverMinutes))", "min_open_min: \(n(r.minOpenMinutes))",
+                ]
                 if let m = r.maxOpen { f.append("max_open: \(m)") }
                 switch r.source {
                 case .pool(let k): f.append("staff_from: {pool: \(k)}")
@@ -126,7 +148,9 @@ public enum ScenarioWriter {
             line("start: \(q(p.start.description))", 2)
             line("end: \(q(p.end.description))", 2)
             if !p.weekdayDemand.isEmpty {
-                line("weekday_demand: {\(p.weekdayDemand.sorted { $0.key < $1.key }.map { "\(weekdays[$0.key]): \(n($0.value))" }.joined(separator: ", "))}", 2)
+                line(
+                    "weekday_demand: {\(p.weekdayDemand.sorted { $0.key < $1.key }.map { "\(weekdays[$0.key]): \(n($0.value))" }.joined(separator: ", "))}",
+                    2)
             }
             if !p.overrides.isEmpty {
                 line("overrides:", 2)
@@ -149,7 +173,8 @@ public enum ScenarioWriter {
             if let h = bo.hours { line("hours: \(periods(h))", 2) }
             switch bo.handOff {
             case .immediate: line("hand_off: immediate", 2)
-            case .cutOff(let a, let b, let c): line("hand_off: {split: \(t(a)), same_day: \(t(b)), next_day: \(t(c))}", 2)
+            case .cutOff(let a, let b, let c):
+                line("hand_off: {split: \(t(a)), same_day: \(t(b)), next_day: \(t(c))}", 2)
             }
             switch bo.pickUp {
             case .continuous: line("pick_up: continuous", 2)
@@ -160,22 +185,30 @@ public enum ScenarioWriter {
             }
             line("departments:", 2)
             for d in bo.departments {
-                line("- {department: \(q(d.department)), reviewers: \(staff(d.reviewers)), approvers: \(staff(d.approvers)), "
-                     + "review_min: \(dist(d.reviewTime)), approval_min: \(dist(d.approvalTime)), discipline: \(d.discipline.rawValue)}", 4)
+                line(
+                    "- {department: \(q(d.department)), reviewers: \(staff(d.reviewers)), approvers: \(staff(d.approvers)), "
+                        + "review_min: \(dist(d.reviewTime)), approval_min: \(dist(d.approvalTime)), discipline: \(d.discipline.rawValue)}",
+                    4)
             }
             if !bo.backlog.isEmpty {
                 line("backlog:", 2)
                 for b in bo.backlog {
-                    line("- {item: \(q(b.item)), count: \(b.count), accepted: \(q(b.accepted.description))\(b.step.map { ", step: \($0.rawValue)" } ?? "")}", 4)
+                    line(
+                        "- {item: \(q(b.item)), count: \(b.count), accepted: \(q(b.accepted.description))\(b.step.map { ", step: \($0.rawValue)" } ?? "")}",
+                        4)
                 }
             }
         }
         if let r = s.noticeReturn {
-            line("notice_return: {probability: \(n(r.probability)), after_working_days: \(days(r.after))\(r.incompleteAgain.map { ", incomplete_again: \(n($0))" } ?? "")}", 0)
+            line(
+                "notice_return: {probability: \(n(r.probability)), after_working_days: \(days(r.after))\(r.incompleteAgain.map { ", incomplete_again: \(n($0))" } ?? "")}",
+                0)
         }
         let d = s.delivery
-        line("delivery: {collect_share: \(n(d.collectShare))\(d.collectItem.map { ", collect_item: \(q($0))" } ?? ""), "
-             + "collect_after_working_days: \(days(d.collectAfter)), archive_within_working_days: \(d.archiveWithin)}", 0)
+        line(
+            "delivery: {collect_share: \(n(d.collectShare))\(d.collectItem.map { ", collect_item: \(q($0))" } ?? ""), "
+                + "collect_after_working_days: \(days(d.collectAfter)), archive_within_working_days: \(d.archiveWithin)}",
+            0)
     }
 
     /// A double-quoted YAML string (JSON escapes are valid YAML escapes).

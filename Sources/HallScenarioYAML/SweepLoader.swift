@@ -1,6 +1,6 @@
 import Foundation
-import Yams
 import HallDomain
+import Yams
 
 /// Reads sweep files (YAML), documented in docs/batches.md.
 public enum SweepLoader {
@@ -9,17 +9,28 @@ public enum SweepLoader {
         do {
             text = try String(contentsOfFile: path, encoding: .utf8)
         } catch {
-            throw ScenarioLoadError([ScenarioError(file: path, line: nil, column: nil, path: "", message: "cannot read the file: \(error.localizedDescription)")])
+            throw ScenarioLoadError([
+                ScenarioError(
+                    file: path, line: nil, column: nil, path: "",
+                    message: "cannot read the file: \(error.localizedDescription)")
+            ])
         }
         return try parse(yaml: text, file: path)
     }
 
     public static func parse(yaml: String, file: String) throws -> Sweep {
-        try NodeReader.decodeFile(yaml: yaml, file: file, expected: "a sweep mapping (base, replications, factors)", decode)
+        try NodeReader.decodeFile(
+            yaml: yaml, file: file, expected: "a sweep mapping (base, replications, factors)", decode)
     }
 
     static func decode(_ root: Node, _ r: NodeReader) -> Sweep? {
-        guard let f = r.mapping(root, "", allowed: ["base", "seed", "replications", "common_random_numbers", "factors", "design", "points", "fixed"]) else { return nil }
+        guard
+            let f = r.mapping(
+                root, "",
+                allowed: [
+                    "base", "seed", "replications", "common_random_numbers", "factors", "design", "points", "fixed",
+                ])
+        else { return nil }
         let base = f.required("base", "the base scenario file, relative to this sweep file", r.string)
         let seed = f.optional("seed", r.int) ?? 1
         if seed < 0 { r.fail(f.path("seed"), "a seed ≥ 0") }
@@ -30,14 +41,18 @@ public enum SweepLoader {
         if let n = f.required("factors", "a list of {name, path, values}") {
             for (node, p) in r.sequence(n, f.path("factors")) {
                 guard let ff = r.mapping(node, p, allowed: ["name", "path", "values"]) else { continue }
-                guard let name = ff.required("name", "a column name", r.string), let path = ff.required("path", "a scenario field path", r.string),
-                      let vn = ff.required("values", "a list of values") else { continue }
+                guard let name = ff.required("name", "a column name", r.string),
+                    let path = ff.required("path", "a scenario field path", r.string),
+                    let vn = ff.required("values", "a list of values")
+                else { continue }
                 if case .failure(let problem) = ScenarioOverride.segments(path), path != Sweep.demandScale {
                     r.fail(ff.path("path"), "a path such as windows[id=universal].count: \(problem.why)")
                 }
                 let values = r.sequence(vn, ff.path("values")).compactMap { r.string($0.node, $0.path) }
                 if values.isEmpty { r.fail(ff.path("values"), "at least one value") }
-                if factors.contains(where: { $0.name == name }) { r.fail(ff.path("name"), "a unique name; '\(name)' is used twice") }
+                if factors.contains(where: { $0.name == name }) {
+                    r.fail(ff.path("name"), "a unique name; '\(name)' is used twice")
+                }
                 factors.append(Sweep.Factor(name: name, path: path, values: values))
             }
             if factors.isEmpty { r.fail(f.path("factors"), "at least one factor") }
@@ -46,7 +61,9 @@ public enum SweepLoader {
         var points: [[String]] = []
         switch design {
         case "grid":
-            if f["points"] != nil { r.fail(f.path("points"), "points only with design: list (a grid is every combination of the factors)") }
+            if f["points"] != nil {
+                r.fail(f.path("points"), "points only with design: list (a grid is every combination of the factors)")
+            }
             points = Sweep.grid(factors)
         case "list":
             guard let pn = f.required("points", "a list of points, each {factor name: value}") else { break }
@@ -54,7 +71,9 @@ public enum SweepLoader {
                 guard let pf = r.mapping(node, p, allowed: factors.map(\.name)) else { continue }
                 var point: [String] = []
                 for factor in factors {
-                    if let v = pf.required(factor.name, "a value for factor '\(factor.name)'", r.string) { point.append(v) }
+                    if let v = pf.required(factor.name, "a value for factor '\(factor.name)'", r.string) {
+                        point.append(v)
+                    }
                 }
                 if point.count == factors.count { points.append(point) }
             }
@@ -65,12 +84,17 @@ public enum SweepLoader {
         var fixed: [(path: String, value: String)] = []
         if let n = f["fixed"] {
             for (key, v, p) in r.entries(n, f.path("fixed")) {
-                if case .failure(let problem) = ScenarioOverride.segments(key) { r.fail(p, "a path such as calendar.end: \(problem.why)"); continue }
+                if case .failure(let problem) = ScenarioOverride.segments(key) {
+                    r.fail(p, "a path such as calendar.end: \(problem.why)")
+                    continue
+                }
                 if let value = r.string(v, p) { fixed.append((key, value)) }
             }
         }
         guard let base, let replications else { return nil }
-        return Sweep(base: base, seed: UInt64(max(seed, 0)), replications: replications, commonRandomNumbers: crn, factors: factors, points: points,
-                     fixed: fixed)
+        return Sweep(
+            base: base, seed: UInt64(max(seed, 0)), replications: replications, commonRandomNumbers: crn,
+            factors: factors, points: points,
+            fixed: fixed)
     }
 }

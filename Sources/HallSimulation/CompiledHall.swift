@@ -95,23 +95,33 @@ public struct CompiledHall: Sendable {
         let iIndex = Dictionary(uniqueKeysWithValues: s.items.enumerated().map { ($1.id, Int32($0)) })
         departmentCount = s.departments.count
         items = s.items.map {
-            Item(department: dIndex[$0.department]!, service: Sampler($0.service), notice: $0.noticeService.map(Sampler.init),
-                 incompleteProbability: $0.incompleteProbability)
+            Item(
+                department: dIndex[$0.department]!, service: Sampler($0.service),
+                notice: $0.noticeService.map(Sampler.init),
+                incompleteProbability: $0.incompleteProbability)
         }
         profiles = s.arrivals.map { a in
-            let (its, shares): ([Int32], [Double]) = switch a.target {
-            case .item(let i): ([iIndex[i]!], [1])
-            case .department(_, let sh): (sh.map { iIndex[$0.item]! }, sh.map(\.share))
-            }
+            let (its, shares): ([Int32], [Double]) =
+                switch a.target {
+                case .item(let i): ([iIndex[i]!], [1])
+                case .department(_, let sh): (sh.map { iIndex[$0.item]! }, sh.map(\.share))
+                }
             var acc = 0.0
-            let cum = shares.map { acc += $0; return acc }
-            return Profile(id: a.id,
-                           pieces: a.rates.filter { $0.perHour > 0 }.map { ($0.interval.start.minutes, $0.interval.end.minutes, $0.perHour / 60) },
-                           items: its, cumulative: cum, priorityShare: a.priorityShare)
+            let cum = shares.map {
+                acc += $0
+                return acc
+            }
+            return Profile(
+                id: a.id,
+                pieces: a.rates.filter { $0.perHour > 0 }.map {
+                    ($0.interval.start.minutes, $0.interval.end.minutes, $0.perHour / 60)
+                },
+                items: its, cumulative: cum, priorityShare: a.priorityShare)
         }
         appointments = s.appointments.map {
-            Appointments(id: $0.id, item: iIndex[$0.item]!, slots: $0.slotTimes.map(\.minutes), perSlot: $0.perSlot,
-                         show: $0.showProbability, punctuality: Sampler($0.punctuality))
+            Appointments(
+                id: $0.id, item: iIndex[$0.item]!, slots: $0.slotTimes.map(\.minutes), perSlot: $0.perSlot,
+                show: $0.showProbability, punctuality: Sampler($0.punctuality))
         }
         let physical = s.physicalWindows
         let compiledWindows = physical.map { w in
@@ -122,7 +132,9 @@ public struct CompiledHall: Sendable {
         breadth = compiledWindows.map { Int32($0.departments.count) }
         var f = [Double](repeating: 1, count: physical.count * s.departments.count)
         for (wi, w) in physical.enumerated() {
-            for d in s.departments.indices { f[wi * s.departments.count + d] = s.proficiencyFactor(w.kind, department: s.departments[d].id) }
+            for d in s.departments.indices {
+                f[wi * s.departments.count + d] = s.proficiencyFactor(w.kind, department: s.departments[d].id)
+            }
         }
         factor = f
         eligible = s.departments.indices.map { d in
@@ -152,8 +164,10 @@ public struct CompiledHall: Sendable {
             var skill = [Double](repeating: 0, count: nd)
             for (d, f) in m.skills { skill[Int(dIndex[d]!)] = f }
             for (k, id) in m.memberIDs.enumerated() {
-                clerks.append(Clerk(id: id, skill: skill, duty: duty, post: k < m.posts.count ? windowIndex[m.posts[k]]! : -1,
-                                    backup: -1, absence: m.absenceProbability, kind: .rostered))
+                clerks.append(
+                    Clerk(
+                        id: id, skill: skill, duty: duty, post: k < m.posts.count ? windowIndex[m.posts[k]]! : -1,
+                        backup: -1, absence: m.absenceProbability, kind: .rostered))
             }
         }
         let clerkIndex = Dictionary(uniqueKeysWithValues: clerks.enumerated().map { ($1.id, Int32($0)) })
@@ -174,13 +188,16 @@ public struct CompiledHall: Sendable {
             var lent: [Int32] = []
             for k in 1...max(r.sourceSize, 1) {
                 lent.append(Int32(clerks.count))
-                clerks.append(Clerk(id: "\(r.id)#\(k)", skill: [], duty: [], post: -1, backup: -1, absence: 0, kind: kind))
+                clerks.append(
+                    Clerk(id: "\(r.id)#\(k)", skill: [], duty: [], post: -1, backup: -1, absence: 0, kind: kind))
             }
             let means = s.items.filter { ds.contains(dIndex[$0.department]!) }.map(\.service.mean)
-            rules.append(Tidal(windows: ws, departments: ds, measure: r.measure, openAt: r.openAt, closeBelow: r.closeBelow,
-                               closeAfter: r.closeAfterMinutes, walkOver: r.walkOverMinutes, minOpen: r.minOpenMinutes,
-                               maxOpen: r.maxOpen ?? ws.count, clerks: lent,
-                               meanWork: means.isEmpty ? 1 : means.reduce(0, +) / Double(means.count)))
+            rules.append(
+                Tidal(
+                    windows: ws, departments: ds, measure: r.measure, openAt: r.openAt, closeBelow: r.closeBelow,
+                    closeAfter: r.closeAfterMinutes, walkOver: r.walkOverMinutes, minOpen: r.minOpenMinutes,
+                    maxOpen: r.maxOpen ?? ws.count, clerks: lent,
+                    meanWork: means.isEmpty ? 1 : means.reduce(0, +) / Double(means.count)))
         }
         self.clerks = clerks
         tidal = rules

@@ -70,8 +70,14 @@ public struct CompiledPeriod: Sendable {
         var halls: [CompiledHall] = []
         var hallOfDay: [Int] = []
         for day in hallDays {
-            guard let day else { hallOfDay.append(-1); continue }
-            if let k = variants[day.periods]?[day.demand] { hallOfDay.append(k); continue }
+            guard let day else {
+                hallOfDay.append(-1)
+                continue
+            }
+            if let k = variants[day.periods]?[day.demand] {
+                hallOfDay.append(k)
+                continue
+            }
             halls.append(CompiledHall(s.forHallDay(periods: day.periods, demand: day.demand)))
             variants[day.periods, default: [:]][day.demand] = halls.count - 1
             hallOfDay.append(halls.count - 1)
@@ -85,13 +91,18 @@ public struct CompiledPeriod: Sendable {
             let cuts = Set(pieces.flatMap { [$0.interval.start.minutes, $0.interval.end.minutes] }).sorted()
             var shape: [(Double, Double, Double)] = []
             for (a, b) in zip(cuts, cuts.dropFirst()) {
-                let rate = pieces.filter { $0.interval.start.minutes <= a && b <= $0.interval.end.minutes }.reduce(0) { $0 + $1.perHour }
+                let rate = pieces.filter { $0.interval.start.minutes <= a && b <= $0.interval.end.minutes }.reduce(0) {
+                    $0 + $1.perHour
+                }
                 guard rate > 0 else { continue }
                 acc += rate * (b - a)
                 shape.append((a, b, acc))
             }
             if shape.isEmpty {  // no walk-ins at all: spread over the opening hours
-                for q in h.scenario.day.periods { acc += q.lengthMinutes; shape.append((q.start.minutes, q.end.minutes, acc)) }
+                for q in h.scenario.day.periods {
+                    acc += q.lengthMinutes
+                    shape.append((q.start.minutes, q.end.minutes, acc))
+                }
             }
             return shape
         }
@@ -116,7 +127,8 @@ public struct CompiledPeriod: Sendable {
                 for h in hours {
                     if let shift, let sh = shifts[shift] {
                         for duty in sh.duty {
-                            let a = max(h.start.minutes, duty.start.minutes), b = min(h.end.minutes, duty.end.minutes)
+                            let a = max(h.start.minutes, duty.start.minutes)
+                            let b = min(h.end.minutes, duty.end.minutes)
                             if b > a { intervals.append((base + a, base + b)) }
                         }
                     } else {
@@ -133,10 +145,17 @@ public struct CompiledPeriod: Sendable {
         for d in bo?.departments ?? [] {
             let di = dIndex[d.department]!
             var servers: [(Int, Int)] = []
-            for g in d.reviewers { let c = clock(g.shift); for _ in 0..<max(g.count, 0) { servers.append((0, c)) } }
-            for g in d.approvers { let c = clock(g.shift); for _ in 0..<max(g.count, 0) { servers.append((1, c)) } }
-            departments[Int(di)] = Department(index: di, servers: servers, reviewTime: Sampler(d.reviewTime),
-                                              approvalTime: Sampler(d.approvalTime), edf: d.discipline == .earliestDeadlineFirst)
+            for g in d.reviewers {
+                let c = clock(g.shift)
+                for _ in 0..<max(g.count, 0) { servers.append((0, c)) }
+            }
+            for g in d.approvers {
+                let c = clock(g.shift)
+                for _ in 0..<max(g.count, 0) { servers.append((1, c)) }
+            }
+            departments[Int(di)] = Department(
+                index: di, servers: servers, reviewTime: Sampler(d.reviewTime),
+                approvalTime: Sampler(d.approvalTime), edf: d.discipline == .earliestDeadlineFirst)
         }
         self.departments = departments
         self.clocks = clocks
@@ -151,10 +170,11 @@ public struct CompiledPeriod: Sendable {
         itemRules = s.items.map { item in
             let depth = item.reviewDepth ?? .oneStep
             let steps = ReviewStep.steps(for: depth)
-            return ItemRule(department: dIndex[item.department]!, committed: item.kind == .committed,
-                            reviews: item.reviewingDepartments.map { (dIndex[$0]!, steps) },
-                            limit: item.limitDays ?? 0, special: depth == .special ? item.special : nil,
-                            incompleteProbability: s.noticeReturn?.incompleteAgain ?? item.incompleteProbability)
+            return ItemRule(
+                department: dIndex[item.department]!, committed: item.kind == .committed,
+                reviews: item.reviewingDepartments.map { (dIndex[$0]!, steps) },
+                limit: item.limitDays ?? 0, special: depth == .special ? item.special : nil,
+                incompleteProbability: s.noticeReturn?.incompleteAgain ?? item.incompleteProbability)
         }
         let iIndex = Dictionary(uniqueKeysWithValues: s.items.enumerated().map { ($1.id, Int32($0)) })
         collectItem = s.delivery.collectItem.flatMap { iIndex[$0] }
@@ -179,8 +199,12 @@ public struct CompiledPeriod: Sendable {
     /// The first check instant at or after t (t itself with continuous pick-up; infinity when none is left).
     func visible(_ t: Double) -> Double {
         guard !checks.isEmpty else { return t }
-        var lo = 0, hi = checks.count
-        while lo < hi { let mid = (lo + hi) / 2; if checks[mid] < t { lo = mid + 1 } else { hi = mid } }
+        var lo = 0
+        var hi = checks.count
+        while lo < hi {
+            let mid = (lo + hi) / 2
+            if checks[mid] < t { lo = mid + 1 } else { hi = mid }
+        }
         return lo < checks.count ? checks[lo] : .infinity
     }
 
@@ -212,7 +236,8 @@ public struct CompiledPeriod: Sendable {
 
     /// The index of the first open hall day on or after the n-th working day after `date`.
     func hallDay(workingDaysAfter date: CivilDate, _ n: Int) -> Int? {
-        var d = date, counted = 0
+        var d = date
+        var counted = 0
         while counted < n {
             d = d.adding(days: 1)
             if d.ordinal - firstOrdinal >= dates.count { return nil }
@@ -263,8 +288,11 @@ extension Scenario {
         for i in s.arrivals.indices {
             s.arrivals[i].rates = s.arrivals[i].rates.flatMap { r -> [RateInterval] in
                 periods.compactMap { p in
-                    let a = max(r.interval.start.minutes, p.start.minutes), b = min(r.interval.end.minutes, p.end.minutes)
-                    return b > a ? RateInterval(from: ClockTime(minutes: a), to: ClockTime(minutes: b), perHour: r.perHour * demand) : nil
+                    let a = max(r.interval.start.minutes, p.start.minutes)
+                    let b = min(r.interval.end.minutes, p.end.minutes)
+                    return b > a
+                        ? RateInterval(
+                            from: ClockTime(minutes: a), to: ClockTime(minutes: b), perHour: r.perHour * demand) : nil
                 }
             }
         }

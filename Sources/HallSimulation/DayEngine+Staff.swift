@@ -53,7 +53,10 @@ extension DayEngine {
 
     /// A clerk sits at a window (or waits for its clerk to finish) and the window starts calling.
     func seat(clerk c: Int32, window w: Int) {
-        guard clerkAt[w] == DayEngine.noClerk else { waitingToSit[w] = c; return }
+        guard clerkAt[w] == DayEngine.noClerk else {
+            waitingToSit[w] = c
+            return
+        }
         clerkAt[w] = c
         clerkWindow[Int(c)] = Int32(w)
         let nd = departmentCount

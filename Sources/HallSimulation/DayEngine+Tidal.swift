@@ -17,8 +17,10 @@ extension DayEngine {
             return calendar.now - oldest
         case .estimatedWait:
             var windows = 0
-            for w in clerkAt.indices where clerkAt[w] != DayEngine.noClerk
-                && rule.departments.contains(where: { board.canServe(window: w, department: $0) }) { windows += 1 }
+            for w in clerkAt.indices
+            where clerkAt[w] != DayEngine.noClerk
+                && rule.departments.contains(where: { board.canServe(window: w, department: $0) })
+            { windows += 1 }
             return Double(queue) * rule.meanWork / Double(max(windows, 1))
         }
     }
@@ -39,13 +41,19 @@ extension DayEngine {
         let m = tidalMeasure(r)
         // The oldest-wait threshold is reached at the instant oldest + openAt exactly (the wake-up is
         // scheduled there; now − oldest may round just below openAt).
-        let reached = m >= rule.openAt
+        let reached =
+            m >= rule.openAt
             || (rule.measure == .oldestWait && oldestArrival(r).map { calendar.now >= $0 + rule.openAt } == true)
         if reached {
-            if closePending[r] { closePending[r] = false; closeToken[r] &+= 1 }
+            if closePending[r] {
+                closePending[r] = false
+                closeToken[r] &+= 1
+            }
             // No walk-over that could not give the window its minimum open time before the period closes.
-            guard calendar.now + rule.walkOver + rule.minOpen <= periodCloses, tidalWalking[r] == 0, tidalOpen[r].count < rule.maxOpen, let c = tidalFree[r].last,
-                  let w = rule.windows.first(where: { clerkAt[Int($0)] == DayEngine.noClerk && waitingToSit[Int($0)] < 0 })
+            guard calendar.now + rule.walkOver + rule.minOpen <= periodCloses, tidalWalking[r] == 0,
+                tidalOpen[r].count < rule.maxOpen, let c = tidalFree[r].last,
+                let w = rule.windows.first(where: { clerkAt[Int($0)] == DayEngine.noClerk && waitingToSit[Int($0)] < 0 }
+                )
             else { return }
             tidalFree[r].removeLast()
             tidalWalking[r] += 1
@@ -86,7 +94,10 @@ extension DayEngine {
 
     /// A close countdown ended (token current) or an age check is due (token −1).
     func tidalCheck(rule r: Int, token: Int32) {
-        guard token >= 0 else { tidalEvaluate(r); return }
+        guard token >= 0 else {
+            tidalEvaluate(r)
+            return
+        }
         guard token == closeToken[r], closePending[r], let w = tidalOpen[r].last else { return }
         closePending[r] = false
         let rule = hall.tidal[r]

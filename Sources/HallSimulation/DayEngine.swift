@@ -129,22 +129,42 @@ final class DayEngine {
     let onTimeTolerance: Double
     let normalPerPriority: Int
     let rulesWatching: [[Int32]]
-    let classOrder: [(TicketClass, ClassSet)] = [(.priority, ClassSet(.priority)), (.appointment, ClassSet(.appointment)), (.normal, ClassSet(.normal))]
-    let guardedOrder: [(TicketClass, ClassSet)] = [(.appointment, ClassSet(.appointment)), (.normal, ClassSet(.normal)), (.priority, ClassSet(.priority))]
+    let classOrder: [(TicketClass, ClassSet)] = [
+        (.priority, ClassSet(.priority)), (.appointment, ClassSet(.appointment)), (.normal, ClassSet(.normal)),
+    ]
+    let guardedOrder: [(TicketClass, ClassSet)] = [
+        (.appointment, ClassSet(.appointment)), (.normal, ClassSet(.normal)), (.priority, ClassSet(.priority)),
+    ]
 
-    init(hall: CompiledHall, seed: UInt64, replication: Int, sink: RecordSink, calling: any CallingPolicy, routing: any RoutingPolicy,
-         planned: [PlannedVisit] = []) {
-        self.hall = hall; self.sink = sink; self.calling = calling; self.routing = routing
+    init(
+        hall: CompiledHall, seed: UInt64, replication: Int, sink: RecordSink, calling: any CallingPolicy,
+        routing: any RoutingPolicy,
+        planned: [PlannedVisit] = []
+    ) {
+        self.hall = hall
+        self.sink = sink
+        self.calling = calling
+        self.routing = routing
         self.planned = planned.sorted { ($0.time, $0.caseNumber) < ($1.time, $1.caseNumber) }
         plannedSource = hall.profiles.count + hall.appointments.count
         items = hall.items
-        var starts: [Double] = [], ends: [Double] = [], means: [Double] = [], ranges: [Range<Int>] = []
+        var starts: [Double] = []
+        var ends: [Double] = []
+        var means: [Double] = []
+        var ranges: [Range<Int>] = []
         for p in hall.profiles {
             let from = starts.count
-            for pc in p.pieces { starts.append(pc.start); ends.append(pc.end); means.append(1 / pc.perMinute) }
+            for pc in p.pieces {
+                starts.append(pc.start)
+                ends.append(pc.end)
+                means.append(1 / pc.perMinute)
+            }
             ranges.append(from..<starts.count)
         }
-        pieceStart = starts; pieceEnd = ends; pieceMean = means; profilePieces = ranges
+        pieceStart = starts
+        pieceEnd = ends
+        pieceMean = means
+        profilePieces = ranges
         profileItems = hall.profiles.map(\.items)
         profileCumulative = hall.profiles.map(\.cumulative)
         profilePriority = hall.profiles.map(\.priorityShare)
@@ -172,14 +192,16 @@ final class DayEngine {
         }
         let behaviour = hall.scenario.behaviour
         func streams(_ id: String, walkIn: Bool, choices: Int, priority: Bool) -> SourceStreams {
-            SourceStreams(interarrival: walkIn ? stream("arrivals/\(id)") : nil,
-                          item: choices > 1 ? stream("items/\(id)") : nil,
-                          priority: priority ? stream("priority/\(id)") : nil,
-                          patience: behaviour.patience != nil ? stream("patience/\(id)") : nil,
-                          balking: behaviour.balking.isEmpty ? nil : stream("balking/\(id)"),
-                          noShow: behaviour.noShowProbability > 0 ? stream("no_show/\(id)") : nil)
+            SourceStreams(
+                interarrival: walkIn ? stream("arrivals/\(id)") : nil,
+                item: choices > 1 ? stream("items/\(id)") : nil,
+                priority: priority ? stream("priority/\(id)") : nil,
+                patience: behaviour.patience != nil ? stream("patience/\(id)") : nil,
+                balking: behaviour.balking.isEmpty ? nil : stream("balking/\(id)"),
+                noShow: behaviour.noShowProbability > 0 ? stream("no_show/\(id)") : nil)
         }
-        sources = hall.profiles.map { streams($0.id, walkIn: true, choices: $0.items.count, priority: $0.priorityShare > 0) }
+        sources =
+            hall.profiles.map { streams($0.id, walkIn: true, choices: $0.items.count, priority: $0.priorityShare > 0) }
             + hall.appointments.map { streams($0.id, walkIn: false, choices: 1, priority: false) }
         if !planned.isEmpty {
             var s = streams(Catalogue.plannedVisits, walkIn: false, choices: 1, priority: false)
@@ -187,11 +209,14 @@ final class DayEngine {
             sources.append(s)
         }
         itemStreams = zip(hall.scenario.items, hall.items).map { spec, item in
-            ItemStreams(service: stream("service/\(spec.id)"),
-                        notice: item.notice != nil ? stream("notice_service/\(spec.id)") : nil,
-                        materials: item.incompleteProbability > 0 ? stream("materials/\(spec.id)") : nil)
+            ItemStreams(
+                service: stream("service/\(spec.id)"),
+                notice: item.notice != nil ? stream("notice_service/\(spec.id)") : nil,
+                materials: item.incompleteProbability > 0 ? stream("materials/\(spec.id)") : nil)
         }
-        let nw = hall.windowCount, nd = hall.departmentCount, nq = nd * TicketClass.count
+        let nw = hall.windowCount
+        let nd = hall.departmentCount
+        let nq = nd * TicketClass.count
         board = HallBoard(departments: nd, windows: nw)
         queues = Array(repeating: Deque<Int32>(), count: nq)
         headArrival = Array(repeating: .infinity, count: nq)
@@ -228,7 +253,9 @@ final class DayEngine {
             }
         }
         // Who is absent today (one draw per rostered clerk, whatever the roster).
-        let absent = hall.clerks.map { c in c.kind == .rostered ? stream("absence/\(c.id)").uniform() < c.absence : false }
+        let absent = hall.clerks.map { c in
+            c.kind == .rostered ? stream("absence/\(c.id)").uniform() < c.absence : false
+        }
         self.owners = owners
         planStaff(absent: absent)
     }
@@ -243,7 +270,9 @@ final class DayEngine {
         for p in 0..<profileCount {
             if let t = nextWalkIn(p, from: -.infinity) { calendar.schedule(.arrival, at: t, index: Int32(p)) }
         }
-        let order = appointmentArrivals.indices.sorted { (appointmentArrivals[$0].time, $0) < (appointmentArrivals[$1].time, $1) }
+        let order = appointmentArrivals.indices.sorted {
+            (appointmentArrivals[$0].time, $0) < (appointmentArrivals[$1].time, $1)
+        }
         for k in order {
             calendar.schedule(.arrival, at: appointmentArrivals[k].time, index: Int32(profileCount + k))
         }
@@ -260,7 +289,9 @@ final class DayEngine {
             // A day cannot need ten million events at one instant: that is a livelock in a rule.
             if e.time == lastTime {
                 sameInstant += 1
-                precondition(sameInstant < 10_000_000, "livelock: 10 million events at \(ClockTime.format(e.time, seconds: true)) (last tier \(e.tier))")
+                precondition(
+                    sameInstant < 10_000_000,
+                    "livelock: 10 million events at \(ClockTime.format(e.time, seconds: true)) (last tier \(e.tier))")
             } else {
                 sameInstant = 0
                 lastTime = e.time
@@ -296,7 +327,10 @@ final class DayEngine {
         while i < range.upperBound {
             if t < pieceStart[i] { t = pieceStart[i] }
             let x = t + stream.exponential(mean: pieceMean[i])
-            if x < pieceEnd[i] { pieceIndex[p] = i - range.lowerBound; return x }
+            if x < pieceEnd[i] {
+                pieceIndex[p] = i - range.lowerBound
+                return x
+            }
             t = pieceEnd[i]
             i += 1
         }
@@ -328,15 +362,18 @@ final class DayEngine {
             issueTicket(source: index, item: item, channel: .walkIn, onTime: false, now: now)
         } else if index < profileCount + appointmentArrivals.count {
             let a = appointmentArrivals[index - profileCount]
-            issueTicket(source: profileCount + Int(a.block), item: appointmentItem[Int(a.block)], channel: .appointment,
-                        onTime: now <= a.slot + onTimeTolerance, now: now)
+            issueTicket(
+                source: profileCount + Int(a.block), item: appointmentItem[Int(a.block)], channel: .appointment,
+                onTime: now <= a.slot + onTimeTolerance, now: now)
         } else {
             let v = planned[index - profileCount - appointmentArrivals.count]
             issueTicket(source: plannedSource, item: v.item, channel: .walkIn, onTime: false, now: now, planned: v)
         }
     }
 
-    func issueTicket(source s: Int, item i: Int32, channel: Channel, onTime: Bool, now: Double, planned: PlannedVisit? = nil) {
+    func issueTicket(
+        source s: Int, item i: Int32, channel: Channel, onTime: Bool, now: Double, planned: PlannedVisit? = nil
+    ) {
         // Every applicant draws the same numbers whatever happens to them (common random numbers).
         let streams = sources[s]
         let itemStreams = self.itemStreams[Int(i)]
@@ -358,17 +395,20 @@ final class DayEngine {
         nextNumber += 1
         let d = items[Int(i)].department
         let cls: TicketClass = priority ? .priority : (appointmentsFirst && onTime ? .appointment : .normal)
-        let ticket = Ticket(number: number, source: Int32(s), item: i, department: d, channel: channel,
-                            ticketClass: UInt8(cls.rawValue), notice: notice, noShow: noShow, state: .waiting, arrival: now,
-                            work: notice ? (noticeWork ?? service) : service, call: .nan,
-                            visit: planned?.visit ?? .first, caseNumber: planned?.caseNumber ?? -1)
+        let ticket = Ticket(
+            number: number, source: Int32(s), item: i, department: d, channel: channel,
+            ticketClass: UInt8(cls.rawValue), notice: notice, noShow: noShow, state: .waiting, arrival: now,
+            work: notice ? (noticeWork ?? service) : service, call: .nan,
+            visit: planned?.visit ?? .first, caseNumber: planned?.caseNumber ?? -1)
         if let u = balkU, u < balkProbability(Int(waiting[Int(d)])) {
             emit(ticket, outcome: .balked, window: nil, start: nil, end: now)
             return
         }
         let slot = allocate(ticket)
         enqueue(slot)
-        if let w = routing.choose(department: d, eligible: eligible[Int(d)], breadth: breadth, board: board) { callNext(window: Int(w)) }
+        if let w = routing.choose(department: d, eligible: eligible[Int(d)], breadth: breadth, board: board) {
+            callNext(window: Int(w))
+        }
         if let patience, tickets[Int(slot)].state == .waiting {
             calendar.schedule(.renege, at: now + patience, index: slot, tag: number)
         }
@@ -383,7 +423,10 @@ final class DayEngine {
     // MARK: Queues
 
     func allocate(_ t: Ticket) -> Int32 {
-        if let slot = freeSlots.popLast() { tickets[Int(slot)] = t; return slot }
+        if let slot = freeSlots.popLast() {
+            tickets[Int(slot)] = t
+            return slot
+        }
         tickets.append(t)
         return Int32(tickets.count - 1)
     }
@@ -391,7 +434,10 @@ final class DayEngine {
     func enqueue(_ slot: Int32) {
         let t = tickets[Int(slot)]
         let q = BoardIndex.q(t.department, Int(t.ticketClass))
-        if queues[q].isEmpty { board.head[q] = t.number; headArrival[q] = t.arrival }
+        if queues[q].isEmpty {
+            board.head[q] = t.number
+            headArrival[q] = t.arrival
+        }
         queues[q].append(slot)
         board.count[q] += 1
         classWaiting[Int(t.ticketClass)] += 1
@@ -446,7 +492,9 @@ final class DayEngine {
         board.idle[w] = state == .idle
         if state == .idle { board.idleSince[w] = calendar.now }
         let clerk = clerkAt[w]
-        sink.record(WindowRecord(time: calendar.now, window: Int32(w), state: state, ticket: ticket, staff: clerk >= 0 ? clerk : nil))
+        sink.record(
+            WindowRecord(
+                time: calendar.now, window: Int32(w), state: state, ticket: ticket, staff: clerk >= 0 ? clerk : nil))
     }
 
     /// The queue window w calls next: class by class (green channel, on-time appointments, others;
@@ -454,7 +502,9 @@ final class DayEngine {
     func chooseQueue(_ w: Int) -> Int? {
         let order = owedNormal[w] > 0 ? guardedOrder : classOrder
         for (c, classes) in order where classWaiting[c.rawValue] > 0 {
-            if let q = calling.choose(window: w, departments: windowDepartments[w], home: windowHome[w], classes: classes, board: board) {
+            if let q = calling.choose(
+                window: w, departments: windowDepartments[w], home: windowHome[w], classes: classes, board: board)
+            {
                 return q
             }
         }
@@ -468,9 +518,15 @@ final class DayEngine {
             return
         }
         // A clerk due off leaves now, unless the hall has closed and tickets already issued remain.
-        if leaving[w], open || !callingAllowed { release(window: w); return }
+        if leaving[w], open || !callingAllowed {
+            release(window: w)
+            return
+        }
         guard callingAllowed, let q = chooseQueue(w) else {
-            if leaving[w] || (!open && hall.tidalRuleOfWindow[w] >= 0) { release(window: w); return }
+            if leaving[w] || (!open && hall.tidalRuleOfWindow[w] >= 0) {
+                release(window: w)
+                return
+            }
             let state: WindowState = open ? .idle : .closed
             if windowState[w] != state { setWindow(w, state) }
             return
@@ -481,8 +537,11 @@ final class DayEngine {
         tickets[Int(slot)].call = now
         let t = tickets[Int(slot)]
         if normalPerPriority > 0 {
-            if t.ticketClass == UInt8(TicketClass.priority.rawValue) { owedNormal[w] = normalPerPriority }
-            else if owedNormal[w] > 0 { owedNormal[w] -= 1 }
+            if t.ticketClass == UInt8(TicketClass.priority.rawValue) {
+                owedNormal[w] = normalPerPriority
+            } else if owedNormal[w] > 0 {
+                owedNormal[w] -= 1
+            }
         }
         changeWaiting(t.department, by: -1)
         windowTicket[w] = slot
@@ -491,7 +550,8 @@ final class DayEngine {
             calendar.schedule(.serviceEnd, at: now + noShowGrace, index: Int32(w))
         } else {
             setWindow(w, .busy, ticket: t.number)
-            calendar.schedule(.serviceEnd, at: now + t.work * factorNow[w * departmentCount + Int(t.department)], index: Int32(w))
+            calendar.schedule(
+                .serviceEnd, at: now + t.work * factorNow[w * departmentCount + Int(t.department)], index: Int32(w))
         }
     }
 
@@ -515,7 +575,9 @@ final class DayEngine {
         open = true
         periodCloses = hall.periods[k].close
         callingAllowed = true
-        for w in windowState.indices where windowState[w] == .closed && clerkAt[w] != DayEngine.noClerk { callNext(window: w) }
+        for w in windowState.indices where windowState[w] == .closed && clerkAt[w] != DayEngine.noClerk {
+            callNext(window: w)
+        }
     }
 
     func periodClose(_ k: Int) {
@@ -527,10 +589,12 @@ final class DayEngine {
     }
 
     func emit(_ t: Ticket, outcome: TicketOutcome, window: Int32?, start: Double?, end: Double) {
-        sink.record(TicketRecord(ticket: t.number, profile: t.source, item: t.item, department: t.department,
-                                 channel: t.channel, priority: t.ticketClass == UInt8(TicketClass.priority.rawValue),
-                                 arrival: t.arrival, call: t.call.isNaN ? nil : t.call, serviceStart: start,
-                                 serviceEnd: start == nil ? nil : end, window: window, outcome: outcome, end: end,
-                                 visit: t.visit, caseNumber: t.caseNumber >= 0 ? t.caseNumber : nil))
+        sink.record(
+            TicketRecord(
+                ticket: t.number, profile: t.source, item: t.item, department: t.department,
+                channel: t.channel, priority: t.ticketClass == UInt8(TicketClass.priority.rawValue),
+                arrival: t.arrival, call: t.call.isNaN ? nil : t.call, serviceStart: start,
+                serviceEnd: start == nil ? nil : end, window: window, outcome: outcome, end: end,
+                visit: t.visit, caseNumber: t.caseNumber >= 0 ? t.caseNumber : nil))
     }
 }

@@ -32,13 +32,18 @@ public struct Event<Tier: EventTiers>: Sendable, Comparable {
     public var tag: Int32
 
     @usableFromInline init(time: Double, key: UInt64, index: Int32, tag: Int32) {
-        self.time = time; self.key = key; self.index = index; self.tag = tag
+        self.time = time
+        self.key = key
+        self.index = index
+        self.tag = tag
     }
 
     @inlinable public var tier: Tier { Tier(rawValue: UInt8(truncatingIfNeeded: key >> 56))! }
     @inlinable public var sequence: UInt64 { key & 0x00FF_FFFF_FFFF_FFFF }
 
-    @inlinable public static func < (a: Event, b: Event) -> Bool { a.time < b.time || (a.time == b.time && a.key < b.key) }
+    @inlinable public static func < (a: Event, b: Event) -> Bool {
+        a.time < b.time || (a.time == b.time && a.key < b.key)
+    }
     @inlinable public static func == (a: Event, b: Event) -> Bool { a.time == b.time && a.key == b.key }
 }
 

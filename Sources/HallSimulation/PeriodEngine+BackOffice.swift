@@ -1,13 +1,15 @@
-import HeapModule
 import HallDomain
 import HallRandom
+import HeapModule
 
 /// A waiting step's place in its queue: FIFO by the time it became visible, or earliest deadline first.
 struct QueueKey: Comparable {
     var primary: Double
     var secondary: Double
     var job: Int32
-    static func < (a: QueueKey, b: QueueKey) -> Bool { (a.primary, a.secondary, a.job) < (b.primary, b.secondary, b.job) }
+    static func < (a: QueueKey, b: QueueKey) -> Bool {
+        (a.primary, a.secondary, a.job) < (b.primary, b.secondary, b.job)
+    }
 }
 
 /// The back office as queues: per department, reviewers and approvers (each with a work clock: their
@@ -18,8 +20,10 @@ extension PeriodEngine {
         let dept = p.departments[Int(d)]!
         let stream = step.byApprovers ? approvalStreams[Int(d)]! : reviewStreams[Int(d)]!
         let work = (step.byApprovers ? dept.approvalTime : dept.reviewTime).sample(stream)
-        jobs.append(Job(caseNumber: c, department: d, review: review, stepIndex: stepIndex, step: step, arrived: t,
-                        work: work, remaining: work))
+        jobs.append(
+            Job(
+                caseNumber: c, department: d, review: review, stepIndex: stepIndex, step: step, arrived: t,
+                work: work, remaining: work))
         return jobs.count - 1
     }
 
@@ -53,8 +57,12 @@ extension PeriodEngine {
 
     func enqueue(_ j: Int) {
         let edf = p.departments[Int(jobs[j].department)]!.edf
-        let key = edf ? QueueKey(primary: Double(cases[Int(jobs[j].caseNumber)].deadline?.ordinal ?? .max), secondary: jobs[j].visible, job: Int32(j))
-                      : QueueKey(primary: jobs[j].visible, secondary: jobs[j].arrived, job: Int32(j))
+        let key =
+            edf
+            ? QueueKey(
+                primary: Double(cases[Int(jobs[j].caseNumber)].deadline?.ordinal ?? .max), secondary: jobs[j].visible,
+                job: Int32(j))
+            : QueueKey(primary: jobs[j].visible, secondary: jobs[j].arrived, job: Int32(j))
         queues[queueIndex(j)].insert(key)
     }
 
@@ -66,7 +74,10 @@ extension PeriodEngine {
             var bestStart = Double.infinity
             for s in serversOf[q] where servers[Int(s)].job < 0 && !servers[Int(s)].away {
                 let start = p.clocks[servers[Int(s)].clock].nextWorking(now)
-                if start < bestStart { best = s; bestStart = start }
+                if start < bestStart {
+                    best = s
+                    bestStart = start
+                }
             }
             guard best >= 0, bestStart.isFinite else { return }
             let j = Int(queues[q].popMin()!.job)
@@ -97,7 +108,8 @@ extension PeriodEngine {
             if jobs[j].review == 0, jobs[j].step == .review, cases[Int(c)].specialDays > 0 {
                 at = suspend(c, after: now, job: j)
             }
-            let n = newJob(c, review: jobs[j].review, department: jobs[j].department, stepIndex: next, step: steps[next], at: at)
+            let n = newJob(
+                c, review: jobs[j].review, department: jobs[j].department, stepIndex: next, step: steps[next], at: at)
             arrive(n, at: at)
         } else {
             cases[Int(c)].pendingDepartments -= 1
@@ -123,19 +135,23 @@ extension PeriodEngine {
         cases[Int(c)].suspendedDays += n
         let back = p.workdayStart(workingDaysAfter: today, n)
         stepRecords += 1
-        caseSink.record(CaseStepRecord(caseNumber: c, department: jobs[job].department, step: .special, arrived: p.stamp(t),
-                                       visible: p.stamp(t), start: Stamp(days.first!, 0),
-                                       end: back.isFinite ? p.stamp(back) : nil, work: 0))
+        caseSink.record(
+            CaseStepRecord(
+                caseNumber: c, department: jobs[job].department, step: .special, arrived: p.stamp(t),
+                visible: p.stamp(t), start: Stamp(days.first!, 0),
+                end: back.isFinite ? p.stamp(back) : nil, work: 0))
         return back
     }
 
     func recordStep(_ j: Int, end: Double?) {
         stepRecords += 1
         let job = jobs[j]
-        caseSink.record(CaseStepRecord(caseNumber: job.caseNumber, department: job.department, step: StepKind(job.step),
-                                       arrived: p.stamp(job.arrived), visible: p.stamp(job.visible.isFinite ? job.visible : job.arrived),
-                                       start: job.firstStart.isFinite ? p.stamp(job.firstStart) : nil,
-                                       end: end.map { p.stamp($0) }, work: job.work))
+        caseSink.record(
+            CaseStepRecord(
+                caseNumber: job.caseNumber, department: job.department, step: StepKind(job.step),
+                arrived: p.stamp(job.arrived), visible: p.stamp(job.visible.isFinite ? job.visible : job.arrived),
+                start: job.firstStart.isFinite ? p.stamp(job.firstStart) : nil,
+                end: end.map { p.stamp($0) }, work: job.work))
     }
 
     /// A back-office clerk of department d leaves for a tidal window: an idle reviewer if there is one,
@@ -146,7 +162,9 @@ extension PeriodEngine {
         if let s = present.first(where: { servers[Int($0)].job < 0 }) {
             servers[Int(s)].away = true
             away[Int(d)].append(s)
-        } else if let s = present.max(by: { jobs[Int(servers[Int($0)].job)].resumedAt < jobs[Int(servers[Int($1)].job)].resumedAt }) {
+        } else if let s = present.max(by: {
+            jobs[Int(servers[Int($0)].job)].resumedAt < jobs[Int(servers[Int($1)].job)].resumedAt
+        }) {
             let j = Int(servers[Int(s)].job)
             let clock = p.clocks[servers[Int(s)].clock]
             jobs[j].remaining = max(0, jobs[j].remaining - clock.work(from: jobs[j].resumedAt, to: bo.now))
@@ -162,7 +180,10 @@ extension PeriodEngine {
     }
 
     func lendEnd(_ d: Int32) {
-        if unmatchedLends[Int(d)] > 0 { unmatchedLends[Int(d)] -= 1; return }
+        if unmatchedLends[Int(d)] > 0 {
+            unmatchedLends[Int(d)] -= 1
+            return
+        }
         guard let s = away[Int(d)].popLast() else { return }
         servers[Int(s)].away = false
         dispatch(Int(d) * 2)

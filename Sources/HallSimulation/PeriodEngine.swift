@@ -1,6 +1,6 @@
-import HeapModule
 import HallDomain
 import HallRandom
+import HeapModule
 
 /// Counts from one simulated run over dates.
 public struct PeriodStats: Sendable, Equatable {
@@ -15,8 +15,10 @@ public struct PeriodStats: Sendable, Equatable {
 /// by earlier days), then the back office up to the end of that day, so that backlog, returns after a
 /// one-time notice and result collection carry from day to day. Front-desk records go to the sink
 /// `daySink` returns for each open day; case and step records go to `caseSink`.
-public func simulatePeriod(_ period: CompiledPeriod, seed: UInt64, replication: Int,
-                           daySink: (Int, HallDay) -> RecordSink, caseSink: RecordSink) -> PeriodStats {
+public func simulatePeriod(
+    _ period: CompiledPeriod, seed: UInt64, replication: Int,
+    daySink: (Int, HallDay) -> RecordSink, caseSink: RecordSink
+) -> PeriodStats {
     PeriodEngine(period: period, seed: seed, replication: replication, caseSink: caseSink).run(daySink: daySink)
 }
 
@@ -104,7 +106,10 @@ final class PeriodEngine {
     var approvalStreams: [RandomStream?]
 
     init(period: CompiledPeriod, seed: UInt64, replication: Int, caseSink: RecordSink) {
-        p = period; self.seed = seed; self.replication = replication; self.caseSink = caseSink
+        p = period
+        self.seed = seed
+        self.replication = replication
+        self.caseSink = caseSink
         planned = Array(repeating: [], count: period.dates.count)
         let nd = period.scenario.departments.count
         serversOf = Array(repeating: [], count: nd * 2)
@@ -129,7 +134,8 @@ final class PeriodEngine {
 
     func run(daySink: (Int, HallDay) -> RecordSink) -> PeriodStats {
         seedBacklog()
-        var tickets = 0, openDays = 0
+        var tickets = 0
+        var openDays = 0
         for (k, date) in p.dates.enumerated() {
             if let day = p.hallDays[k] {
                 openDays += 1
@@ -150,7 +156,8 @@ final class PeriodEngine {
     // MARK: Cases
 
     func newCase(item: Int32, firstVisit: Stamp?, fromBacklog: Bool) -> Int32 {
-        var c = CaseState(item: item, department: p.itemRules[Int(item)].department, firstVisit: firstVisit, status: .inReview)
+        var c = CaseState(
+            item: item, department: p.itemRules[Int(item)].department, firstVisit: firstVisit, status: .inReview)
         c.fromBacklog = fromBacklog
         cases.append(c)
         return Int32(cases.count - 1)
@@ -169,11 +176,19 @@ final class PeriodEngine {
         case .return:
             let c = r.caseNumber!
             cases[Int(c)].visits += 1
-            if r.outcome.isServed { intake(c, r, day: k, date: date) } else { planReturn(c, after: date, workingDays: 0, visit: .return) }
+            if r.outcome.isServed {
+                intake(c, r, day: k, date: date)
+            } else {
+                planReturn(c, after: date, workingDays: 0, visit: .return)
+            }
         case .collection:
             let c = r.caseNumber!
             cases[Int(c)].visits += 1
-            if r.outcome.isServed { cases[Int(c)].collected = Stamp(date, r.end) } else { planReturn(c, after: date, workingDays: 0, visit: .collection) }
+            if r.outcome.isServed {
+                cases[Int(c)].collected = Stamp(date, r.end)
+            } else {
+                planReturn(c, after: date, workingDays: 0, visit: .collection)
+            }
         }
     }
 
@@ -181,7 +196,10 @@ final class PeriodEngine {
     func intake(_ c: Int32, _ r: TicketRecord, day k: Int, date: CivilDate) {
         let rule = p.itemRules[Int(r.item)]
         if r.outcome == .notice {
-            guard let nr = p.scenario.noticeReturn, returns.uniform() < nr.probability else { cases[Int(c)].status = .gaveUp; return }
+            guard let nr = p.scenario.noticeReturn, returns.uniform() < nr.probability else {
+                cases[Int(c)].status = .gaveUp
+                return
+            }
             let n = nr.after.min + returns.uniformInt(nr.after.max - nr.after.min + 1)
             planReturn(c, after: date, workingDays: n, visit: .return)
             return
@@ -206,8 +224,10 @@ final class PeriodEngine {
         guard let k = p.hallDay(workingDaysAfter: date, n) else { return }
         let item = visit == .collection ? (p.collectItem ?? cases[Int(c)].item) : cases[Int(c)].item
         let incomplete = visit == .collection ? 0 : p.itemRules[Int(item)].incompleteProbability
-        planned[k].append(PlannedVisit(time: p.visitTime(day: k, u: visitTime.uniform()), item: item, visit: visit,
-                                       caseNumber: c, incompleteProbability: incomplete))
+        planned[k].append(
+            PlannedVisit(
+                time: p.visitTime(day: k, u: visitTime.uniform()), item: item, visit: visit,
+                caseNumber: c, incompleteProbability: incomplete))
     }
 
     /// Acceptance (受理): the deadline starts, and the case goes to every reviewing department.
@@ -222,8 +242,10 @@ final class PeriodEngine {
         cases[Int(c)].pendingDepartments = rule.reviews.count
         for (k, review) in rule.reviews.enumerated() {
             let first = firstStep.flatMap { review.steps.firstIndex(of: $0) } ?? 0
-            arrive(newJob(c, review: k, department: review.department, stepIndex: first, step: review.steps[first], at: t), at: t,
-                   atOnce: visibleAtOnce)
+            arrive(
+                newJob(c, review: k, department: review.department, stepIndex: first, step: review.steps[first], at: t),
+                at: t,
+                atOnce: visibleAtOnce)
         }
     }
 
@@ -266,14 +288,19 @@ final class PeriodEngine {
                 lead = p.workingDays(after: a.date, through: d.date) - c.suspendedDays
             }
             var archived: CivilDate?
-            let delivered = c.delivery == .mail ? c.decided : (c.delivery == .collect ? c.collected : (c.status == .doneAtWindow ? c.decided : nil))
+            let delivered =
+                c.delivery == .mail
+                ? c.decided : (c.delivery == .collect ? c.collected : (c.status == .doneAtWindow ? c.decided : nil))
             if let delivered, p.scenario.delivery.archiveWithin >= 0 {
-                archived = try? p.calendar.deadline(acceptance: delivered.date, workingDays: p.scenario.delivery.archiveWithin)
+                archived = try? p.calendar.deadline(
+                    acceptance: delivered.date, workingDays: p.scenario.delivery.archiveWithin)
             }
-            caseSink.record(CaseRecord(caseNumber: Int32(i), item: c.item, department: c.department, firstVisit: c.firstVisit,
-                                       visits: c.visits, accepted: c.accepted, deadline: deadline, suspendedDays: c.suspendedDays,
-                                       decided: c.decided, leadTimeWorkingDays: lead, delivery: c.delivery, collected: c.collected,
-                                       archived: archived, status: c.status, fromBacklog: c.fromBacklog))
+            caseSink.record(
+                CaseRecord(
+                    caseNumber: Int32(i), item: c.item, department: c.department, firstVisit: c.firstVisit,
+                    visits: c.visits, accepted: c.accepted, deadline: deadline, suspendedDays: c.suspendedDays,
+                    decided: c.decided, leadTimeWorkingDays: lead, delivery: c.delivery, collected: c.collected,
+                    archived: archived, status: c.status, fromBacklog: c.fromBacklog))
         }
     }
 }
@@ -292,7 +319,10 @@ final class DeskObserver: RecordSink {
     var last = 0.0
 
     init(engine: PeriodEngine, day: Int, date: CivilDate, hall: CompiledHall, downstream: RecordSink) {
-        self.engine = engine; self.day = day; self.date = date; self.downstream = downstream
+        self.engine = engine
+        self.day = day
+        self.date = date
+        self.downstream = downstream
         var lender = [Int32](repeating: -1, count: hall.clerks.count)
         let ids = hall.scenario.departments.map(\.id)
         for (ri, rule) in hall.scenario.tidal.enumerated() {

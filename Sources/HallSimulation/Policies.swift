@@ -31,8 +31,12 @@ public final class HallBoard {
         serves = [Bool](repeating: false, count: windows * departments)
     }
 
-    @inline(__always) public static func queue(department: Int32, class c: Int) -> Int { Int(department) * TicketClass.count + c }
-    @inline(__always) public func canServe(window w: Int, department d: Int32) -> Bool { serves[w * departments + Int(d)] }
+    @inline(__always) public static func queue(department: Int32, class c: Int) -> Int {
+        Int(department) * TicketClass.count + c
+    }
+    @inline(__always) public func canServe(window w: Int, department d: Int32) -> Bool {
+        serves[w * departments + Int(d)]
+    }
 }
 
 /// A set of ticket classes treated as one pool by a calling decision (bit i = class i).
@@ -58,7 +62,10 @@ public struct FIFOCalling: CallingPolicy {
         for d in departments where board.canServe(window: window, department: d) {
             for c in 0..<TicketClass.count where classes.contains(c) {
                 let q = BoardIndex.q(d, c)
-                if board.head[q] < bestNumber { bestNumber = board.head[q]; best = q }
+                if board.head[q] < bestNumber {
+                    bestNumber = board.head[q]
+                    best = q
+                }
             }
         }
         return best >= 0 ? best : nil
@@ -74,11 +81,15 @@ public struct OwnDepartmentFirstCalling: CallingPolicy {
             var bestNumber = Int32.max
             for c in 0..<TicketClass.count where classes.contains(c) {
                 let q = BoardIndex.q(home, c)
-                if board.head[q] < bestNumber { bestNumber = board.head[q]; best = q }
+                if board.head[q] < bestNumber {
+                    bestNumber = board.head[q]
+                    best = q
+                }
             }
             if best >= 0 { return best }
         }
-        return FIFOCalling().choose(window: window, departments: departments, home: home, classes: classes, board: board)
+        return FIFOCalling().choose(
+            window: window, departments: departments, home: home, classes: classes, board: board)
     }
 }
 
@@ -96,9 +107,16 @@ public struct LongestQueueFirstCalling: CallingPolicy {
             for c in 0..<TicketClass.count where classes.contains(c) {
                 let qc = BoardIndex.q(d, c)
                 n += board.count[qc]
-                if board.head[qc] < number { number = board.head[qc]; q = qc }
+                if board.head[qc] < number {
+                    number = board.head[qc]
+                    q = qc
+                }
             }
-            if q >= 0, n > bestCount || (n == bestCount && number < bestNumber) { best = q; bestCount = n; bestNumber = number }
+            if q >= 0, n > bestCount || (n == bestCount && number < bestNumber) {
+                best = q
+                bestCount = n
+                bestNumber = number
+            }
         }
         return best >= 0 ? best : nil
     }
@@ -124,7 +142,10 @@ public struct SpecialistFirstRouting: RoutingPolicy {
         var since = Double.infinity
         for w in eligible where board.idle[Int(w)] && board.canServe(window: Int(w), department: department) {
             if let b = best, breadth[Int(w)] > breadth[Int(b)] { break }
-            if board.idleSince[Int(w)] < since { since = board.idleSince[Int(w)]; best = w }
+            if board.idleSince[Int(w)] < since {
+                since = board.idleSince[Int(w)]
+                best = w
+            }
         }
         return best
     }
@@ -136,9 +157,12 @@ public struct LongestIdleRouting: RoutingPolicy {
     public func choose(department: Int32, eligible: [Int32], breadth: [Int32], board: HallBoard) -> Int32? {
         var best: Int32?
         var since = Double.infinity
-        for w in eligible where board.idle[Int(w)] && board.canServe(window: Int(w), department: department)
-            && board.idleSince[Int(w)] < since {
-            since = board.idleSince[Int(w)]; best = w
+        for w in eligible
+        where board.idle[Int(w)] && board.canServe(window: Int(w), department: department)
+            && board.idleSince[Int(w)] < since
+        {
+            since = board.idleSince[Int(w)]
+            best = w
         }
         return best
     }

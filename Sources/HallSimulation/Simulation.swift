@@ -7,18 +7,25 @@ public struct DayStats: Sendable, Equatable {
     /// Time of the last event (the hall is empty then).
     public var end: Double
 
-    public init(tickets: Int, events: Int, end: Double) { self.tickets = tickets; self.events = events; self.end = end }
+    public init(tickets: Int, events: Int, end: Double) {
+        self.tickets = tickets
+        self.events = events
+        self.end = end
+    }
 }
 
 /// Simulates one terminating day: the hall opens empty, doors close, every ticket issued is served
 /// (by the clerks still on duty; tickets nobody is left to call end `unserved`). Random numbers come
 /// from streams named by purpose and seeded from (seed, replication, name).
-public func simulateDay(_ hall: CompiledHall, seed: UInt64, replication: Int, sink: RecordSink,
-                        calling: (any CallingPolicy)? = nil, routing: (any RoutingPolicy)? = nil,
-                        planned: [PlannedVisit] = []) -> DayStats {
-    let engine = DayEngine(hall: hall, seed: seed, replication: replication, sink: sink,
-                           calling: calling ?? hall.calling.rule.policy, routing: routing ?? hall.scenario.routing.policy,
-                           planned: planned)
+public func simulateDay(
+    _ hall: CompiledHall, seed: UInt64, replication: Int, sink: RecordSink,
+    calling: (any CallingPolicy)? = nil, routing: (any RoutingPolicy)? = nil,
+    planned: [PlannedVisit] = []
+) -> DayStats {
+    let engine = DayEngine(
+        hall: hall, seed: seed, replication: replication, sink: sink,
+        calling: calling ?? hall.calling.rule.policy, routing: routing ?? hall.scenario.routing.policy,
+        planned: planned)
     return engine.run()
 }
 
@@ -34,7 +41,10 @@ public struct PlannedVisit: Sendable, Hashable {
     public var incompleteProbability: Double
 
     public init(time: Double, item: Int32, visit: VisitKind, caseNumber: Int32, incompleteProbability: Double) {
-        self.time = time; self.item = item; self.visit = visit; self.caseNumber = caseNumber
+        self.time = time
+        self.item = item
+        self.visit = visit
+        self.caseNumber = caseNumber
         self.incompleteProbability = incompleteProbability
     }
 }

@@ -12,14 +12,17 @@ struct WorkClock: Sendable {
         var acc = 0.0
         for (a, b) in intervals.sorted(by: { $0.0 < $1.0 }) where b > a {
             if let last = ends.last, a < last { continue }  // overlapping input is a caller error; keep the first
-            starts.append(a); ends.append(b); before.append(acc)
+            starts.append(a)
+            ends.append(b)
+            before.append(acc)
             acc += b - a
         }
     }
 
     /// Index of the first interval ending after t.
     private func firstEnding(after t: Double) -> Int {
-        var lo = 0, hi = ends.count
+        var lo = 0
+        var hi = ends.count
         while lo < hi {
             let mid = (lo + hi) / 2
             if ends[mid] <= t { lo = mid + 1 } else { hi = mid }
@@ -44,7 +47,8 @@ struct WorkClock: Sendable {
     func finish(from t: Double, work w: Double) -> Double {
         let target = cumulative(t) + w
         // The first interval whose end reaches the target.
-        var lo = firstEnding(after: t), hi = ends.count
+        var lo = firstEnding(after: t)
+        var hi = ends.count
         while lo < hi {
             let mid = (lo + hi) / 2
             if before[mid] + (ends[mid] - starts[mid]) < target { lo = mid + 1 } else { hi = mid }

@@ -1,8 +1,8 @@
 import ArgumentParser
 import Foundation
 import HallDomain
-import HallRunner
 import HallMetrics
+import HallRunner
 import HallScenarioYAML
 
 @main
@@ -21,7 +21,8 @@ func loadScenario(_ path: String) throws -> Scenario {
     } catch let e as ScenarioLoadError {
         FileHandle.standardError.write(Data((e.description + "\n").utf8))
         let n = e.errors.count
-        FileHandle.standardError.write(Data("\(path): \(n) problem\(n == 1 ? "" : "s"); nothing was run or written.\n".utf8))
+        FileHandle.standardError.write(
+            Data("\(path): \(n) problem\(n == 1 ? "" : "s"); nothing was run or written.\n".utf8))
         throw ExitCode(1)
     }
 }
@@ -31,41 +32,51 @@ func write(_ files: [(name: String, data: Data)], to dir: URL) throws {
     do {
         try AtomicOutput.write(files, to: dir)
     } catch {
-        FileHandle.standardError.write(Data("cannot write results to \(dir.path): \(error.localizedDescription)\n".utf8))
+        FileHandle.standardError.write(
+            Data("cannot write results to \(dir.path): \(error.localizedDescription)\n".utf8))
         throw ExitCode(2)
     }
 }
 
 struct Validate: ParsableCommand {
-    static let configuration = CommandConfiguration(abstract: "Check a scenario file and report every problem with its line and field.")
+    static let configuration = CommandConfiguration(
+        abstract: "Check a scenario file and report every problem with its line and field.")
 
     @Argument(help: "Scenario file (YAML).") var file: String
 
     func run() throws {
         let s = try loadScenario(file)
         let windows = s.physicalWindows.count
-        print("\(file): ok — \(s.name): \(s.departments.count) departments, \(s.items.count) items, \(windows) windows, "
-              + "\(s.arrivals.count) arrival profiles, \(s.appointments.count) appointment blocks"
-              + (s.period.map { p in
-                  ", \(p.start) to \(p.end) on the \(p.calendar.name) calendar, \(s.backOffice?.departments.count ?? 0) back offices" } ?? ""))
+        print(
+            "\(file): ok — \(s.name): \(s.departments.count) departments, \(s.items.count) items, \(windows) windows, "
+                + "\(s.arrivals.count) arrival profiles, \(s.appointments.count) appointment blocks"
+                + (s.period.map { p in
+                    ", \(p.start) to \(p.end) on the \(p.calendar.name) calendar, \(s.backOffice?.departments.count ?? 0) back offices"
+                } ?? ""))
     }
 }
 
 struct Run: ParsableCommand {
-    static let configuration = CommandConfiguration(abstract: "Simulate a scenario and write summary.json, report.md and the event log.")
+    static let configuration = CommandConfiguration(
+        abstract: "Simulate a scenario and write summary.json, report.md and the event log.")
 
     @Argument(help: "Scenario file (YAML).") var file: String
     @Option(help: "Seed of the random streams.") var seed: UInt64 = 1
     @Option(help: "Number of replications (independent days).") var replications: Int = 20
     @Option(help: "Output directory (default: outputs/<scenario file name>).") var out: String?
     @Option(help: "Threads (default: all cores). Results do not depend on it.") var threads: Int?
-    @Option(help: "Which replications' event logs to write: all, first or none (default: all for one day, first for a run over dates).")
+    @Option(
+        help:
+            "Which replications' event logs to write: all, first or none (default: all for one day, first for a run over dates)."
+    )
     var records: String?
 
     func validate() throws {
         guard replications >= 1 else { throw ValidationError("--replications must be at least 1, got \(replications)") }
         if let threads, threads < 1 { throw ValidationError("--threads must be at least 1, got \(threads)") }
-        if let records, RecordsMode(rawValue: records) == nil { throw ValidationError("--records must be all, first or none, got '\(records)'") }
+        if let records, RecordsMode(rawValue: records) == nil {
+            throw ValidationError("--records must be all, first or none, got '\(records)'")
+        }
     }
 
     func run() throws {
@@ -84,14 +95,20 @@ struct Run: ParsableCommand {
             guard let f = s.overall[k], let m = f.mean else { return "–" }
             return String(format: "%.2f", m * scale) + (f.halfWidth.map { String(format: " ± %.2f", $0 * scale) } ?? "")
         }
-        print("\(scenario.name): \(replications) replications, \(tickets) applicants in \(String(format: "%.2f", elapsed)) s")
+        print(
+            "\(scenario.name): \(replications) replications, \(tickets) applicants in \(String(format: "%.2f", elapsed)) s"
+        )
         if let p = s.period {
             print("  \(p.start) to \(p.end), \(p.openDays) open days; front-desk figures per open day:")
         }
-        print("  mean wait \(show("wait_mean_min")) min, p90 \(show("wait_p90_min")) min, within \(String(format: "%g", scenario.waitTargetMinutes)) min \(show("sl_share", 100)) %, left without service \(show("abandoned_fraction", 100)) %")
+        print(
+            "  mean wait \(show("wait_mean_min")) min, p90 \(show("wait_p90_min")) min, within \(String(format: "%g", scenario.waitTargetMinutes)) min \(show("sl_share", 100)) %, left without service \(show("abandoned_fraction", 100)) %"
+        )
         if s.period != nil {
-            print("  cases: on time \(show("on_time_rate", 100)) %, lead time \(show("lead_time_mean_wd")) working days (p90 \(show("lead_time_p90_wd"))), "
-                  + "backlog at the end \(show("backlog_end")), overdue \(show("overdue_cases")), done in one visit \(show("done_in_one_visit_rate", 100)) %")
+            print(
+                "  cases: on time \(show("on_time_rate", 100)) %, lead time \(show("lead_time_mean_wd")) working days (p90 \(show("lead_time_p90_wd"))), "
+                    + "backlog at the end \(show("backlog_end")), overdue \(show("overdue_cases")), done in one visit \(show("done_in_one_visit_rate", 100)) %"
+            )
         }
         print("  results in \(dir.path)/ (\(files.map(\.name).joined(separator: ", ")))")
     }
@@ -104,33 +121,46 @@ struct Compare: ParsableCommand {
     @Argument(help: "Scenario A (the reference).") var a: String
     @Argument(help: "Scenario B.") var b: String
     @Option(help: "Seed of the random streams (the same for both).") var seed: UInt64 = 1
-    @Option(help: "Replications (with --until-precision: the first batch, and each batch after).") var replications: Int = 20
-    @Option(help: "Keep adding replications until the paired 95 % half-width of --kpi is at most this.") var untilPrecision: Double?
+    @Option(help: "Replications (with --until-precision: the first batch, and each batch after).") var replications:
+        Int = 20
+    @Option(help: "Keep adding replications until the paired 95 % half-width of --kpi is at most this.")
+    var untilPrecision: Double?
     @Option(help: "The KPI --until-precision watches.") var kpi: String = KPI.waitMean.rawValue
     @Option(help: "Most replications --until-precision may use.") var maxReplications: Int = 500
     @Option(help: "Output directory for compare.json and compare.md (default: print only).") var out: String?
     @Option(help: "Threads (default: all cores). Results do not depend on it.") var threads: Int?
 
     func validate() throws {
-        guard replications >= 2 else { throw ValidationError("--replications must be at least 2 for an interval, got \(replications)") }
+        guard replications >= 2 else {
+            throw ValidationError("--replications must be at least 2 for an interval, got \(replications)")
+        }
         guard KPI(rawValue: kpi) != nil else {
-            throw ValidationError("--kpi must be one of \(KPI.allCases.map(\.rawValue).joined(separator: ", ")), got '\(kpi)'")
+            throw ValidationError(
+                "--kpi must be one of \(KPI.allCases.map(\.rawValue).joined(separator: ", ")), got '\(kpi)'")
         }
         if let w = untilPrecision, !(w > 0) { throw ValidationError("--until-precision must be a width > 0, got \(w)") }
         guard maxReplications >= replications else {
-            throw ValidationError("--max-replications (\(maxReplications)) must be at least --replications (\(replications))")
+            throw ValidationError(
+                "--max-replications (\(maxReplications)) must be at least --replications (\(replications))")
         }
         if let threads, threads < 1 { throw ValidationError("--threads must be at least 1, got \(threads)") }
     }
 
     func run() throws {
-        let sa = try loadScenario(a), sb = try loadScenario(b)
-        let c = Comparison.run(a: sa, b: sb, aName: a, bName: b, seed: seed, replications: replications,
-                               untilPrecision: untilPrecision.map { (KPI(rawValue: kpi)!, $0, maxReplications) }, threads: threads)
-        if let out { try write([("compare.json", try c.json), ("compare.md", Data(c.markdown.utf8))], to: URL(fileURLWithPath: out)) }
+        let sa = try loadScenario(a)
+        let sb = try loadScenario(b)
+        let c = Comparison.run(
+            a: sa, b: sb, aName: a, bName: b, seed: seed, replications: replications,
+            untilPrecision: untilPrecision.map { (KPI(rawValue: kpi)!, $0, maxReplications) }, threads: threads)
+        if let out {
+            try write(
+                [("compare.json", try c.json), ("compare.md", Data(c.markdown.utf8))], to: URL(fileURLWithPath: out))
+        }
         print("B = \(b) against A = \(a): \(c.replications) replications on common random numbers")
         for r in c.rows where r.difference.mean != nil { print("  " + r.sentence) }
-        if c.precisionReached == false { print("  (the requested precision was not reached within \(maxReplications) replications)") }
+        if c.precisionReached == false {
+            print("  (the requested precision was not reached within \(maxReplications) replications)")
+        }
     }
 }
 
@@ -146,7 +176,9 @@ func resolveShard(_ flag: String?, shards: Int?, environment env: [String: Strin
     }
     if let flag {
         let parts = flag.split(separator: "/", omittingEmptySubsequences: false)
-        guard parts.count == 2 else { throw ValidationError("--shard: expected K/N (0-based K, e.g. 0/4), got '\(flag)'") }
+        guard parts.count == 2 else {
+            throw ValidationError("--shard: expected K/N (0-based K, e.g. 0/4), got '\(flag)'")
+        }
         return try parse(String(parts[0]), String(parts[1]), from: "--shard")
     }
     if let id = env["SLURM_ARRAY_TASK_ID"], let count = env["SLURM_ARRAY_TASK_COUNT"] {
@@ -155,11 +187,14 @@ func resolveShard(_ flag: String?, shards: Int?, environment env: [String: Strin
     }
     if let index = env["JOB_COMPLETION_INDEX"] {
         guard let shards else {
-            throw ValidationError("JOB_COMPLETION_INDEX is set (a Kubernetes indexed job) but not the number of shards: pass --shards N")
+            throw ValidationError(
+                "JOB_COMPLETION_INDEX is set (a Kubernetes indexed job) but not the number of shards: pass --shards N")
         }
         return try parse(index, String(shards), from: "JOB_COMPLETION_INDEX with --shards")
     }
-    if shards != nil { throw ValidationError("--shards goes with JOB_COMPLETION_INDEX; use --shard K/N to run one shard") }
+    if shards != nil {
+        throw ValidationError("--shards goes with JOB_COMPLETION_INDEX; use --shard K/N to run one shard")
+    }
     return nil
 }
 
@@ -171,7 +206,8 @@ struct Batch: ParsableCommand {
 
     @Argument(help: "Sweep file (YAML): base scenario, factors, points.") var sweep: String
     @Option(help: "Output directory.") var out: String
-    @Option(help: "Run only shard K of N (0-based), e.g. 0/4. Default: from Slurm or Kubernetes variables, else all.") var shard: String?
+    @Option(help: "Run only shard K of N (0-based), e.g. 0/4. Default: from Slurm or Kubernetes variables, else all.")
+    var shard: String?
     @Option(help: "Number of shards, with JOB_COMPLETION_INDEX (Kubernetes indexed jobs).") var shards: Int?
     @Option(help: "Threads (default: all cores). Results do not depend on it.") var threads: Int?
 
@@ -191,20 +227,26 @@ struct Batch: ParsableCommand {
             let elapsed = Date().timeIntervalSince(started)
             let rate = Double(done) / max(elapsed, 1e-9)
             let left = Double(total - done) / max(rate, 1e-9)
-            FileHandle.standardError.write(Data(String(format: "\r%d/%d replications, %.1f/s, %.0f s left   ", done, total, rate, left).utf8))
+            FileHandle.standardError.write(
+                Data(String(format: "\r%d/%d replications, %.1f/s, %.0f s left   ", done, total, rate, left).utf8))
         }
         if tty { FileHandle.standardError.write(Data("\n".utf8)) }
-        let files = try part.map { try BatchFiles.shard(plan.description, shard: $0, rows: rows) } ?? BatchFiles.complete(plan.description, rows: rows)
+        let files =
+            try part.map { try BatchFiles.shard(plan.description, shard: $0, rows: rows) }
+            ?? BatchFiles.complete(plan.description, rows: rows)
         let dir = URL(fileURLWithPath: out)
         try write(files, to: dir)
         let runs = Set(rows.map { "\($0.point)/\($0.replication)" }).count
-        print("\(sweep): \(plan.sweep.points.count) points × \(plan.sweep.replications) replications\(part.map { ", shard \($0): \(runs) of them" } ?? "")"
-              + " in \(String(format: "%.1f", Date().timeIntervalSince(started))) s → \(dir.path)/ (\(files.map(\.name).joined(separator: ", ")))")
+        print(
+            "\(sweep): \(plan.sweep.points.count) points × \(plan.sweep.replications) replications\(part.map { ", shard \($0): \(runs) of them" } ?? "")"
+                + " in \(String(format: "%.1f", Date().timeIntervalSince(started))) s → \(dir.path)/ (\(files.map(\.name).joined(separator: ", ")))"
+        )
     }
 }
 
 struct Merge: ParsableCommand {
-    static let configuration = CommandConfiguration(abstract: "Join shard outputs of one sweep into the files a one-process batch writes.")
+    static let configuration = CommandConfiguration(
+        abstract: "Join shard outputs of one sweep into the files a one-process batch writes.")
 
     @Argument(help: "Shard output directories (every shard of the sweep, once).") var shards: [String]
     @Option(help: "Output directory.") var out: String

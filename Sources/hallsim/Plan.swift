@@ -7,7 +7,9 @@ import HallScenarioYAML
 struct Plan: ParsableCommand {
     static let configuration = CommandConfiguration(
         abstract: "Plan staff: requirement per interval, shifts (CBC), layout, proven on fresh simulated days.",
-        discussion: "FILE is a plan file (docs/planner.md) or a plain scenario (planned with the defaults). Options override the file.")
+        discussion:
+            "FILE is a plan file (docs/planner.md) or a plain scenario (planned with the defaults). Options override the file."
+    )
 
     @Argument(help: "Plan file or scenario (YAML).") var file: String
     @Option(help: "Output directory.") var out: String
@@ -24,17 +26,25 @@ struct Plan: ParsableCommand {
     @Option(help: "Service-time factor of a generalist (1 = specialist speed).") var generalistSlowdown: Double?
 
     func validate() throws {
-        if let s = serviceLevel, !(s > 0 && s <= 1) { throw ValidationError("--service-level must be a share in (0, 1], got \(s)") }
+        if let s = serviceLevel, !(s > 0 && s <= 1) {
+            throw ValidationError("--service-level must be a share in (0, 1], got \(s)")
+        }
         if let w = waitTargetMin, !(w >= 0) { throw ValidationError("--wait-target-min must be ≥ 0, got \(w)") }
-        if let c = abandonCap, !(c >= 0 && c <= 1) { throw ValidationError("--abandon-cap must be a share between 0 and 1, got \(c)") }
+        if let c = abandonCap, !(c >= 0 && c <= 1) {
+            throw ValidationError("--abandon-cap must be a share between 0 and 1, got \(c)")
+        }
         if let b = budget, !(b >= 0) { throw ValidationError("--budget must be ≥ 0, got \(b)") }
         if let i = intervalMin, !(i >= 5) { throw ValidationError("--interval-min must be at least 5, got \(i)") }
         if let r = replications, r < 2 { throw ValidationError("--replications must be at least 2, got \(r)") }
-        if let r = confirmReplications, r < 2 { throw ValidationError("--confirm-replications must be at least 2, got \(r)") }
+        if let r = confirmReplications, r < 2 {
+            throw ValidationError("--confirm-replications must be at least 2, got \(r)")
+        }
         if let g = generalistSlowdown, !(g > 0) { throw ValidationError("--generalist-slowdown must be > 0, got \(g)") }
         if let l = layouts {
             for name in l.split(separator: ",") where LayoutKind(rawValue: String(name)) == nil {
-                throw ValidationError("--layouts: unknown layout '\(name)'; expected \(LayoutKind.allCases.map(\.rawValue).joined(separator: ", "))")
+                throw ValidationError(
+                    "--layouts: unknown layout '\(name)'; expected \(LayoutKind.allCases.map(\.rawValue).joined(separator: ", "))"
+                )
             }
         }
     }
@@ -44,7 +54,11 @@ struct Plan: ParsableCommand {
         do {
             (scenario, spec) = try PlanLoader.load(path: file)
         } catch let e as ScenarioLoadError {
-            FileHandle.standardError.write(Data((e.description + "\n\(file): \(e.errors.count) problem\(e.errors.count == 1 ? "" : "s"); nothing was planned or written.\n").utf8))
+            FileHandle.standardError.write(
+                Data(
+                    (e.description
+                        + "\n\(file): \(e.errors.count) problem\(e.errors.count == 1 ? "" : "s"); nothing was planned or written.\n")
+                        .utf8))
             throw ExitCode(1)
         }
         if let v = waitTargetMin { spec.targets.waitMinutes = v }
@@ -61,7 +75,9 @@ struct Plan: ParsableCommand {
             let names = d.split(separator: ",").map(String.init)
             let unknown = names.filter { n in !spec.days.contains { $0.name == n } }
             guard unknown.isEmpty else {
-                throw ValidationError("--days: unknown day \(unknown.joined(separator: ", ")); the plan has \(spec.days.map(\.name).joined(separator: ", "))")
+                throw ValidationError(
+                    "--days: unknown day \(unknown.joined(separator: ", ")); the plan has \(spec.days.map(\.name).joined(separator: ", "))"
+                )
             }
             spec.days = spec.days.filter { names.contains($0.name) }
         }
@@ -90,11 +106,18 @@ struct Plan: ParsableCommand {
         let c = result.chosen
         print("\(scenario.name): \(spec.days.count) day(s) planned in \(String(format: "%.1f", result.seconds)) s")
         print("  layout: \(result.choice)")
-        print(String(format: "  cost %.0f, %.1f staff-hours (plain Erlang C / SIPP plan: %.0f, %.1f)", c.cost, c.staffHours, c.sippCost, c.sippStaffHours))
+        print(
+            String(
+                format: "  cost %.0f, %.1f staff-hours (plain Erlang C / SIPP plan: %.0f, %.1f)", c.cost, c.staffHours,
+                c.sippCost, c.sippStaffHours))
         if let bo = result.backOffice {
-            print(String(format: "  back office: %d reviewers, %d approvers (base %d, %d), on-time target %.0f %%, %d rounds", bo.departments.reduce(0) { $0 + $1.reviewers },
-                         bo.departments.reduce(0) { $0 + $1.approvers }, bo.departments.reduce(0) { $0 + $1.baseReviewers },
-                         bo.departments.reduce(0) { $0 + $1.baseApprovers }, bo.target * 100, bo.rounds))
+            print(
+                String(
+                    format:
+                        "  back office: %d reviewers, %d approvers (base %d, %d), on-time target %.0f %%, %d rounds",
+                    bo.departments.reduce(0) { $0 + $1.reviewers },
+                    bo.departments.reduce(0) { $0 + $1.approvers }, bo.departments.reduce(0) { $0 + $1.baseReviewers },
+                    bo.departments.reduce(0) { $0 + $1.baseApprovers }, bo.target * 100, bo.rounds))
         }
         for c in result.tidal?.choices ?? [] { print("  tidal rule \(c.sentence)") }
         for n in result.tidal?.notes ?? [] { print("  note: tidal rule \(n)") }

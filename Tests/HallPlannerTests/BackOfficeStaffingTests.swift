@@ -1,13 +1,14 @@
 import Foundation
-import XCTest
 import HallDomain
 import HallPlanner
 import HallScenarioYAML
+import XCTest
 
 /// Back-office staffing to an on-time target (docs/planner.md, "Back office") on a small two-department
 /// month: department a is short of staff, department b has more than it needs.
 final class BackOfficeStaffingTests: XCTestCase {
-    static let root = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
+    static let root = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
+        .deletingLastPathComponent()
 
     /// November 2025; intake takes no time; a: 6 cases/h, committed in 1 working day, 25-min reviews by 1
     /// reviewer (offered work 2.5 reviewers); b: 1.5 cases/h, 2 working days, 20-min reviews by 2.
@@ -46,25 +47,32 @@ final class BackOfficeStaffingTests: XCTestCase {
     /// Check times 11:00 and 17:00 and an approval step: approvals come in batches, so a needs more than
     /// the utilisation seed (3 reviewers, 1 approver: about 61 % on time).
     func withApprovals() throws -> Scenario {
-        try hall(pickUp: "pick_up: {check_times: [\"11:00\", \"17:00\"]}", depth: "review_approval", approvers: "approvers: 1,", rate: 4)
+        try hall(
+            pickUp: "pick_up: {check_times: [\"11:00\", \"17:00\"]}", depth: "review_approval",
+            approvers: "approvers: 1,", rate: 4)
     }
 
     func hall(pickUp: String, depth: String, approvers: String, rate: Double) throws -> Scenario {
-        let text = Self.yaml.replacingOccurrences(of: "CALENDAR", with: Self.root.appendingPathComponent("calendars/china.yaml").path)
-            .replacingOccurrences(of: "PICKUP", with: pickUp).replacingOccurrences(of: "DEPTH", with: depth)
-            .replacingOccurrences(of: "APPROVERS", with: approvers).replacingOccurrences(of: "RATE", with: "\(rate)")
+        let text = Self.yaml.replacingOccurrences(
+            of: "CALENDAR", with: Self.root.appendingPathComponent("calendars/china.yaml").path
+        )
+        .replacingOccurrences(of: "PICKUP", with: pickUp).replacingOccurrences(of: "DEPTH", with: depth)
+        .replacingOccurrences(of: "APPROVERS", with: approvers).replacingOccurrences(of: "RATE", with: "\(rate)")
         return try ScenarioLoader.parse(yaml: text, file: "two-departments.yaml")
     }
 
     func spec(target: Double, maxReviewers: Int? = nil, seed: UInt64 = 1) -> PlanningSpec {
-        var s = PlanningSpec(targets: PlanTargets(waitMinutes: 15, serviceLevel: 0.8), layouts: [.dedicated], seed: seed,
-                             replications: 10, confirmReplications: 10)
+        var s = PlanningSpec(
+            targets: PlanTargets(waitMinutes: 15, serviceLevel: 0.8), layouts: [.dedicated], seed: seed,
+            replications: 10, confirmReplications: 10)
         s.targets.onTimeRate = target
         s.backOffice = BackOfficePlanSpec(maxReviewers: maxReviewers)
         return s
     }
 
-    func department(_ p: BackOfficePlan, _ id: String) -> BackOfficeDepartmentPlan { p.departments.first { $0.department == id }! }
+    func department(_ p: BackOfficePlan, _ id: String) -> BackOfficeDepartmentPlan {
+        p.departments.first { $0.department == id }!
+    }
 
     /// a gets reviewers until it meets the target on fresh replications, and no fewer: one reviewer less
     /// misses it on the tuning replications. b, which meets it, gets no more than it had.
@@ -72,7 +80,8 @@ final class BackOfficeStaffingTests: XCTestCase {
         let base = try reviewOnly()
         let plan = try XCTUnwrap(BackOfficeStaffing.plan(base, spec(target: 0.95)))
         XCTAssertTrue(plan.problems.isEmpty, "\(plan.problems)")
-        let a = department(plan, "a"), b = department(plan, "b")
+        let a = department(plan, "a")
+        let b = department(plan, "b")
         XCTAssertGreaterThan(a.reviewers, a.baseReviewers)
         XCTAssertGreaterThanOrEqual(try XCTUnwrap(a.onTimeRate.mean), 0.95)
         XCTAssertLessThan(try XCTUnwrap(a.baseOnTimeRate.mean), 0.5)
@@ -85,7 +94,9 @@ final class BackOfficeStaffingTests: XCTestCase {
         let check = try XCTUnwrap(BackOfficeStaffing.plan(fewer, spec(target: 0.95, maxReviewers: a.reviewers - 1)))
         XCTAssertFalse(department(check, "a").meetsTarget)
         // The planned scenario runs the planned counts.
-        XCTAssertEqual(plan.scenario.backOffice?.departments.map { $0.reviewers.reduce(0) { $0 + $1.count } }, [a.reviewers, b.reviewers])
+        XCTAssertEqual(
+            plan.scenario.backOffice?.departments.map { $0.reviewers.reduce(0) { $0 + $1.count } },
+            [a.reviewers, b.reviewers])
     }
 
     /// Where the seed falls short, simulation adds staff (here approvers too, whose batches at check times

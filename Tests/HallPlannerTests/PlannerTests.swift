@@ -1,31 +1,42 @@
-import XCTest
 import HallDomain
 import HallPlanner
 import HallScenarioYAML
+import XCTest
 
 /// The planner end to end on a small hall, and its answers to bad input.
 final class PlannerTests: XCTestCase {
     /// One department, exponential intake of 8 min, a morning peak; open 08:00–12:00.
     func hall(peak: Double = 100, patience: Double? = 30) -> Scenario {
-        let open = ClockTime(8, 0), close = ClockTime(12, 0)
+        let open = ClockTime(8, 0)
+        let close = ClockTime(12, 0)
         return Scenario(
             name: "small", day: DaySchedule(periods: [HallDomain.TimeInterval(start: open, end: close)]),
             departments: [Department(id: "d")],
             items: [ServiceItem(id: "x", department: "d", kind: .immediate, service: .exponential(mean: 8))],
-            arrivals: [ArrivalProfile(id: "a", target: .item("x"), rates: [
-                RateInterval(from: ClockTime(8, 0), to: ClockTime(9, 0), perHour: peak / 2),
-                RateInterval(from: ClockTime(9, 0), to: ClockTime(10, 0), perHour: peak),
-                RateInterval(from: ClockTime(10, 0), to: ClockTime(12, 0), perHour: peak / 3)])],
+            arrivals: [
+                ArrivalProfile(
+                    id: "a", target: .item("x"),
+                    rates: [
+                        RateInterval(from: ClockTime(8, 0), to: ClockTime(9, 0), perHour: peak / 2),
+                        RateInterval(from: ClockTime(9, 0), to: ClockTime(10, 0), perHour: peak),
+                        RateInterval(from: ClockTime(10, 0), to: ClockTime(12, 0), perHour: peak / 3),
+                    ])
+            ],
             windows: [WindowGroup(id: "d", kind: .department, departments: ["d"], count: 1)],
             behaviour: Behaviour(patience: patience.map { .exponential(mean: $0) }))
     }
 
-    func spec(_ targets: PlanTargets = PlanTargets(waitMinutes: 15, serviceLevel: 0.8), budget: Double? = nil,
-              shifts: [ShiftType]? = nil) -> PlanningSpec {
-        PlanningSpec(targets: targets, shiftTypes: shifts ?? [
-            ShiftType(id: "am", start: ClockTime(8, 0), end: ClockTime(12, 0)),
-            ShiftType(id: "early", start: ClockTime(8, 0), end: ClockTime(10, 0)),
-            ShiftType(id: "late", start: ClockTime(9, 0), end: ClockTime(12, 0))],
+    func spec(
+        _ targets: PlanTargets = PlanTargets(waitMinutes: 15, serviceLevel: 0.8), budget: Double? = nil,
+        shifts: [ShiftType]? = nil
+    ) -> PlanningSpec {
+        PlanningSpec(
+            targets: targets,
+            shiftTypes: shifts ?? [
+                ShiftType(id: "am", start: ClockTime(8, 0), end: ClockTime(12, 0)),
+                ShiftType(id: "early", start: ClockTime(8, 0), end: ClockTime(10, 0)),
+                ShiftType(id: "late", start: ClockTime(9, 0), end: ClockTime(12, 0)),
+            ],
             layouts: [.dedicated], budget: budget, replications: 10, confirmReplications: 20)
     }
 
@@ -43,11 +54,13 @@ final class PlannerTests: XCTestCase {
         XCTAssertGreaterThanOrEqual(d.seed[0][4] + 1, d.sipp[0][4])
         // The planned scenario is valid and round-trips through YAML.
         XCTAssertEqual(d.scenario.validate(), [])
-        XCTAssertEqual(try ScenarioLoader.parse(yaml: ScenarioWriter.yaml(d.scenario), file: "planned.yaml"), d.scenario)
+        XCTAssertEqual(
+            try ScenarioLoader.parse(yaml: ScenarioWriter.yaml(d.scenario), file: "planned.yaml"), d.scenario)
     }
 
     func testSameSeedSamePlan() {
-        let a = Planner.plan(hall(), spec()), b = Planner.plan(hall(), spec())
+        let a = Planner.plan(hall(), spec())
+        let b = Planner.plan(hall(), spec())
         XCTAssertEqual(a.chosen.days[0].schedule, b.chosen.days[0].schedule)
         XCTAssertEqual(a.chosen.days[0].daySL, b.chosen.days[0].daySL)
     }
@@ -68,13 +81,18 @@ final class PlannerTests: XCTestCase {
     }
 
     func testShiftsThatCannotCoverOpeningHours() {
-        let r = Planner.plan(hall(), spec(shifts: [ShiftType(id: "early", start: ClockTime(8, 0), end: ClockTime(10, 0))]))
-        XCTAssertTrue(r.problems.contains { $0.contains("no shift type is on duty during 10:00–10:30, 10:30–11:00, 11:00–11:30, 11:30–12:00") },
-                      "\(r.problems)")
+        let r = Planner.plan(
+            hall(), spec(shifts: [ShiftType(id: "early", start: ClockTime(8, 0), end: ClockTime(10, 0))]))
+        XCTAssertTrue(
+            r.problems.contains {
+                $0.contains("no shift type is on duty during 10:00–10:30, 10:30–11:00, 11:00–11:30, 11:30–12:00")
+            },
+            "\(r.problems)")
     }
 
     func testLayoutsOfTheCountyHall() throws {
-        let root = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
+        let root = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
+            .deletingLastPathComponent()
         let (s, spec) = try PlanLoader.load(path: root.appendingPathComponent("scenarios/plan/county-week.yaml").path)
         XCTAssertEqual(spec.days.count, 5)
         let shared = s.departments.filter { !$0.ownWindowsOnly }.map(\.id)

@@ -1,11 +1,12 @@
-import XCTest
 import HallDomain
 import HallScenarioYAML
+import XCTest
 
 /// load → write → load gives an equal scenario for every shipped scenario.
 final class ScenarioWriterTests: XCTestCase {
     func testRoundTripOfEveryShippedScenario() throws {
-        let root = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
+        let root = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
+            .deletingLastPathComponent()
         let fm = FileManager.default
         var files: [URL] = []
         for dir in ["scenarios", "scenarios/validation"] {
@@ -13,7 +14,9 @@ final class ScenarioWriterTests: XCTestCase {
             for name in try fm.contentsOfDirectory(atPath: d.path).sorted() where name.hasSuffix(".yaml") {
                 let text = try String(contentsOf: d.appendingPathComponent(name), encoding: .utf8)
                 // Only scenarios (plan and sweep files have a `scenario:` or `base:` key instead of `name:`).
-                if text.split(separator: "\n").contains(where: { $0.hasPrefix("name:") }) { files.append(d.appendingPathComponent(name)) }
+                if text.split(separator: "\n").contains(where: { $0.hasPrefix("name:") }) {
+                    files.append(d.appendingPathComponent(name))
+                }
             }
         }
         XCTAssertGreaterThanOrEqual(files.count, 10)

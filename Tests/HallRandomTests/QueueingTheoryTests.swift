@@ -1,11 +1,12 @@
-import XCTest
 import HallRandom
+import XCTest
 
 final class QueueingTheoryTests: XCTestCase {
     func testErlangCKnownValues() {
         // c = 3, ρ = 0.9: P(wait) = 0.8171, Wq = 2.7235 service times (textbook values).
         XCTAssertEqual(QueueingTheory.erlangC(servers: 3, load: 2.7), 0.81706, accuracy: 1e-5)
-        XCTAssertEqual(QueueingTheory.mmcMeanWait(servers: 3, arrivalRate: 2.7, serviceRate: 1), 2.72354, accuracy: 1e-5)
+        XCTAssertEqual(
+            QueueingTheory.mmcMeanWait(servers: 3, arrivalRate: 2.7, serviceRate: 1), 2.72354, accuracy: 1e-5)
         // M/M/1: P(wait) = ρ.
         XCTAssertEqual(QueueingTheory.erlangC(servers: 1, load: 0.8), 0.8, accuracy: 1e-12)
         // Erlang B recursion B(c) = a B(c−1) / (c + a B(c−1)), checked against the GSL ratio form.
@@ -38,9 +39,11 @@ final class QueueingTheoryTests: XCTestCase {
 
     func testPollaczekKhinchine() {
         // M/M/1 as a special case (cv² = 1): Wq = ρ/(μ − λ).
-        XCTAssertEqual(QueueingTheory.mg1MeanWait(arrivalRate: 8, serviceMean: 0.1, serviceCV2: 1), 0.4, accuracy: 1e-12)
+        XCTAssertEqual(
+            QueueingTheory.mg1MeanWait(arrivalRate: 8, serviceMean: 0.1, serviceCV2: 1), 0.4, accuracy: 1e-12)
         // M/D/1 waits half as long.
-        XCTAssertEqual(QueueingTheory.mg1MeanWait(arrivalRate: 8, serviceMean: 0.1, serviceCV2: 0), 0.2, accuracy: 1e-12)
+        XCTAssertEqual(
+            QueueingTheory.mg1MeanWait(arrivalRate: 8, serviceMean: 0.1, serviceCV2: 0), 0.2, accuracy: 1e-12)
     }
 
     func testStudentTQuantilesAndEstimate() {
@@ -83,7 +86,9 @@ final class QuantileTests: XCTestCase {
         for n in [1, 2, 3, 10, 101, 1000] {
             let xs = (0..<n).map { _ in s.exponential(mean: 3) }
             for f in [0.0, 0.1, 0.5, 0.9, 0.99, 1.0] {
-                XCTAssertEqual(Statistics.quantile(xs, f)!, Statistics.quantile(sorted: xs.sorted(), f)!, accuracy: 1e-12, "n \(n) f \(f)")
+                XCTAssertEqual(
+                    Statistics.quantile(xs, f)!, Statistics.quantile(sorted: xs.sorted(), f)!, accuracy: 1e-12,
+                    "n \(n) f \(f)")
             }
         }
         XCTAssertNil(Statistics.quantile([], 0.9))

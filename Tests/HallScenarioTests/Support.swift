@@ -1,5 +1,5 @@
-import XCTest
 import HallScenarioYAML
+import XCTest
 
 /// Every error a scenario text gives (fails the test if it loads).
 func scenarioErrors(_ yaml: String, file: StaticString = #filePath, line: UInt = #line) -> [ScenarioError] {
@@ -16,11 +16,14 @@ func scenarioErrors(_ yaml: String, file: StaticString = #filePath, line: UInt =
 }
 
 /// The scenario text gives an error at `path`, on `line` of hall.yaml, whose message contains `text`.
-func assertScenarioError(_ yaml: String, line: Int, path: String, contains text: String,
-                         file: StaticString = #filePath, at l: UInt = #line) {
+func assertScenarioError(
+    _ yaml: String, line: Int, path: String, contains text: String,
+    file: StaticString = #filePath, at l: UInt = #line
+) {
     let es = scenarioErrors(yaml, file: file, line: l)
     guard let e = es.first(where: { $0.path == path }) else {
-        return XCTFail("no error at \(path); got:\n\(es.map(\.description).joined(separator: "\n"))", file: file, line: l)
+        return XCTFail(
+            "no error at \(path); got:\n\(es.map(\.description).joined(separator: "\n"))", file: file, line: l)
     }
     XCTAssertEqual(e.file, "hall.yaml", file: file, line: l)
     XCTAssertEqual(e.line, line, e.description, file: file, line: l)

@@ -1,11 +1,11 @@
 import Foundation
-import XCTest
 import HallDomain
 import HallMetrics
 import HallRandom
 import HallRunner
 import HallScenarioYAML
 import HallSimulation
+import XCTest
 
 /// Runs a period and keeps its case and step records (and the front desk's tickets).
 final class PeriodLog {
@@ -20,8 +20,10 @@ final class PeriodLog {
 
 /// A scenario written inline, with the repository's calendar.
 func inlineScenario(_ yaml: String, file: String = "inline.yaml") throws -> Scenario {
-    try ScenarioLoader.parse(yaml: yaml.replacingOccurrences(of: "CALENDAR", with: repoRoot.appendingPathComponent("calendars/china.yaml").path),
-                             file: file)
+    try ScenarioLoader.parse(
+        yaml: yaml.replacingOccurrences(
+            of: "CALENDAR", with: repoRoot.appendingPathComponent("calendars/china.yaml").path),
+        file: file)
 }
 
 final class BackOfficeTests: XCTestCase {
@@ -31,7 +33,8 @@ final class BackOfficeTests: XCTestCase {
         let s = try validationScenario("back-office-mmc")
         let p = CompiledPeriod(s)
         let (c, lambda, mu) = (3, 6.0 / 60, 1.0 / 24)
-        var waits: [Double?] = [], delayed: [Double?] = []
+        var waits: [Double?] = []
+        var delayed: [Double?] = []
         let warm = CivilDate(2025, 2, 1)
         for r in 0..<24 {
             let log = PeriodLog(p, replication: r)
@@ -104,32 +107,43 @@ final class BackOfficeTests: XCTestCase {
     /// afternoon intake by 9:00 the next working day; staff look at 11:00 and 17:00), across the National
     /// Day holiday of 2025 (1–8 October) and a closure of the hall on 9 October (the back office works).
     func testHandOffAndCheckTimesTrace() throws {
-        let s = try inlineScenario(Self.traceYAML.replacingOccurrences(of: "PICKUP", with: "pick_up: {check_times: [\"11:00\", \"17:00\"]}"))
+        let s = try inlineScenario(
+            Self.traceYAML.replacingOccurrences(of: "PICKUP", with: "pick_up: {check_times: [\"11:00\", \"17:00\"]}"))
         let p = CompiledPeriod(s)
         XCTAssertEqual(p.hallDays.compactMap { $0?.date.description }, ["2025-09-29", "2025-09-30"])
         let log = PeriodLog(p)
         func steps(_ c: Int32) -> [String] {
-            log.cases.steps.filter { $0.caseNumber == c }.map { "\($0.arrived) | \($0.visible) | \($0.start!) | \($0.end!)" }
+            log.cases.steps.filter { $0.caseNumber == c }.map {
+                "\($0.arrived) | \($0.visible) | \($0.start!) | \($0.end!)"
+            }
         }
         // Mon 09:00 ticket, accepted 09:10 → back office 15:30 → seen 17:00 → 30 min Mon + 30 min Tue.
-        XCTAssertEqual(steps(0), ["2025-09-29 15:30:00 | 2025-09-29 17:00:00 | 2025-09-29 17:00:00 | 2025-09-30 09:00:00"])
+        XCTAssertEqual(
+            steps(0), ["2025-09-29 15:30:00 | 2025-09-29 17:00:00 | 2025-09-29 17:00:00 | 2025-09-30 09:00:00"])
         // Mon 15:00 ticket, accepted 15:10 → Tue 09:00 → seen 11:00 → done at 12:00.
-        XCTAssertEqual(steps(1), ["2025-09-30 09:00:00 | 2025-09-30 11:00:00 | 2025-09-30 11:00:00 | 2025-09-30 12:00:00"])
+        XCTAssertEqual(
+            steps(1), ["2025-09-30 09:00:00 | 2025-09-30 11:00:00 | 2025-09-30 11:00:00 | 2025-09-30 12:00:00"])
         // Tue 09:10 → 15:30 → seen 17:00 → 30 min Tue, then the holiday, 30 min on Thu 9 Oct.
-        XCTAssertEqual(steps(2), ["2025-09-30 15:30:00 | 2025-09-30 17:00:00 | 2025-09-30 17:00:00 | 2025-10-09 09:00:00"])
+        XCTAssertEqual(
+            steps(2), ["2025-09-30 15:30:00 | 2025-09-30 17:00:00 | 2025-09-30 17:00:00 | 2025-10-09 09:00:00"])
         // Tue 15:10 → the next working day, 9 Oct, 09:00 → seen 11:00 → 12:00.
-        XCTAssertEqual(steps(3), ["2025-10-09 09:00:00 | 2025-10-09 11:00:00 | 2025-10-09 11:00:00 | 2025-10-09 12:00:00"])
+        XCTAssertEqual(
+            steps(3), ["2025-10-09 09:00:00 | 2025-10-09 11:00:00 | 2025-10-09 11:00:00 | 2025-10-09 12:00:00"])
         let cases = log.cases.cases
-        XCTAssertEqual(cases.map { $0.deadline?.description ?? "" }, ["2025-09-30", "2025-09-30", "2025-10-09", "2025-10-09"])
+        XCTAssertEqual(
+            cases.map { $0.deadline?.description ?? "" }, ["2025-09-30", "2025-09-30", "2025-10-09", "2025-10-09"])
         XCTAssertEqual(cases.map { $0.leadTimeWorkingDays ?? -1 }, [1, 1, 1, 1])
         XCTAssertEqual(cases.map { $0.onTime }, [true, true, true, true])
 
         // Continuous pick-up: work is seen at hand-off; case 1 waits for case 0 to finish at 09:00.
         let c = try inlineScenario(Self.traceYAML.replacingOccurrences(of: "PICKUP", with: "pick_up: continuous"))
         let cl = PeriodLog(CompiledPeriod(c))
-        XCTAssertEqual(cl.cases.steps.map { "\($0.start!)→\($0.end!)" },
-                       ["2025-09-29 15:30:00→2025-09-29 16:30:00", "2025-09-30 09:00:00→2025-09-30 10:00:00",
-                        "2025-09-30 15:30:00→2025-09-30 16:30:00", "2025-10-09 09:00:00→2025-10-09 10:00:00"])
+        XCTAssertEqual(
+            cl.cases.steps.map { "\($0.start!)→\($0.end!)" },
+            [
+                "2025-09-29 15:30:00→2025-09-29 16:30:00", "2025-09-30 09:00:00→2025-09-30 10:00:00",
+                "2025-09-30 15:30:00→2025-09-30 16:30:00", "2025-10-09 09:00:00→2025-10-09 10:00:00",
+            ])
     }
 
     /// One-time notices bring applicants back (loading the front desk) and cost visits: with notices on
@@ -157,7 +171,9 @@ final class BackOfficeTests: XCTestCase {
         let log = PeriodLog(CompiledPeriod(s))
         let cases = log.cases.cases
         let now = cases.filter { $0.item == 0 && $0.status == .doneAtWindow }
-        let later = cases.filter { $0.item == 1 && $0.status == .decided && ($0.delivery == .mail || $0.collected != nil) }
+        let later = cases.filter {
+            $0.item == 1 && $0.status == .decided && ($0.delivery == .mail || $0.collected != nil)
+        }
         let visitsNow = Double(now.reduce(0) { $0 + $1.visits }) / Double(now.count)
         let visitsLater = Double(later.reduce(0) { $0 + $1.visits }) / Double(later.count)
         let firstVisits = Double(cases.filter { $0.item == 0 }.count)
@@ -174,7 +190,10 @@ final class BackOfficeTests: XCTestCase {
         let k = CaseMetrics(catalogue: s.catalogue, dates: s.period!.dates)
         for c in cases { k.record(c) }
         let kpis = k.result(arrivals: [:]).overall
-        XCTAssertEqual((kpis[.doneInOneVisitRate] ?? 0)!, Double(now.filter { $0.visits == 1 }.count + later.filter { $0.visits == 1 }.count) / Double(now.count + later.count), accuracy: 1e-12)
+        XCTAssertEqual(
+            (kpis[.doneInOneVisitRate] ?? 0)!,
+            Double(now.filter { $0.visits == 1 }.count + later.filter { $0.visits == 1 }.count)
+                / Double(now.count + later.count), accuracy: 1e-12)
     }
 
     /// Special procedures suspend the clock: the deadline moves by the suspended working days and lead
@@ -244,8 +263,9 @@ final class BackOfficeTests: XCTestCase {
             """
         let fifo = try inlineScenario(yaml.replacingOccurrences(of: "DISCIPLINE", with: "fifo"))
         let edf = try inlineScenario(yaml.replacingOccurrences(of: "DISCIPLINE", with: "edf"))
-        let c = Comparison(a: Experiment.run(fifo, seed: 5, replications: 10), b: Experiment.run(edf, seed: 5, replications: 10),
-                           aName: "fifo", bName: "edf")
+        let c = Comparison(
+            a: Experiment.run(fifo, seed: 5, replications: 10), b: Experiment.run(edf, seed: 5, replications: 10),
+            aName: "fifo", bName: "edf")
         let onTime = try XCTUnwrap(c.rows.first { $0.kpi == "on_time_rate" })
         XCTAssertTrue(onTime.significant, onTime.sentence)
         XCTAssertGreaterThan(onTime.difference.mean!, 0, onTime.sentence)

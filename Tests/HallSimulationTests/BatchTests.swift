@@ -1,9 +1,9 @@
 import Foundation
-import XCTest
 import HallDomain
 import HallMetrics
 import HallRunner
 import HallScenarioYAML
+import XCTest
 
 final class BatchTests: XCTestCase {
     func sweepFile(_ body: String) throws -> String {
@@ -17,13 +17,13 @@ final class BatchTests: XCTestCase {
     }
 
     let grid = """
-    seed: 5
-    replications: 4
-    factors:
-      - {name: demand, path: demand_scale, values: [0.8, 1.0]}
-      - {name: windows, path: "windows[id=u].count", values: [6, 7]}
-      - {name: routing, path: routing, values: [specialist_first, longest_idle]}
-    """
+        seed: 5
+        replications: 4
+        factors:
+          - {name: demand, path: demand_scale, values: [0.8, 1.0]}
+          - {name: windows, path: "windows[id=u].count", values: [6, 7]}
+          - {name: routing, path: routing, values: [specialist_first, longest_idle]}
+        """
 
     func testGridRunsEveryPointAndShardsMergeToTheSameBytes() throws {
         let plan = try BatchPlan.prepare(sweepFile: try sweepFile(grid))
@@ -41,21 +41,27 @@ final class BatchTests: XCTestCase {
             let d = FileManager.default.temporaryDirectory.appendingPathComponent("hallsim-shard-\(UUID().uuidString)")
             addTeardownBlock { try? FileManager.default.removeItem(at: d) }
             let shard = Shard(index: k, count: 3)
-            try AtomicOutput.write(try BatchFiles.shard(plan.description, shard: shard, rows: plan.run(shard: shard, threads: 1)), to: d)
+            try AtomicOutput.write(
+                try BatchFiles.shard(plan.description, shard: shard, rows: plan.run(shard: shard, threads: 1)), to: d)
             return d
         }
         let merged = try BatchMerge.merge(dirs.reversed())
         for (a, b) in zip(whole, merged) { XCTAssertEqual(a.data, b.data, a.name) }
         // Missing and repeated shards are refused.
-        XCTAssertThrowsError(try BatchMerge.merge(Array(dirs.prefix(2)))) { XCTAssert("\($0)".contains("shards missing: 2/3"), "\($0)") }
-        XCTAssertThrowsError(try BatchMerge.merge([dirs[0], dirs[0], dirs[1], dirs[2]])) { XCTAssert("\($0)".contains("given twice"), "\($0)") }
+        XCTAssertThrowsError(try BatchMerge.merge(Array(dirs.prefix(2)))) {
+            XCTAssert("\($0)".contains("shards missing: 2/3"), "\($0)")
+        }
+        XCTAssertThrowsError(try BatchMerge.merge([dirs[0], dirs[0], dirs[1], dirs[2]])) {
+            XCTAssert("\($0)".contains("given twice"), "\($0)")
+        }
     }
 
     func testAnyPartRerunsAloneWithTheSameNumbers() throws {
         let plan = try BatchPlan.prepare(sweepFile: try sweepFile(grid))
         let all = plan.run(shard: nil)
         let part = plan.run(shard: Shard(index: 1, count: 5))
-        let index = Dictionary(all.map { ("\($0.point)/\($0.replication)/\($0.kpi)", $0.value) }, uniquingKeysWith: { a, _ in a })
+        let index = Dictionary(
+            all.map { ("\($0.point)/\($0.replication)/\($0.kpi)", $0.value) }, uniquingKeysWith: { a, _ in a })
         XCTAssertFalse(part.isEmpty)
         for r in part { XCTAssertEqual(r.value, index["\(r.point)/\(r.replication)/\(r.kpi)"]!, "\(r)") }
     }
@@ -63,22 +69,26 @@ final class BatchTests: XCTestCase {
     func testCommonRandomNumbersAcrossPoints() throws {
         // Same applicants at every point (the arrivals count depends only on demand), unless turned off.
         let crn = try BatchPlan.prepare(sweepFile: try sweepFile(grid)).run(shard: nil)
-        let arrivals = { (rows: [TidyRow], p: Int) in rows.filter { $0.point == p && $0.kpi == .arrivals }.map(\.value) }
+        let arrivals = { (rows: [TidyRow], p: Int) in rows.filter { $0.point == p && $0.kpi == .arrivals }.map(\.value)
+        }
         XCTAssertEqual(arrivals(crn, 4), arrivals(crn, 7))
-        let independent = try BatchPlan.prepare(sweepFile: try sweepFile(grid + "\ncommon_random_numbers: false\n")).run(shard: nil)
+        let independent = try BatchPlan.prepare(sweepFile: try sweepFile(grid + "\ncommon_random_numbers: false\n"))
+            .run(shard: nil)
         XCTAssertNotEqual(arrivals(independent, 4), arrivals(independent, 7))
     }
 
     func testListDesign() throws {
-        let plan = try BatchPlan.prepare(sweepFile: try sweepFile("""
-        replications: 2
-        design: list
-        factors:
-          - {name: windows, path: "windows[id=u].count", values: [6, 7]}
-          - {name: patience, path: behaviour.patience_min, values: ["30"]}
-        points:
-          - {windows: 7, patience: 20}
-        """))
+        let plan = try BatchPlan.prepare(
+            sweepFile: try sweepFile(
+                """
+                replications: 2
+                design: list
+                factors:
+                  - {name: windows, path: "windows[id=u].count", values: [6, 7]}
+                  - {name: patience, path: behaviour.patience_min, values: ["30"]}
+                points:
+                  - {windows: 7, patience: 20}
+                """))
         XCTAssertEqual(plan.sweep.points, [["7", "20"]])
         XCTAssertEqual(plan.scenarios[0].behaviour.patience, .deterministic(value: 20))
     }
@@ -86,36 +96,49 @@ final class BatchTests: XCTestCase {
     func testBadSweepsSayWhereAndWhat() throws {
         func errors(_ body: String) throws -> String {
             let file = try sweepFile(body)
-            do { _ = try BatchPlan.prepare(sweepFile: file); XCTFail("expected errors"); return "" }
-            catch let e as ScenarioLoadError { return e.description }
+            do {
+                _ = try BatchPlan.prepare(sweepFile: file)
+                XCTFail("expected errors")
+                return ""
+            } catch let e as ScenarioLoadError { return e.description }
         }
-        let unknownField = try errors("""
-        replications: 2
-        factors: [{name: w, path: "windows[id=universal].count", values: [6]}]
-        """)
-        XCTAssert(unknownField.contains("windows[id=universal].count: cannot set it: 'windows' has no entry with id 'universal' (entries: u)"), unknownField)
+        let unknownField = try errors(
+            """
+            replications: 2
+            factors: [{name: w, path: "windows[id=universal].count", values: [6]}]
+            """)
+        XCTAssert(
+            unknownField.contains(
+                "windows[id=universal].count: cannot set it: 'windows' has no entry with id 'universal' (entries: u)"),
+            unknownField)
         XCTAssert(unknownField.contains("point 0 (w=6)"), unknownField)
-        let typo = try errors("""
-        replications: 2
-        factors: [{name: c, path: calling.rules, values: [fifo]}]
-        """)
+        let typo = try errors(
+            """
+            replications: 2
+            factors: [{name: c, path: calling.rules, values: [fifo]}]
+            """)
         XCTAssert(typo.contains("calling.rules: unknown key 'rules' (did you mean 'rule'?)"), typo)
-        let badValue = try errors("""
-        replications: 2
-        factors: [{name: w, path: "windows[0].count", values: [0]}]
-        """)
+        let badValue = try errors(
+            """
+            replications: 2
+            factors: [{name: w, path: "windows[0].count", values: [0]}]
+            """)
         XCTAssert(badValue.contains("windows[0].count: at least 1 window, got 0"), badValue)
-        let badSweep = try errors("""
-        replication: 2
-        factors: [{name: w, path: "windows[0].count", values: [6]}]
-        """)
-        XCTAssert(badSweep.contains("sweep.yaml:2:1: replication: unknown key 'replication' (did you mean 'replications'?)"), badSweep)
-        let badPoint = try errors("""
-        replications: 2
-        design: list
-        factors: [{name: w, path: "windows[0].count", values: [6]}]
-        points: [{x: 6}]
-        """)
+        let badSweep = try errors(
+            """
+            replication: 2
+            factors: [{name: w, path: "windows[0].count", values: [6]}]
+            """)
+        XCTAssert(
+            badSweep.contains("sweep.yaml:2:1: replication: unknown key 'replication' (did you mean 'replications'?)"),
+            badSweep)
+        let badPoint = try errors(
+            """
+            replications: 2
+            design: list
+            factors: [{name: w, path: "windows[0].count", values: [6]}]
+            points: [{x: 6}]
+            """)
         XCTAssert(badPoint.contains("points[0].x: unknown key 'x'"), badPoint)
     }
 }

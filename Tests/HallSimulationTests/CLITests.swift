@@ -7,7 +7,8 @@ final class CLITests: XCTestCase {
         URL(fileURLWithPath: CommandLine.arguments[0]).deletingLastPathComponent().appendingPathComponent("hallsim")
     }
 
-    func run(_ args: [String], environment: [String: String] = [:]) throws -> (status: Int32, out: String, err: String) {
+    func run(_ args: [String], environment: [String: String] = [:]) throws -> (status: Int32, out: String, err: String)
+    {
         guard FileManager.default.isExecutableFile(atPath: binary.path) else {
             XCTFail("hallsim not built at \(binary.path): run `swift build` for the same configuration first")
             return (-1, "", "")
@@ -17,14 +18,18 @@ final class CLITests: XCTestCase {
         p.arguments = args
         p.currentDirectoryURL = repoRoot
         if !environment.isEmpty {
-            p.environment = ProcessInfo.processInfo.environment.filter { !$0.key.hasPrefix("SLURM_") && $0.key != "JOB_COMPLETION_INDEX" }
-                .merging(environment) { _, new in new }
+            p.environment = ProcessInfo.processInfo.environment.filter {
+                !$0.key.hasPrefix("SLURM_") && $0.key != "JOB_COMPLETION_INDEX"
+            }
+            .merging(environment) { _, new in new }
         }
-        let out = Pipe(), err = Pipe()
+        let out = Pipe()
+        let err = Pipe()
         p.standardOutput = out
         p.standardError = err
         try p.run()
-        let o = out.fileHandleForReading.readDataToEndOfFile(), e = err.fileHandleForReading.readDataToEndOfFile()
+        let o = out.fileHandleForReading.readDataToEndOfFile()
+        let e = err.fileHandleForReading.readDataToEndOfFile()
         p.waitUntilExit()
         return (p.terminationStatus, String(decoding: o, as: UTF8.self), String(decoding: e, as: UTF8.self))
     }
@@ -39,9 +44,11 @@ final class CLITests: XCTestCase {
     func testBrokenScenarioFailsWithPositionsAndWritesNothing() throws {
         let dir = try temporaryDirectory()
         let bad = dir.appendingPathComponent("bad.yaml")
-        let text = try String(contentsOf: repoRoot.appendingPathComponent("scenarios/validation/pooling-dedicated.yaml"), encoding: .utf8)
-            .replacingOccurrences(of: "departments: [b], count: 2", with: "departments: [bb], count: 2")
-            .replacingOccurrences(of: "per_hour: 192}]}\n  - {id: pc", with: "per_hour: -1}]}\n  - {id: pc")
+        let text = try String(
+            contentsOf: repoRoot.appendingPathComponent("scenarios/validation/pooling-dedicated.yaml"), encoding: .utf8
+        )
+        .replacingOccurrences(of: "departments: [b], count: 2", with: "departments: [bb], count: 2")
+        .replacingOccurrences(of: "per_hour: 192}]}\n  - {id: pc", with: "per_hour: -1}]}\n  - {id: pc")
         try text.write(to: bad, atomically: true, encoding: .utf8)
         let out = dir.appendingPathComponent("out")
         for args in [["validate", bad.path], ["run", bad.path, "--out", out.path]] {
@@ -49,7 +56,9 @@ final class CLITests: XCTestCase {
             XCTAssertEqual(r.status, 1, args.joined(separator: " "))
             XCTAssert(r.err.contains("bad.yaml:15:71: arrivals[1].rates[0].per_hour: a rate ≥ 0"), r.err)
             XCTAssert(r.err.contains("bad.yaml:15:5: arrivals[1]: a window that serves department 'b'"), r.err)
-            XCTAssert(r.err.contains("bad.yaml:19:46: windows[1].departments[0]: unknown department 'bb' (did you mean 'b'?)"), r.err)
+            XCTAssert(
+                r.err.contains(
+                    "bad.yaml:19:46: windows[1].departments[0]: unknown department 'bb' (did you mean 'b'?)"), r.err)
             XCTAssert(r.err.contains("3 problems; nothing was run or written"), r.err)
         }
         XCTAssertFalse(FileManager.default.fileExists(atPath: out.path))
@@ -57,17 +66,21 @@ final class CLITests: XCTestCase {
 
     func testRunWritesEveryFileAndIsReproducible() throws {
         let dir = try temporaryDirectory()
-        let a = dir.appendingPathComponent("a"), b = dir.appendingPathComponent("b")
+        let a = dir.appendingPathComponent("a")
+        let b = dir.appendingPathComponent("b")
         let scenario = "scenarios/validation/pooling-universal.yaml"
         let r1 = try run(["run", scenario, "--replications", "3", "--seed", "9", "--out", a.path, "--threads", "1"])
         XCTAssertEqual(r1.status, 0, r1.err)
         let r2 = try run(["run", scenario, "--replications", "3", "--seed", "9", "--out", b.path])
         XCTAssertEqual(r2.status, 0, r2.err)
         for f in ["summary.json", "report.md", "tickets.csv", "windows.csv", "queues.csv"] {
-            let da = try Data(contentsOf: a.appendingPathComponent(f)), db = try Data(contentsOf: b.appendingPathComponent(f))
+            let da = try Data(contentsOf: a.appendingPathComponent(f))
+            let db = try Data(contentsOf: b.appendingPathComponent(f))
             XCTAssertEqual(da, db, f)
         }
-        let summary = try JSONSerialization.jsonObject(with: Data(contentsOf: a.appendingPathComponent("summary.json"))) as! [String: Any]
+        let summary =
+            try JSONSerialization.jsonObject(with: Data(contentsOf: a.appendingPathComponent("summary.json")))
+            as! [String: Any]
         let overall = summary["overall"] as! [String: [String: Any]]
         for k in ["arrivals", "served", "abandoned_fraction", "wait_mean_min", "wait_p90_min", "sl_share"] {
             XCTAssertNotNil(overall[k]?["mean"] as? Double, k)
@@ -77,8 +90,12 @@ final class CLITests: XCTestCase {
         XCTAssertNotNil((summary["hours"] as! [String: Any])["08:00"])
         XCTAssertNotNil((summary["windows"] as! [String: Any])["u-1"])
         XCTAssertNotNil((summary["utilisation_spread"] as! [String: Any])["max_minus_min"])
-        let tickets = try String(contentsOf: a.appendingPathComponent("tickets.csv"), encoding: .utf8).split(separator: "\n")
-        XCTAssertEqual(String(tickets[0]), "replication,ticket,source,channel,item,department,priority,arrival_min,arrival_clock,call_min,service_start_min,service_end_min,end_min,wait_min,window,outcome")
+        let tickets = try String(contentsOf: a.appendingPathComponent("tickets.csv"), encoding: .utf8).split(
+            separator: "\n")
+        XCTAssertEqual(
+            String(tickets[0]),
+            "replication,ticket,source,channel,item,department,priority,arrival_min,arrival_clock,call_min,service_start_min,service_end_min,end_min,wait_min,window,outcome"
+        )
         // No staging directories are left behind.
         XCTAssertEqual(try FileManager.default.contentsOfDirectory(atPath: dir.path).sorted(), ["a", "b"])
     }
@@ -87,10 +104,12 @@ final class CLITests: XCTestCase {
         let dir = try temporaryDirectory()
         let r = try run(["run", "scenarios/validation/step-change.yaml", "--replications", "2", "--out", dir.path])
         XCTAssertEqual(r.status, 0, r.err)
-        let staff = try String(contentsOf: dir.appendingPathComponent("staff.csv"), encoding: .utf8).split(separator: "\n")
+        let staff = try String(contentsOf: dir.appendingPathComponent("staff.csv"), encoding: .utf8).split(
+            separator: "\n")
         XCTAssertEqual(String(staff[0]), "replication,time_min,staff,kind,state,window")
         XCTAssert(staff.contains("0,840.0000,extra,rostered,at_window,w-4"), staff.prefix(12).joined(separator: "\n"))
-        let windows = try String(contentsOf: dir.appendingPathComponent("windows.csv"), encoding: .utf8).split(separator: "\n")
+        let windows = try String(contentsOf: dir.appendingPathComponent("windows.csv"), encoding: .utf8).split(
+            separator: "\n")
         XCTAssertEqual(String(windows[0]), "replication,time_min,window,state,ticket,staff")
         let report = try String(contentsOf: dir.appendingPathComponent("report.md"), encoding: .utf8)
         XCTAssert(report.contains("## Staff"), report)
@@ -99,24 +118,32 @@ final class CLITests: XCTestCase {
     func testBatchShardsFromFlagsSlurmAndKubernetes() throws {
         let dir = try temporaryDirectory()
         let sweep = "scenarios/sweeps/tidal-threshold.yaml"
-        let flag = try run(["batch", sweep, "--shard", "1/3", "--out", dir.appendingPathComponent("flag").path, "--threads", "1"])
+        let flag = try run([
+            "batch", sweep, "--shard", "1/3", "--out", dir.appendingPathComponent("flag").path, "--threads", "1",
+        ])
         XCTAssertEqual(flag.status, 0, flag.err)
         // Slurm numbers array tasks from --array's first index.
-        let slurm = try run(["batch", sweep, "--out", dir.appendingPathComponent("slurm").path],
-                            environment: ["SLURM_ARRAY_TASK_ID": "5", "SLURM_ARRAY_TASK_COUNT": "3", "SLURM_ARRAY_TASK_MIN": "4"])
+        let slurm = try run(
+            ["batch", sweep, "--out", dir.appendingPathComponent("slurm").path],
+            environment: ["SLURM_ARRAY_TASK_ID": "5", "SLURM_ARRAY_TASK_COUNT": "3", "SLURM_ARRAY_TASK_MIN": "4"])
         XCTAssertEqual(slurm.status, 0, slurm.err)
-        let k8s = try run(["batch", sweep, "--shards", "3", "--out", dir.appendingPathComponent("k8s").path],
-                          environment: ["JOB_COMPLETION_INDEX": "1"])
+        let k8s = try run(
+            ["batch", sweep, "--shards", "3", "--out", dir.appendingPathComponent("k8s").path],
+            environment: ["JOB_COMPLETION_INDEX": "1"])
         XCTAssertEqual(k8s.status, 0, k8s.err)
         for name in ["slurm", "k8s"] {
             for f in ["tidy.csv", "shard.json"] {
-                XCTAssertEqual(try Data(contentsOf: dir.appendingPathComponent("flag/\(f)")), try Data(contentsOf: dir.appendingPathComponent("\(name)/\(f)")), "\(name) \(f)")
+                XCTAssertEqual(
+                    try Data(contentsOf: dir.appendingPathComponent("flag/\(f)")),
+                    try Data(contentsOf: dir.appendingPathComponent("\(name)/\(f)")), "\(name) \(f)")
             }
         }
         let outOfRange = try run(["batch", sweep, "--shard", "3/3", "--out", dir.appendingPathComponent("bad").path])
         XCTAssertNotEqual(outOfRange.status, 0)
         XCTAssert(outOfRange.err.contains("expected shard K/N with 0 ≤ K < N, got 3/3"), outOfRange.err)
-        let noCount = try run(["batch", sweep, "--out", dir.appendingPathComponent("bad").path], environment: ["JOB_COMPLETION_INDEX": "0"])
+        let noCount = try run(
+            ["batch", sweep, "--out", dir.appendingPathComponent("bad").path],
+            environment: ["JOB_COMPLETION_INDEX": "0"])
         XCTAssertNotEqual(noCount.status, 0)
         XCTAssert(noCount.err.contains("pass --shards N"), noCount.err)
         XCTAssertFalse(FileManager.default.fileExists(atPath: dir.appendingPathComponent("bad").path))

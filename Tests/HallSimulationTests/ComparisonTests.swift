@@ -1,12 +1,13 @@
-import XCTest
 import HallDomain
+import HallMetrics
 import HallRandom
 import HallRunner
-import HallMetrics
+import XCTest
 
 final class ComparisonTests: XCTestCase {
     func testUniversalAgainstDedicatedIsSignificantAndPaired() throws {
-        let a = try validationScenario("pooling-dedicated"), b = try validationScenario("pooling-universal")
+        let a = try validationScenario("pooling-dedicated")
+        let b = try validationScenario("pooling-universal")
         let c = Comparison.run(a: a, b: b, aName: "A", bName: "B", seed: 3, replications: 20)
         let wait = c.rows.first { $0.kpi == "wait_mean_min" }!
         XCTAssert(wait.significant)
@@ -32,8 +33,13 @@ final class ComparisonTests: XCTestCase {
     }
 
     func testUntilPrecisionStopsWhenNarrowEnoughAndIsReproducible() throws {
-        let a = try validationScenario("pooling-dedicated"), b = try validationScenario("pooling-universal")
-        let run = { Comparison.run(a: a, b: b, aName: "A", bName: "B", seed: 4, replications: 10, untilPrecision: (KPI.waitMean, 0.03, 200)) }
+        let a = try validationScenario("pooling-dedicated")
+        let b = try validationScenario("pooling-universal")
+        let run = {
+            Comparison.run(
+                a: a, b: b, aName: "A", bName: "B", seed: 4, replications: 10, untilPrecision: (KPI.waitMean, 0.03, 200)
+            )
+        }
         let c = run()
         let wait = c.rows.first { $0.kpi == "wait_mean_min" }!
         XCTAssertEqual(c.precisionReached, true)
@@ -42,7 +48,8 @@ final class ComparisonTests: XCTestCase {
         XCTAssertGreaterThan(c.replications, 10)
         XCTAssertEqual(try c.json, try run().json)
         // A cap below what the precision needs: it says so.
-        let capped = Comparison.run(a: a, b: b, aName: "A", bName: "B", seed: 4, replications: 10, untilPrecision: (KPI.waitMean, 0.0001, 30))
+        let capped = Comparison.run(
+            a: a, b: b, aName: "A", bName: "B", seed: 4, replications: 10, untilPrecision: (KPI.waitMean, 0.0001, 30))
         XCTAssertEqual(capped.replications, 30)
         XCTAssertEqual(capped.precisionReached, false)
     }

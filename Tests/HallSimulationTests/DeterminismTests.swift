@@ -1,8 +1,8 @@
-import XCTest
 import HallDomain
+import HallMetrics
 import HallRunner
 import HallScenarioYAML
-import HallMetrics
+import XCTest
 
 final class DeterminismTests: XCTestCase {
     func files(_ s: Scenario, seed: UInt64, threads: Int) throws -> [String: Data] {
@@ -24,10 +24,12 @@ final class DeterminismTests: XCTestCase {
         // Changing the windows does not change who comes, when, or their intake draws.
         let a = Experiment.run(try validationScenario("pooling-dedicated"), seed: 8, replications: 1, records: .all)
         let b = Experiment.run(try validationScenario("pooling-universal"), seed: 8, replications: 1, records: .all)
-        let ta = a.logs[0]!.tickets.sorted { $0.ticket < $1.ticket }, tb = b.logs[0]!.tickets.sorted { $0.ticket < $1.ticket }
+        let ta = a.logs[0]!.tickets.sorted { $0.ticket < $1.ticket }
+        let tb = b.logs[0]!.tickets.sorted { $0.ticket < $1.ticket }
         XCTAssertEqual(ta.map(\.arrival), tb.map(\.arrival))
         XCTAssertEqual(ta.map(\.item), tb.map(\.item))
-        let sa = ta.map { $0.serviceEnd! - $0.serviceStart! }, sb = tb.map { $0.serviceEnd! - $0.serviceStart! }
+        let sa = ta.map { $0.serviceEnd! - $0.serviceStart! }
+        let sb = tb.map { $0.serviceEnd! - $0.serviceStart! }
         for (x, y) in zip(sa, sb) { XCTAssertEqual(x, y, accuracy: 1e-9) }
     }
 
@@ -37,7 +39,13 @@ final class DeterminismTests: XCTestCase {
         var s = try ScenarioLoader.load(path: repoRoot.appendingPathComponent("scenarios/county-hall.yaml").path)
         s.period = nil
         let r = Experiment.run(s, seed: 1, replications: 400)
-        for d in r.days { XCTAssertEqual(d.overall[.arrivals]!!, (["served", "reneged", "balked", "no_shows", "unserved"] as [String]).map { d.overall[KPI(rawValue: $0)!]!! }.reduce(0, +)) }
+        for d in r.days {
+            XCTAssertEqual(
+                d.overall[.arrivals]!!,
+                (["served", "reneged", "balked", "no_shows", "unserved"] as [String]).map {
+                    d.overall[KPI(rawValue: $0)!]!!
+                }.reduce(0, +))
+        }
     }
 
     func testLittleOnTheCountyHall() throws {

@@ -1,7 +1,7 @@
-import XCTest
 import HallDomain
 import HallRandom
 import HallSimulation
+import XCTest
 
 /// Each distribution's sample mean and variance against its formula. The mean is checked with a
 /// 4-sigma CLT bound; the variance with a batch-means interval (its own sampling error depends on
@@ -22,7 +22,8 @@ final class DistributionTests: XCTestCase {
     ]
 
     func testSampleMomentsMatchFormulas() {
-        let n = 400_000, batches = 40
+        let n = 400_000
+        let batches = 40
         for (i, d) in cases.enumerated() {
             let stream = RandomStream(seed: 11, replication: i, name: "distribution-test")
             let sampler = Sampler(d)
@@ -31,7 +32,10 @@ final class DistributionTests: XCTestCase {
             let v = Statistics.sampleVariance(xs, mean: m)
             let what = "\(d)"
             XCTAssertEqual(m, d.mean, accuracy: 4 * (d.variance / Double(n)).squareRoot() + 1e-12, "mean of \(what)")
-            if d.variance == 0 { XCTAssertEqual(v, 0, accuracy: 1e-12, what); continue }
+            if d.variance == 0 {
+                XCTAssertEqual(v, 0, accuracy: 1e-12, what)
+                continue
+            }
             let size = n / batches
             let batchVariances = (0..<batches).map { b -> Double in
                 let slice = Array(xs[b * size..<(b + 1) * size])

@@ -1,35 +1,40 @@
-import XCTest
 import HallDomain
 import HallScenarioYAML
 import HallSimulation
+import XCTest
 
 /// Small halls whose every event can be derived by hand: appointments at fixed times, deterministic
 /// intake, one window.
 final class EngineTraceTests: XCTestCase {
-    func hall(periods: String, slots: String, atBreak: String = "serve_issued", extra: String = "", service: Double = 10) throws -> Scenario {
-        try ScenarioLoader.parse(yaml: """
-        name: Trace
-        day:
-          periods: \(periods)
-          at_break: \(atBreak)
-        departments: [{id: d}]
-        items: [{id: x, department: d, kind: immediate, service_min: \(service)}]
-        arrivals: [{id: none, item: x, rates: [{from: "09:00", to: "09:30", per_hour: 0}]}]
-        appointments:
-        \(slots)
-        windows: [{id: w, kind: department, departments: [d], count: 1}]
-        \(extra)
-        """, file: "trace.yaml")
+    func hall(
+        periods: String, slots: String, atBreak: String = "serve_issued", extra: String = "", service: Double = 10
+    ) throws -> Scenario {
+        try ScenarioLoader.parse(
+            yaml: """
+                name: Trace
+                day:
+                  periods: \(periods)
+                  at_break: \(atBreak)
+                departments: [{id: d}]
+                items: [{id: x, department: d, kind: immediate, service_min: \(service)}]
+                arrivals: [{id: none, item: x, rates: [{from: "09:00", to: "09:30", per_hour: 0}]}]
+                appointments:
+                \(slots)
+                windows: [{id: w, kind: department, departments: [d], count: 1}]
+                \(extra)
+                """, file: "trace.yaml")
     }
 
     func run(_ s: Scenario) -> RecordBuffer { simulateOnce(s) }
 
     func testQueueBuildsAndDrainsFirstComeFirstServed() throws {
-        let s = try hall(periods: "[{open: \"09:00\", close: \"12:00\"}]", slots: """
-          - {id: a, item: x, first: "09:00", last: "09:00", every_min: 5, per_slot: 1}
-          - {id: b, item: x, first: "09:05", last: "09:05", every_min: 5, per_slot: 1}
-          - {id: c, item: x, first: "09:30", last: "09:30", every_min: 5, per_slot: 1}
-        """)
+        let s = try hall(
+            periods: "[{open: \"09:00\", close: \"12:00\"}]",
+            slots: """
+                  - {id: a, item: x, first: "09:00", last: "09:00", every_min: 5, per_slot: 1}
+                  - {id: b, item: x, first: "09:05", last: "09:05", every_min: 5, per_slot: 1}
+                  - {id: c, item: x, first: "09:30", last: "09:30", every_min: 5, per_slot: 1}
+                """)
         let log = run(s)
         let t = log.tickets.sorted { $0.ticket < $1.ticket }
         XCTAssertEqual(t.map(\.arrival), [540, 545, 570])
@@ -45,18 +50,22 @@ final class EngineTraceTests: XCTestCase {
 
     func testServeIssuedAtTheBreak() throws {
         // Three applicants at 09:50; the morning closes at 10:00; the window finishes all three.
-        let s = try hall(periods: "[{open: \"09:00\", close: \"10:00\"}, {open: \"11:00\", close: \"12:00\"}]", slots: """
-          - {id: a, item: x, first: "09:50", last: "09:50", every_min: 5, per_slot: 3}
-        """)
+        let s = try hall(
+            periods: "[{open: \"09:00\", close: \"10:00\"}, {open: \"11:00\", close: \"12:00\"}]",
+            slots: """
+                  - {id: a, item: x, first: "09:50", last: "09:50", every_min: 5, per_slot: 3}
+                """)
         let t = run(s).tickets.sorted { $0.ticket < $1.ticket }
         XCTAssertEqual(t.map(\.call), [590, 600, 610])
     }
 
     func testHoldAtTheBreak() throws {
         // Same, but windows stop calling at 10:00: two wait over the break and are called at 11:00.
-        let s = try hall(periods: "[{open: \"09:00\", close: \"10:00\"}, {open: \"11:00\", close: \"12:00\"}]", slots: """
-          - {id: a, item: x, first: "09:50", last: "09:50", every_min: 5, per_slot: 3}
-        """, atBreak: "hold")
+        let s = try hall(
+            periods: "[{open: \"09:00\", close: \"10:00\"}, {open: \"11:00\", close: \"12:00\"}]",
+            slots: """
+                  - {id: a, item: x, first: "09:50", last: "09:50", every_min: 5, per_slot: 3}
+                """, atBreak: "hold")
         let log = run(s)
         let t = log.tickets.sorted { $0.ticket < $1.ticket }
         XCTAssertEqual(t.map(\.call), [590, 660, 670])
@@ -66,9 +75,11 @@ final class EngineTraceTests: XCTestCase {
     }
 
     func testEndOfDayServesEveryTicketIssued() throws {
-        let s = try hall(periods: "[{open: \"09:00\", close: \"10:00\"}]", slots: """
-          - {id: a, item: x, first: "09:55", last: "09:55", every_min: 5, per_slot: 4}
-        """)
+        let s = try hall(
+            periods: "[{open: \"09:00\", close: \"10:00\"}]",
+            slots: """
+                  - {id: a, item: x, first: "09:55", last: "09:55", every_min: 5, per_slot: 4}
+                """)
         let log = run(s)
         XCTAssertEqual(log.tickets.map(\.outcome), [.served, .served, .served, .served])
         XCTAssertEqual(log.tickets.map(\.serviceEnd).compactMap { $0 }.max(), 595 + 40)
@@ -77,9 +88,11 @@ final class EngineTraceTests: XCTestCase {
     }
 
     func testNoShowCostsTheGraceTime() throws {
-        let s = try hall(periods: "[{open: \"09:00\", close: \"12:00\"}]", slots: """
-          - {id: a, item: x, first: "09:00", last: "09:00", every_min: 5, per_slot: 2}
-        """, extra: "behaviour: {no_show: {probability: 1, grace_min: 2}}")
+        let s = try hall(
+            periods: "[{open: \"09:00\", close: \"12:00\"}]",
+            slots: """
+                  - {id: a, item: x, first: "09:00", last: "09:00", every_min: 5, per_slot: 2}
+                """, extra: "behaviour: {no_show: {probability: 1, grace_min: 2}}")
         let log = run(s)
         let t = log.tickets.sorted { $0.ticket < $1.ticket }
         XCTAssertEqual(t.map(\.outcome), [.noShow, .noShow])
@@ -90,9 +103,11 @@ final class EngineTraceTests: XCTestCase {
 
     func testRenegingLeavesTheQueue() throws {
         // Patience 3 min: of three applicants at 09:00 the first is served, the others leave at 09:03.
-        let s = try hall(periods: "[{open: \"09:00\", close: \"12:00\"}]", slots: """
-          - {id: a, item: x, first: "09:00", last: "09:00", every_min: 5, per_slot: 3}
-        """, extra: "behaviour: {patience_min: 3}")
+        let s = try hall(
+            periods: "[{open: \"09:00\", close: \"12:00\"}]",
+            slots: """
+                  - {id: a, item: x, first: "09:00", last: "09:00", every_min: 5, per_slot: 3}
+                """, extra: "behaviour: {patience_min: 3}")
         let log = run(s)
         let t = log.tickets.sorted { $0.ticket < $1.ticket }
         XCTAssertEqual(t.map(\.outcome), [.served, .reneged, .reneged])
@@ -103,23 +118,26 @@ final class EngineTraceTests: XCTestCase {
     }
 
     func testAppointmentsBeforeOpeningComeAtOpening() throws {
-        let s = try hall(periods: "[{open: \"09:00\", close: \"12:00\"}]", slots: """
-          - {id: a, item: x, first: "09:00", last: "09:00", every_min: 5, per_slot: 1, punctuality_min: -20}
-        """)
+        let s = try hall(
+            periods: "[{open: \"09:00\", close: \"12:00\"}]",
+            slots: """
+                  - {id: a, item: x, first: "09:00", last: "09:00", every_min: 5, per_slot: 1, punctuality_min: -20}
+                """)
         XCTAssertEqual(run(s).tickets.map(\.arrival), [540])
     }
 
     func testProficiencyScalesIntake() throws {
-        let s = try ScenarioLoader.parse(yaml: """
-        name: Trace
-        day: {periods: [{open: "09:00", close: "12:00"}]}
-        departments: [{id: d}]
-        items: [{id: x, department: d, kind: immediate, service_min: 10}]
-        arrivals: [{id: none, item: x, rates: [{from: "09:00", to: "09:30", per_hour: 0}]}]
-        appointments: [{id: a, item: x, first: "09:00", last: "09:00", every_min: 5, per_slot: 1}]
-        windows: [{id: u, kind: universal, count: 1}]
-        proficiency: {universal: {default: 1.5}}
-        """, file: "trace.yaml")
+        let s = try ScenarioLoader.parse(
+            yaml: """
+                name: Trace
+                day: {periods: [{open: "09:00", close: "12:00"}]}
+                departments: [{id: d}]
+                items: [{id: x, department: d, kind: immediate, service_min: 10}]
+                arrivals: [{id: none, item: x, rates: [{from: "09:00", to: "09:30", per_hour: 0}]}]
+                appointments: [{id: a, item: x, first: "09:00", last: "09:00", every_min: 5, per_slot: 1}]
+                windows: [{id: u, kind: universal, count: 1}]
+                proficiency: {universal: {default: 1.5}}
+                """, file: "trace.yaml")
         XCTAssertEqual(run(s).tickets.first?.serviceEnd, 555)
     }
 
@@ -127,19 +145,20 @@ final class EngineTraceTests: XCTestCase {
         // One domain window for departments a (home) and b. At 09:00 an applicant for a is served
         // (till 09:10); b arrives at 09:01, a at 09:02. FIFO calls b first; own-department-first calls a.
         func scenario(_ rule: String) throws -> Scenario {
-            try ScenarioLoader.parse(yaml: """
-            name: Trace
-            day: {periods: [{open: "09:00", close: "12:00"}]}
-            departments: [{id: a}, {id: b}]
-            items: [{id: xa, department: a, kind: immediate, service_min: 10}, {id: xb, department: b, kind: immediate, service_min: 10}]
-            arrivals: [{id: none, item: xa, rates: [{from: "09:00", to: "09:30", per_hour: 0}]}]
-            appointments:
-              - {id: a0, item: xa, first: "09:00", last: "09:00", every_min: 5, per_slot: 1}
-              - {id: b1, item: xb, first: "09:00", last: "09:00", every_min: 5, per_slot: 1, punctuality_min: 1}
-              - {id: a2, item: xa, first: "09:00", last: "09:00", every_min: 5, per_slot: 1, punctuality_min: 2}
-            windows: [{id: w, kind: domain, departments: [a, b], count: 1}]
-            calling: \(rule)
-            """, file: "trace.yaml")
+            try ScenarioLoader.parse(
+                yaml: """
+                    name: Trace
+                    day: {periods: [{open: "09:00", close: "12:00"}]}
+                    departments: [{id: a}, {id: b}]
+                    items: [{id: xa, department: a, kind: immediate, service_min: 10}, {id: xb, department: b, kind: immediate, service_min: 10}]
+                    arrivals: [{id: none, item: xa, rates: [{from: "09:00", to: "09:30", per_hour: 0}]}]
+                    appointments:
+                      - {id: a0, item: xa, first: "09:00", last: "09:00", every_min: 5, per_slot: 1}
+                      - {id: b1, item: xb, first: "09:00", last: "09:00", every_min: 5, per_slot: 1, punctuality_min: 1}
+                      - {id: a2, item: xa, first: "09:00", last: "09:00", every_min: 5, per_slot: 1, punctuality_min: 2}
+                    windows: [{id: w, kind: domain, departments: [a, b], count: 1}]
+                    calling: \(rule)
+                    """, file: "trace.yaml")
         }
         let fifo = run(try scenario("fifo")).tickets.sorted { $0.ticket < $1.ticket }
         XCTAssertEqual(fifo.map(\.call), [540, 550, 560])

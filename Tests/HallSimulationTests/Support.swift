@@ -1,12 +1,13 @@
 import Foundation
-import XCTest
 import HallDomain
 import HallRandom
 import HallRunner
 import HallScenarioYAML
 import HallSimulation
+import XCTest
 
-let repoRoot = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
+let repoRoot = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
+    .deletingLastPathComponent()
 
 /// A scenario shipped in scenarios/validation/.
 func validationScenario(_ name: String) throws -> Scenario {
@@ -26,8 +27,10 @@ struct Day {
 
 /// Runs `replications` days and estimates each named statistic (computed per day by `measure`) with a
 /// Student-t interval over days.
-func estimate(_ s: Scenario, replications: Int, seed: UInt64 = 20_261_124, confidence: Double = 0.99,
-              _ measure: (Day) -> [String: Double]) -> [String: Estimate] {
+func estimate(
+    _ s: Scenario, replications: Int, seed: UInt64 = 20_261_124, confidence: Double = 0.99,
+    _ measure: (Day) -> [String: Double]
+) -> [String: Estimate] {
     let result = Experiment.run(s, seed: seed, replications: replications, records: .all)
     for d in result.days {
         // Little's law on every run: two independent record streams agree.
@@ -35,7 +38,9 @@ func estimate(_ s: Scenario, replications: Int, seed: UInt64 = 20_261_124, confi
         XCTAssertLessThan(relGapForTest(d.busyArea, d.serviceSum), 1e-9, "busy area vs service")
     }
     let cutoff = s.day.opens.minutes + s.warmupMinutes
-    let days = result.logs.map { Day(tickets: $0!.tickets, windows: $0!.windows, queues: $0!.queues, cutoff: cutoff, close: s.day.closes.minutes) }
+    let days = result.logs.map {
+        Day(tickets: $0!.tickets, windows: $0!.windows, queues: $0!.queues, cutoff: cutoff, close: s.day.closes.minutes)
+    }
     let values = days.map(measure)
     var out: [String: Estimate] = [:]
     for key in values[0].keys { out[key] = Estimate(values.map { $0[key] }, confidence: confidence) }
@@ -48,12 +53,17 @@ func mean(_ xs: [Double]) -> Double { xs.reduce(0, +) / Double(xs.count) }
 
 /// Asserts the theory value lies in the (99 %) interval and the interval is tight enough to catch a
 /// bug: its half-width at most `relativeWidth` of the theory value.
-func assertMatches(_ e: Estimate?, _ theory: Double, relativeWidth: Double, _ what: String,
-                   file: StaticString = #filePath, line: UInt = #line) {
-    guard let e, let m = e.mean, let h = e.halfWidth else { return XCTFail("\(what): no estimate", file: file, line: line) }
+func assertMatches(
+    _ e: Estimate?, _ theory: Double, relativeWidth: Double, _ what: String,
+    file: StaticString = #filePath, line: UInt = #line
+) {
+    guard let e, let m = e.mean, let h = e.halfWidth else {
+        return XCTFail("\(what): no estimate", file: file, line: line)
+    }
     XCTAssert(e.contains(theory), "\(what): theory \(theory) outside \(m) ± \(h)", file: file, line: line)
-    XCTAssertLessThanOrEqual(h, relativeWidth * abs(theory), "\(what): interval ± \(h) too wide to catch a bug (theory \(theory))",
-                             file: file, line: line)
+    XCTAssertLessThanOrEqual(
+        h, relativeWidth * abs(theory), "\(what): interval ± \(h) too wide to catch a bug (theory \(theory))",
+        file: file, line: line)
 }
 
 /// Time-average distribution of the number of busy windows over [from, to), from window records.

@@ -1,7 +1,7 @@
-import XCTest
 import HallDomain
 import HallRandom
 import HallRunner
+import XCTest
 
 /// The engine against queueing theory. Each case runs a shipped scenario (scenarios/validation/) for
 /// independent days with a fixed seed, and checks that the theory value lies in the 99 % Student-t
@@ -21,13 +21,18 @@ final class TheoryValidationTests: XCTestCase {
         let s = try validationScenario("mm3-rho09")
         let e = estimate(s, replications: 200) { waitStatistics($0, target: 0.5) }
         // c = 3, ρ = 0.9: P(wait) = 0.8171, Wq = 2.7235 service times of 0.1 min.
-        let lambda = 27.0, mu = 10.0
+        let lambda = 27.0
+        let mu = 10.0
         assertMatches(e["pwait"], QueueingTheory.erlangC(servers: 3, load: 2.7), relativeWidth: 0.01, "P(wait)")
-        assertMatches(e["wq"], QueueingTheory.mmcMeanWait(servers: 3, arrivalRate: lambda, serviceRate: mu), relativeWidth: 0.05, "Wq")
-        XCTAssertEqual(QueueingTheory.mmcMeanWait(servers: 3, arrivalRate: lambda, serviceRate: mu), 0.27235, accuracy: 1e-5)
+        assertMatches(
+            e["wq"], QueueingTheory.mmcMeanWait(servers: 3, arrivalRate: lambda, serviceRate: mu), relativeWidth: 0.05,
+            "Wq")
+        XCTAssertEqual(
+            QueueingTheory.mmcMeanWait(servers: 3, arrivalRate: lambda, serviceRate: mu), 0.27235, accuracy: 1e-5)
         // P(W ≤ 0.5 min) = 1 − C·e^{−(cμ−λ)·0.5}.
-        assertMatches(e["sl"], 1 - QueueingTheory.mmcWaitExceeds(0.5, servers: 3, arrivalRate: lambda, serviceRate: mu),
-                      relativeWidth: 0.015, "P(W ≤ 0.5)")
+        assertMatches(
+            e["sl"], 1 - QueueingTheory.mmcWaitExceeds(0.5, servers: 3, arrivalRate: lambda, serviceRate: mu),
+            relativeWidth: 0.015, "P(W ≤ 0.5)")
     }
 
     func testErlangC_MM1_rho08() throws {
@@ -41,14 +46,17 @@ final class TheoryValidationTests: XCTestCase {
         let s = try validationScenario("mm10-rho085")
         let e = estimate(s, replications: 100) { waitStatistics($0, target: 0.1) }
         assertMatches(e["pwait"], QueueingTheory.erlangC(servers: 10, load: 8.5), relativeWidth: 0.03, "P(wait)")
-        assertMatches(e["wq"], QueueingTheory.mmcMeanWait(servers: 10, arrivalRate: 42.5, serviceRate: 5), relativeWidth: 0.05, "Wq")
+        assertMatches(
+            e["wq"], QueueingTheory.mmcMeanWait(servers: 10, arrivalRate: 42.5, serviceRate: 5), relativeWidth: 0.05,
+            "Wq")
     }
 
     func testKPIPipelineAgreesWithTheory() throws {
         // The same M/M/3 through summary.json's figures (DayMetrics → Summary), not the test's own sums.
         let s = try validationScenario("mm3-rho09")
         let summary = Experiment.run(s, seed: 99, replications: 30).summary
-        let wait = summary.overall["wait_mean_min"]!, sl = summary.overall["sl_share"]!
+        let wait = summary.overall["wait_mean_min"]!
+        let sl = summary.overall["sl_share"]!
         let wq = QueueingTheory.mmcMeanWait(servers: 3, arrivalRate: 27, serviceRate: 10)
         XCTAssert(abs(wait.mean! - wq) <= 1.5 * wait.halfWidth!, "summary wait \(wait) vs \(wq)")
         let p = 1 - QueueingTheory.mmcWaitExceeds(0.5, servers: 3, arrivalRate: 27, serviceRate: 10)
@@ -111,7 +119,7 @@ final class TheoryValidationTests: XCTestCase {
     func testBalkingAtAFullQueueIsAFiniteQueue() throws {
         // Balk with certainty when 3 tickets wait: M/M/1/4. Blocking = π4 = ρ⁴(1−ρ)/(1−ρ⁵).
         var s = try validationScenario("mm1-rho08")
-        s.arrivals[0].rates[0].perHour = 540   // ρ = 0.9
+        s.arrivals[0].rates[0].perHour = 540  // ρ = 0.9
         s.behaviour.balking = [BalkStep(queueAtLeast: 3, probability: 1)]
         let e = estimate(s, replications: 100) { d in
             let m = d.measured
@@ -134,8 +142,12 @@ final class TheoryValidationTests: XCTestCase {
         for (i, r) in pieces.enumerated() {
             let expected = r.perHour * r.interval.lengthMinutes / 60
             let got = e["n\(i)"]!
-            if expected == 0 { XCTAssertEqual(got.mean, 0); continue }
-            XCTAssert(got.contains(expected), "interval \(i): expected \(expected), got \(got.mean!) ± \(got.halfWidth!)")
+            if expected == 0 {
+                XCTAssertEqual(got.mean, 0)
+                continue
+            }
+            XCTAssert(
+                got.contains(expected), "interval \(i): expected \(expected), got \(got.mean!) ± \(got.halfWidth!)")
             // Poisson: the day-to-day variance equals the mean (half-width ≈ t·√(mean/n)).
             let sd = got.halfWidth! / Statistics.tQuantile(p: 0.995, dof: 199) * (200.0).squareRoot()
             XCTAssertEqual(sd * sd / expected, 1, accuracy: 0.35, "interval \(i): index of dispersion")
@@ -146,15 +158,21 @@ final class TheoryValidationTests: XCTestCase {
         // Same applicants (common random numbers) at 3×2 dedicated vs 6 universal windows.
         let dedicated = try validationScenario("pooling-dedicated")
         let universal = try validationScenario("pooling-universal")
-        let wait = { (s: Scenario) in Experiment.run(s, seed: 5, replications: 100).days.map { $0.overall[.waitMean]!! } }
-        let wd = wait(dedicated), wu = wait(universal)
+        let wait = { (s: Scenario) in Experiment.run(s, seed: 5, replications: 100).days.map { $0.overall[.waitMean]!! }
+        }
+        let wd = wait(dedicated)
+        let wu = wait(universal)
         let diff = Estimate(zip(wd, wu).map { $0 - $1 })
         XCTAssertGreaterThan(diff.lower!, 0, "universal must lower the wait: \(diff)")
         // Both near their Erlang C values (M/M/2 per department vs M/M/6; service 0.5 min).
-        assertMatches(Estimate(wd, confidence: 0.99), 0.5 * QueueingTheory.mmcMeanWait(servers: 2, arrivalRate: 1.6, serviceRate: 1),
-                      relativeWidth: 0.07, "dedicated Wq")
-        assertMatches(Estimate(wu, confidence: 0.99), 0.5 * QueueingTheory.mmcMeanWait(servers: 6, arrivalRate: 4.8, serviceRate: 1),
-                      relativeWidth: 0.07, "universal Wq")
+        assertMatches(
+            Estimate(wd, confidence: 0.99),
+            0.5 * QueueingTheory.mmcMeanWait(servers: 2, arrivalRate: 1.6, serviceRate: 1),
+            relativeWidth: 0.07, "dedicated Wq")
+        assertMatches(
+            Estimate(wu, confidence: 0.99),
+            0.5 * QueueingTheory.mmcMeanWait(servers: 6, arrivalRate: 4.8, serviceRate: 1),
+            relativeWidth: 0.07, "universal Wq")
         // With universal clerks 20 % slower the pooled hall runs at ρ = 0.96 and loses.
         var slow = universal
         slow.proficiency = [Proficiency(windowKind: .universal, defaultFactor: 1.2)]
@@ -179,8 +197,12 @@ final class StaffingTheoryTests: XCTestCase {
             let after = d.tickets.filter { $0.arrival >= 900 && $0.arrival < 1200 }
             return ["before": mean(before.map(\.wait)), "after": mean(after.map(\.wait))]
         }
-        assertMatches(e["before"], QueueingTheory.mmcMeanWait(servers: 3, arrivalRate: 27, serviceRate: 10), relativeWidth: 0.06, "Wq, 3 clerks")
-        assertMatches(e["after"], QueueingTheory.mmcMeanWait(servers: 4, arrivalRate: 27, serviceRate: 10), relativeWidth: 0.06, "Wq, 4 clerks")
+        assertMatches(
+            e["before"], QueueingTheory.mmcMeanWait(servers: 3, arrivalRate: 27, serviceRate: 10), relativeWidth: 0.06,
+            "Wq, 3 clerks")
+        assertMatches(
+            e["after"], QueueingTheory.mmcMeanWait(servers: 4, arrivalRate: 27, serviceRate: 10), relativeWidth: 0.06,
+            "Wq, 4 clerks")
     }
 
     func testGreenChannelGuardServesNormalTickets() throws {
@@ -194,7 +216,10 @@ final class StaffingTheoryTests: XCTestCase {
         guarded.calling.normalPerPriority = 1
         let measure = { (d: Day) -> [String: Double] in
             let m = d.measured
-            return ["p": mean(m.filter(\.priority).map(\.wait)), "n": mean(m.filter { !$0.priority }.map(\.wait)), "all": mean(m.map(\.wait))]
+            return [
+                "p": mean(m.filter(\.priority).map(\.wait)), "n": mean(m.filter { !$0.priority }.map(\.wait)),
+                "all": mean(m.map(\.wait)),
+            ]
         }
         let es = estimate(strict, replications: 100, measure)
         let eg = estimate(guarded, replications: 100, measure)
