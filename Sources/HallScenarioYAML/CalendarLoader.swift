@@ -5,14 +5,7 @@ import Yams
 /// Reads a working-day calendar file (calendars/china.yaml), with positioned errors.
 public enum CalendarLoader {
     public static func load(path: String) throws -> WorkingCalendar {
-        let text: String
-        do { text = try String(contentsOfFile: path, encoding: .utf8) } catch {
-            throw ScenarioLoadError([
-                ScenarioError(
-                    file: path, line: nil, column: nil, path: "",
-                    message: "cannot read the file: \(error.localizedDescription)")
-            ])
-        }
+        let text = try SourceText.read(path: path, what: "calendar")
         return try parse(yaml: text, file: path)
     }
 

@@ -162,6 +162,7 @@ extension NodeReader {
     /// The root node of a YAML text, or a positioned error: syntax problems, or an empty file (with
     /// what the file should have held).
     static func root(yaml: String, file: String, expected: String) throws -> Node {
+        if let e = YAMLBudget.check(yaml, file: file) { throw ScenarioLoadError([e]) }
         let composed: Node?
         do { composed = try Yams.compose(yaml: yaml) } catch let e as YamlError {
             throw ScenarioLoadError([ScenarioLoader.yamlSyntaxError(e, file: file)])

@@ -6,18 +6,10 @@ import Yams
 /// file is accepted too and planned with the defaults.
 public enum PlanLoader {
     public static func load(path: String) throws -> (scenario: Scenario, spec: PlanningSpec) {
-        let text: String
-        do {
-            text = try String(contentsOfFile: path, encoding: .utf8)
-        } catch {
-            throw ScenarioLoadError([
-                ScenarioError(
-                    file: path, line: nil, column: nil, path: "",
-                    message: "cannot read the file: \(error.localizedDescription)")
-            ])
-        }
+        let text = try SourceText.read(path: path, what: "plan")
         let root = try NodeReader.root(
             yaml: text, file: path, expected: "a plan (scenario, days, shift_types…) or a scenario")
+        if let e = FileKind.mismatch(root, file: path, expected: .plan) { throw ScenarioLoadError([e]) }
         guard case .mapping(let m) = root, m["scenario"] != nil else {
             return (try ScenarioLoader.parse(yaml: text, file: path), PlanningSpec())
         }

@@ -6,22 +6,14 @@ import Yams
 public enum ScenarioLoader {
     /// Loads and validates a scenario file; throws `ScenarioLoadError` listing every problem found.
     public static func load(path: String, overrides: [ScenarioOverride] = []) throws -> Scenario {
-        let text: String
-        do {
-            text = try String(contentsOfFile: path, encoding: .utf8)
-        } catch {
-            throw ScenarioLoadError([
-                ScenarioError(
-                    file: path, line: nil, column: nil, path: "",
-                    message: "cannot read the file: \(error.localizedDescription)")
-            ])
-        }
+        let text = try SourceText.read(path: path, what: "scenario")
         return try parse(yaml: text, file: path, overrides: overrides)
     }
 
     /// Parses and validates scenario text; `file` names it in error messages.
     public static func parse(yaml: String, file: String, overrides: [ScenarioOverride] = []) throws -> Scenario {
         var root: Node
+        if let e = YAMLBudget.check(yaml, file: file) { throw ScenarioLoadError([e]) }
         do {
             guard let node = try Yams.compose(yaml: yaml) else {
                 throw ScenarioLoadError([
@@ -36,6 +28,7 @@ public enum ScenarioLoader {
         } catch let e as YamlError {
             throw ScenarioLoadError([yamlSyntaxError(e, file: file)])
         }
+        if let e = FileKind.mismatch(root, file: file, expected: .scenario) { throw ScenarioLoadError([e]) }
         for o in overrides {
             switch o.apply(to: root) {
             case .success(let n): root = n

@@ -5,16 +5,7 @@ import Yams
 /// Reads sweep files (YAML), documented in docs/batches.md.
 public enum SweepLoader {
     public static func load(path: String) throws -> Sweep {
-        let text: String
-        do {
-            text = try String(contentsOfFile: path, encoding: .utf8)
-        } catch {
-            throw ScenarioLoadError([
-                ScenarioError(
-                    file: path, line: nil, column: nil, path: "",
-                    message: "cannot read the file: \(error.localizedDescription)")
-            ])
-        }
+        let text = try SourceText.read(path: path, what: "sweep")
         return try parse(yaml: text, file: path)
     }
 
@@ -24,6 +15,10 @@ public enum SweepLoader {
     }
 
     static func decode(_ root: Node, _ r: NodeReader) -> Sweep? {
+        if let e = FileKind.mismatch(root, file: r.file, expected: .sweep) {
+            r.fail("", e.message, at: root.mark)
+            return nil
+        }
         guard
             let f = r.mapping(
                 root, "",
