@@ -84,25 +84,3 @@ public enum EventLogCSV {
         return out
     }
 }
-
-/// Writes a set of files into a directory so that either all appear or none do: each is written
-/// to a staging directory beside the target first, then moved into place.
-public enum AtomicOutput {
-    public static func write(_ files: [(name: String, data: Data)], to dir: URL) throws {
-        let fm = FileManager.default
-        let parent = dir.deletingLastPathComponent()
-        try fm.createDirectory(at: parent, withIntermediateDirectories: true)
-        let staging = parent.appendingPathComponent(
-            ".\(dir.lastPathComponent).staging-\(ProcessInfo.processInfo.processIdentifier)")
-        try? fm.removeItem(at: staging)
-        try fm.createDirectory(at: staging, withIntermediateDirectories: true)
-        defer { try? fm.removeItem(at: staging) }
-        for f in files { try f.data.write(to: staging.appendingPathComponent(f.name)) }
-        try fm.createDirectory(at: dir, withIntermediateDirectories: true)
-        for f in files {
-            let target = dir.appendingPathComponent(f.name)
-            if fm.fileExists(atPath: target.path) { try fm.removeItem(at: target) }
-            try fm.moveItem(at: staging.appendingPathComponent(f.name), to: target)
-        }
-    }
-}
