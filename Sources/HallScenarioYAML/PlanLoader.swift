@@ -5,6 +5,21 @@ import Yams
 /// Reads plan files (docs/planner.md): a base scenario file and what to plan for it. A plain scenario
 /// file is accepted too and planned with the defaults.
 public enum PlanLoader {
+    /// Bounds of plan-file values (docs/planner.md): beyond them a plan would take unbounded time or is
+    /// surely a typo (a percentage written where a share or factor is meant).
+    public static let maxWaitMinutes = 1440.0
+    public static let maxIntervalMinutes = 240.0
+    public static let maxReplications = 10_000
+    public static let maxSlowdown = 5.0
+    public static let maxRounds = 1000
+    public static let maxStaff = 10_000
+    public static let maxDemandScale = 100.0
+
+    /// The file a planned day is written to: its name with anything but letters, digits and '-' as '_'.
+    public static func plannedDayFile(_ name: String) -> String {
+        "planned-\(String(name.map { $0.isLetter || $0.isNumber || $0 == "-" ? $0 : "_" })).yaml"
+    }
+
     public static func load(path: String) throws -> (scenario: Scenario, spec: PlanningSpec) {
         let text = try SourceText.read(path: path, what: "plan")
         let root = try NodeReader.root(
@@ -20,24 +35,19 @@ public enum PlanLoader {
             base.hasPrefix("/")
             ? base : URL(fileURLWithPath: path).deletingLastPathComponent().appendingPathComponent(base).path
         let scenario = try ScenarioLoader.load(path: basePath)
-        var problems: [ScenarioError] = []
         for (i, t) in spec.shiftTypes.enumerated() where t.start < scenario.day.opens || t.end > scenario.day.closes {
-            problems.append(
-                ScenarioError(
-                    file: path, line: nil, column: nil, path: "shift_types[\(i)]",
-                    message:
-                        "a shift inside the opening hours \(scenario.day.opens)–\(scenario.day.closes), got \(t.start)–\(t.end)"
-                ))
+            r.fail(
+                "shift_types[\(i)]",
+                "a shift inside the opening hours \(scenario.day.opens)–\(scenario.day.closes), "
+                    + "got \(t.start)–\(t.end)"
+            )
         }
         if spec.targets.onTimeRate != nil, scenario.period == nil || scenario.backOffice == nil {
-            problems.append(
-                ScenarioError(
-                    file: path, line: nil, column: nil, path: "targets.on_time_rate",
-                    message:
-                        "a base scenario that runs over dates (calendar) with a back_office section; \(basePath) has none"
-                ))
+            r.fail(
+                "targets.on_time_rate",
+                "a base scenario that runs over dates (calendar) with a back_office section; \(basePath) has none")
         }
-        if !problems.isEmpty { throw ScenarioLoadError(problems) }
+        if !r.errors.isEmpty { throw ScenarioLoadError(r.errors) }
         return (scenario, spec)
     }
 
@@ -59,19 +69,40 @@ public enum PlanLoader {
                 guard let d = r.mapping(node, p, allowed: ["name", "demand_scale"]) else { return nil }
                 guard let name = d.required("name", "a day name, e.g. Monday", r.string) else { return nil }
                 let scale = d.optional("demand_scale", r.double) ?? 1
-                if !(scale > 0) { r.fail(d.path("demand_scale"), "a factor > 0 on every walk-in rate, got \(scale)") }
+                if !(scale > 0 && scale <= maxDemandScale) {
+                    r.fail(
+                        d.path("demand_scale"),
+                        "a factor > 0 and at most \(Int(maxDemandScale)) on every walk-in rate "
+                            + "(1.3 = 30 % busier), got \(scale)"
+                    )
+                }
                 return PlanDay(name: name, demandScale: scale)
             }
             if spec.days.isEmpty { r.fail(f.path("days"), "at least one day") }
+            var files: [String: String] = [:]
+            for (i, d) in spec.days.enumerated() {
+                if let other = files.updateValue(d.name, forKey: plannedDayFile(d.name)) {
+                    r.fail(
+                        f.path("days[\(i)].name"),
+                        other == d.name
+                            ? "a unique day name; '\(d.name)' is used twice"
+                            : "a day name that differs from '\(other)' in more than spaces and punctuation "
+                                + "(both would be written to \(plannedDayFile(d.name)))")
+                }
+            }
         }
         spec.intervalMinutes = f.optional("interval_min", r.double) ?? 30
-        if !(spec.intervalMinutes >= 5) {
-            r.fail(f.path("interval_min"), "a planning interval of at least 5 minutes, got \(spec.intervalMinutes)")
+        if !(spec.intervalMinutes >= 5 && spec.intervalMinutes <= maxIntervalMinutes) {
+            r.fail(
+                f.path("interval_min"),
+                "a planning interval from 5 to \(Int(maxIntervalMinutes)) minutes, got \(spec.intervalMinutes)")
         }
         if let n = f["midday_service"], let m = r.mapping(n, f.path("midday_service"), allowed: ["demand_share"]) {
             spec.middayDemandShare = m.required(
                 "demand_share", "the midday walk-in rate as a share of the rates around the gap", r.double)
-            if let v = spec.middayDemandShare, !(v >= 0) { r.fail(m.path("demand_share"), "a share ≥ 0, got \(v)") }
+            if let v = spec.middayDemandShare, !(v >= 0 && v <= 1) {
+                r.fail(m.path("demand_share"), "a share from 0 to 1, e.g. 0.45 for 45 %, got \(v)")
+            }
         }
         if let n = f["targets"],
             let t = r.mapping(
@@ -80,8 +111,8 @@ public enum PlanLoader {
             spec.targets.waitMinutes = t.optional("wait_min", r.double) ?? 15
             spec.targets.serviceLevel = t.optional("service_level", r.double) ?? 0.8
             spec.targets.abandonCap = t.optional("abandon_cap", r.double)
-            if spec.targets.waitMinutes < 0 {
-                r.fail(t.path("wait_min"), "minutes ≥ 0, got \(spec.targets.waitMinutes)")
+            if !(spec.targets.waitMinutes >= 0 && spec.targets.waitMinutes <= maxWaitMinutes) {
+                r.fail(t.path("wait_min"), "minutes from 0 to \(Int(maxWaitMinutes)), got \(spec.targets.waitMinutes)")
             }
             if !(spec.targets.serviceLevel > 0 && spec.targets.serviceLevel <= 1) {
                 r.fail(
@@ -114,9 +145,22 @@ public enum PlanLoader {
                 for (k, b) in breaks.enumerated() where !(start <= b.start && b.end <= end && b.start < b.end) {
                     r.fail(s.path("breaks[\(k)]"), "a break inside the shift \(start)–\(end), got \(b.start)–\(b.end)")
                 }
-                if minStaff < 0 { r.fail(s.path("min"), "a number ≥ 0") }
+                if !(0...Self.maxStaff).contains(minStaff) {
+                    r.fail(s.path("min"), "a number from 0 to \(Self.maxStaff)")
+                }
                 if let m = maxStaff, m < minStaff { r.fail(s.path("max"), "max ≥ min (\(minStaff)), got \(m)") }
+                if let m = maxStaff, m > Self.maxStaff { r.fail(s.path("max"), "at most \(Self.maxStaff), got \(m)") }
+                let sorted = breaks.sorted { $0.start < $1.start }
+                for k in sorted.indices.dropFirst() where sorted[k].start < sorted[k - 1].end {
+                    r.fail(
+                        s.path("breaks"),
+                        "breaks that do not overlap, got \(sorted[k - 1].start)–\(sorted[k - 1].end) "
+                            + "and \(sorted[k].start)–\(sorted[k].end)")
+                }
                 return ShiftType(id: id, start: start, end: end, breaks: breaks, minStaff: minStaff, maxStaff: maxStaff)
+            }
+            if r.sequence(n, f.path("shift_types")).isEmpty, case .sequence = n {
+                r.fail(f.path("shift_types"), "at least one shift type (leave the key out for the default shifts)")
             }
             var seen = Set<String>()
             for (i, t) in spec.shiftTypes.enumerated() where !seen.insert(t.id).inserted {
@@ -126,8 +170,16 @@ public enum PlanLoader {
         spec.costPerHour = f.optional("cost_per_hour", r.double) ?? 60
         spec.generalistCostPerHour = f.optional("generalist_cost_per_hour", r.double) ?? spec.costPerHour
         spec.generalistSlowdown = f.optional("generalist_slowdown", r.double)
-        if let g = spec.generalistSlowdown, !(g > 0) {
-            r.fail(f.path("generalist_slowdown"), "a service-time factor > 0 (1 = specialist speed), got \(g)")
+        if let g = spec.generalistSlowdown, !(g > 0 && g <= maxSlowdown) {
+            r.fail(
+                f.path("generalist_slowdown"),
+                "a service-time factor > 0 and at most \(maxSlowdown) "
+                    + "(1 = specialist speed, 1.2 = 20 % slower), got \(g)"
+            )
+        }
+        for (key, v) in [("cost_per_hour", spec.costPerHour), ("generalist_cost_per_hour", spec.generalistCostPerHour)]
+        where v < 0 {
+            r.fail(f.path(key), "a cost per hour ≥ 0, got \(v)")
         }
         if let n = f["layouts"] {
             spec.layouts = r.sequence(n, f.path("layouts")).compactMap { r.choice($0.node, $0.path, LayoutKind.self) }
@@ -139,6 +191,9 @@ public enum PlanLoader {
         spec.budget = f.optional("budget", r.double)
         if let b = spec.budget, !(b >= 0) { r.fail(f.path("budget"), "a budget ≥ 0, got \(b)") }
         spec.maxStaffPerGroup = f.optional("max_staff_per_group", r.int)
+        if let m = spec.maxStaffPerGroup, !(1...maxStaff).contains(m) {
+            r.fail(f.path("max_staff_per_group"), "a number of clerks from 1 to \(maxStaff), got \(m)")
+        }
         let seed = f.optional("seed", r.int) ?? 1
         if seed < 0 { r.fail(f.path("seed"), "a seed ≥ 0") }
         spec.seed = UInt64(max(seed, 0))
@@ -146,8 +201,17 @@ public enum PlanLoader {
         spec.confirmReplications = f.optional("confirm_replications", r.int) ?? 20
         spec.maxRounds = f.optional("max_rounds", r.int) ?? 8
         if let n = f["back_office"] { spec.backOffice = backOffice(n, f.path("back_office"), r) }
-        if spec.replications < 2 { r.fail(f.path("replications"), "at least 2") }
-        if spec.confirmReplications < 2 { r.fail(f.path("confirm_replications"), "at least 2 (for an interval)") }
+        if !(2...maxReplications).contains(spec.replications) {
+            r.fail(f.path("replications"), "from 2 to \(maxReplications), got \(spec.replications)")
+        }
+        if !(2...maxReplications).contains(spec.confirmReplications) {
+            r.fail(
+                f.path("confirm_replications"),
+                "from 2 (for an interval) to \(maxReplications), got \(spec.confirmReplications)")
+        }
+        if !(1...maxRounds).contains(spec.maxRounds) {
+            r.fail(f.path("max_rounds"), "from 1 to \(maxRounds) rounds of correction, got \(spec.maxRounds)")
+        }
         guard let base else { return nil }
         return (base, spec)
     }
@@ -165,7 +229,9 @@ public enum PlanLoader {
         b.maxReviewers = m.optional("max_reviewers", r.int)
         b.maxApprovers = m.optional("max_approvers", r.int)
         for (key, v) in [("max_reviewers", b.maxReviewers), ("max_approvers", b.maxApprovers)] {
-            if let v, v < 1 { r.fail(m.path(key), "at least 1 per department, got \(v)") }
+            if let v, !(1...maxStaff).contains(v) {
+                r.fail(m.path(key), "from 1 to \(maxStaff) per department, got \(v)")
+            }
         }
         b.reviewerCostPerHour = m.optional("reviewer_cost_per_hour", r.double) ?? 60
         b.approverCostPerHour = m.optional("approver_cost_per_hour", r.double) ?? b.reviewerCostPerHour
@@ -175,7 +241,9 @@ public enum PlanLoader {
             r.fail(m.path(key), "a cost per working hour ≥ 0, got \(v)")
         }
         b.maxRounds = m.optional("max_rounds", r.int) ?? 16
-        if b.maxRounds < 1 { r.fail(m.path("max_rounds"), "at least 1, got \(b.maxRounds)") }
+        if !(1...maxRounds).contains(b.maxRounds) {
+            r.fail(m.path("max_rounds"), "from 1 to \(maxRounds), got \(b.maxRounds)")
+        }
         return b
     }
 }
