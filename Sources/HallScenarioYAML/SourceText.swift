@@ -75,9 +75,11 @@ public enum SourceText {
                 b >= 0x81 && b <= 0xFE && bad + 1 < bytes.count && bytes[bad + 1] >= 0x40 && bytes[bad + 1] != 0x7F
             let guess =
                 gbk
-                ? "; Chinese text saved as GBK/GB18030 (the usual Windows default) looks like this. The file must be UTF-8: "
+                ? "; Chinese text saved as GBK/GB18030 (the usual Windows default) looks like this. "
+                    + "The file must be UTF-8: "
                     + "\(convertHint) `iconv -f GB18030 -t UTF-8 '\(file)' > new.yaml`"
-                : ". The file must be UTF-8: remove the byte or \(convertHint) `iconv -f GB18030 -t UTF-8` if it was saved as GBK"
+                : ". The file must be UTF-8: remove the byte or \(convertHint) "
+                    + "`iconv -f GB18030 -t UTF-8` if it was saved as GBK"
             throw failure(
                 file, line, bad - lineStart + 1,
                 "byte \(hex) at line \(line), byte \(bad - lineStart + 1) of the line is not valid UTF-8\(guess)")
@@ -183,7 +185,8 @@ enum YAMLBudget {
                     if add(size) && size > 1 {
                         return err(
                             mark,
-                            "the alias *\(a) stands for a mapping or list used as a mapping key; keys must be plain words"
+                            "the alias *\(a) stands for a mapping or list used as a mapping key; "
+                                + "keys must be plain words"
                         )
                     }
                 case YAML_SEQUENCE_START_EVENT, YAML_MAPPING_START_EVENT:
@@ -207,7 +210,8 @@ enum YAMLBudget {
                 if total > maxNodes {
                     return err(
                         mark,
-                        "the file expands to more than \(maxNodes) YAML nodes (anchors and aliases counted at full size); "
+                        "the file expands to more than \(maxNodes) YAML nodes "
+                            + "(anchors and aliases counted at full size); "
                             + "a hall is far smaller, so aliases nested like this are refused")
                 }
             }

@@ -7,34 +7,52 @@ import HallScenarioYAML
 
 @main
 struct HallSim: ParsableCommand {
+    static let version = "hallsim 0.16"
     static let configuration = CommandConfiguration(
         commandName: "hallsim",
         abstract: "Simulate government service halls (政务服务大厅) and size their staff.",
+        discussion: "Exit status: 0 done, 1 bad input (nothing written), 2 results could not be written, "
+            + "3 a plan that cannot meet every target (written).",
+        version: version,
         subcommands: [Validate.self, Run.self, Compare.self, Batch.self, Merge.self, Plan.self]
     )
+
+    /// Parses and runs a command. Every failure is a sentence on stderr and an exit status in {0, 1, 2, 3}:
+    /// usage mistakes exit 1 (not argument-parser's 64), so that scripts see one code for bad input.
+    static func main() {
+        let args = Array(CommandLine.arguments.dropFirst())
+        if let first = args.first, !first.hasPrefix("-") {
+            let names = configuration.subcommands.map { $0._commandName }
+            if !names.contains(first) && first != "help" {
+                let looksLikeFile = first.hasSuffix(".yaml") || first.hasSuffix(".yml") || first.contains("/")
+                Console.error(
+                    "hallsim: unknown command '\(first)'; the commands are \(names.joined(separator: ", "))"
+                        + (looksLikeFile ? " (to simulate a scenario file: hallsim run \(first))" : "")
+                        + ". See hallsim --help.")
+                Foundation.exit(1)
+            }
+        }
+        do {
+            var command = try parseAsRoot(args)
+            try command.run()
+        } catch {
+            let code = exitCode(for: error)
+            let message = fullMessage(for: error)
+            if code == .success {
+                if !message.isEmpty { print(message) }
+                Foundation.exit(0)
+            }
+            if let e = error as? ExitCode { Foundation.exit(e.rawValue) }
+            if !message.isEmpty { Console.error(message) }
+            Foundation.exit(code.rawValue == 2 || code.rawValue == 3 ? code.rawValue : 1)
+        }
+    }
 }
 
 /// Loads a scenario or prints every problem (file:line:column: field: expected…) and exits 1.
 func loadScenario(_ path: String) throws -> Scenario {
-    do {
-        return try ScenarioLoader.load(path: path)
-    } catch let e as ScenarioLoadError {
-        FileHandle.standardError.write(Data((e.description + "\n").utf8))
-        let n = e.errors.count
-        FileHandle.standardError.write(
-            Data("\(path): \(n) problem\(n == 1 ? "" : "s"); nothing was run or written.\n".utf8))
-        throw ExitCode(1)
-    }
-}
-
-/// Writes all files into `dir` or none (exit 2 with the reason).
-func write(_ files: [(name: String, data: Data)], to dir: URL) throws {
-    do {
-        try AtomicOutput.write(files, to: dir)
-    } catch {
-        FileHandle.standardError.write(
-            Data("cannot write results to \(dir.path): \(error.localizedDescription)\n".utf8))
-        throw ExitCode(2)
+    do { return try ScenarioLoader.load(path: path) } catch let e as ScenarioLoadError {
+        throw Console.fail(e, file: path)
     }
 }
 
@@ -61,34 +79,31 @@ struct Run: ParsableCommand {
         abstract: "Simulate a scenario and write summary.json, report.md and the event log.")
 
     @Argument(help: "Scenario file (YAML).") var file: String
-    @Option(help: "Seed of the random streams.") var seed: UInt64 = 1
-    @Option(help: "Number of replications (independent days).") var replications: Int = 20
-    @Option(help: "Output directory (default: outputs/<scenario file name>).") var out: String?
-    @Option(help: "Threads (default: all cores). Results do not depend on it.") var threads: Int?
+    @OptionGroup var common: CommonOptions
     @Option(
         help:
-            "Which replications' event logs to write: all, first or none (default: all for one day, first for a run over dates)."
+            "Which replications' event logs to write (default: all for one day, first for a run over dates)."
     )
-    var records: String?
+    var records: RecordsMode?
 
-    func validate() throws {
-        guard replications >= 1 else { throw ValidationError("--replications must be at least 1, got \(replications)") }
-        if let threads, threads < 1 { throw ValidationError("--threads must be at least 1, got \(threads)") }
-        if let records, RecordsMode(rawValue: records) == nil {
-            throw ValidationError("--records must be all, first or none, got '\(records)'")
-        }
-    }
+    var seed: UInt64 { common.seed ?? 1 }
+    var replications: Int { common.replications ?? 20 }
+
+    func validate() throws { try common.check(replicationsAtLeast: 1) }
 
     func run() throws {
-        let scenario = try loadScenario(file)
-        let started = Date()
-        let mode = records.flatMap(RecordsMode.init(rawValue:)) ?? (scenario.period == nil ? .all : .first)
-        let result = Experiment.run(scenario, seed: seed, replications: replications, threads: threads, records: mode)
-        let elapsed = Date().timeIntervalSince(started)
         let stem = URL(fileURLWithPath: file).deletingPathExtension().lastPathComponent
-        let dir = URL(fileURLWithPath: out ?? "outputs/\(stem)")
-        let files = try result.files(sourceFile: file)
-        try write(files, to: dir)
+        let outPath = common.out ?? "outputs/\(stem)"
+        let scenario = try loadScenario(file)
+        try Console.checkOut(outPath)
+        let started = Date()
+        let mode = records ?? (scenario.period == nil ? .all : .first)
+        let result = Experiment.run(
+            scenario, seed: seed, replications: replications, threads: common.threads, records: mode)
+        let elapsed = Date().timeIntervalSince(started)
+        let dir = URL(fileURLWithPath: outPath)
+        let files = try Outputs.run(result, sourceFile: file)
+        try Console.write(files, to: dir)
         let s = result.summary
         let tickets = result.stats.reduce(0) { $0 + $1.tickets }
         func show(_ k: String, _ scale: Double = 1) -> String {
@@ -120,42 +135,38 @@ struct Compare: ParsableCommand {
 
     @Argument(help: "Scenario A (the reference).") var a: String
     @Argument(help: "Scenario B.") var b: String
-    @Option(help: "Seed of the random streams (the same for both).") var seed: UInt64 = 1
-    @Option(help: "Replications (with --until-precision: the first batch, and each batch after).") var replications:
-        Int = 20
-    @Option(help: "Keep adding replications until the paired 95 % half-width of --kpi is at most this.")
+    @OptionGroup var common: CommonOptions
+    @Option(
+        parsing: .unconditional,
+        help: "Keep adding replications until the paired 95 % half-width of --kpi is at most this.")
     var untilPrecision: Double?
-    @Option(help: "The KPI --until-precision watches.") var kpi: String = KPI.waitMean.rawValue
-    @Option(help: "Most replications --until-precision may use.") var maxReplications: Int = 500
-    @Option(help: "Output directory for compare.json and compare.md (default: print only).") var out: String?
-    @Option(help: "Threads (default: all cores). Results do not depend on it.") var threads: Int?
+    @Option(help: "The KPI --until-precision watches.") var kpi: KPI = .waitMean
+    @Option(parsing: .unconditional, help: "Most replications --until-precision may use.") var maxReplications: Int =
+        500
+
+    var seed: UInt64 { common.seed ?? 1 }
+    var replications: Int { common.replications ?? 20 }
 
     func validate() throws {
-        guard replications >= 2 else {
-            throw ValidationError("--replications must be at least 2 for an interval, got \(replications)")
+        try common.check(replicationsAtLeast: 2)
+        if let w = untilPrecision, !(w > 0 && w.isFinite) {
+            throw ValidationError("--until-precision must be a width > 0, got \(w)")
         }
-        guard KPI(rawValue: kpi) != nil else {
+        guard maxReplications >= replications, maxReplications <= CommonOptions.maxReplications else {
             throw ValidationError(
-                "--kpi must be one of \(KPI.allCases.map(\.rawValue).joined(separator: ", ")), got '\(kpi)'")
+                "--max-replications (\(maxReplications)) must be from --replications (\(replications)) "
+                    + "to \(CommonOptions.maxReplications)")
         }
-        if let w = untilPrecision, !(w > 0) { throw ValidationError("--until-precision must be a width > 0, got \(w)") }
-        guard maxReplications >= replications else {
-            throw ValidationError(
-                "--max-replications (\(maxReplications)) must be at least --replications (\(replications))")
-        }
-        if let threads, threads < 1 { throw ValidationError("--threads must be at least 1, got \(threads)") }
     }
 
     func run() throws {
         let sa = try loadScenario(a)
         let sb = try loadScenario(b)
+        if let out = common.out { try Console.checkOut(out) }
         let c = Comparison.run(
             a: sa, b: sb, aName: a, bName: b, seed: seed, replications: replications,
-            untilPrecision: untilPrecision.map { (KPI(rawValue: kpi)!, $0, maxReplications) }, threads: threads)
-        if let out {
-            try write(
-                [("compare.json", try c.json), ("compare.md", Data(c.markdown.utf8))], to: URL(fileURLWithPath: out))
-        }
+            untilPrecision: untilPrecision.map { (kpi, $0, maxReplications) }, threads: common.threads)
+        if let out = common.out { try Console.write(try Outputs.compare(c), to: URL(fileURLWithPath: out)) }
         print("B = \(b) against A = \(a): \(c.replications) replications on common random numbers")
         for r in c.rows where r.difference.mean != nil { print("  " + r.sentence) }
         if c.precisionReached == false {
@@ -205,11 +216,19 @@ struct Batch: ParsableCommand {
             + "With a shard, only its part runs; `hallsim merge` joins the shards into what one process writes.")
 
     @Argument(help: "Sweep file (YAML): base scenario, factors, points.") var sweep: String
-    @Option(help: "Output directory.") var out: String
+    @Option(help: "Output folder (replaced whole by the results).") var out: String
     @Option(help: "Run only shard K of N (0-based), e.g. 0/4. Default: from Slurm or Kubernetes variables, else all.")
     var shard: String?
-    @Option(help: "Number of shards, with JOB_COMPLETION_INDEX (Kubernetes indexed jobs).") var shards: Int?
-    @Option(help: "Threads (default: all cores). Results do not depend on it.") var threads: Int?
+    @Option(parsing: .unconditional, help: "Number of shards, with JOB_COMPLETION_INDEX (Kubernetes indexed jobs).")
+    var shards: Int?
+    @Option(parsing: .unconditional, help: "Threads (default: all cores). Results do not depend on it.")
+    var threads: Int?
+
+    func validate() throws {
+        if let t = threads, !(1...1024).contains(t) {
+            throw ValidationError("--threads must be a whole number from 1 to 1024, got \(t)")
+        }
+    }
 
     func run() throws {
         let part = try resolveShard(shard, shards: shards, environment: ProcessInfo.processInfo.environment)
@@ -217,9 +236,9 @@ struct Batch: ParsableCommand {
         do {
             plan = try BatchPlan.prepare(sweepFile: sweep)
         } catch let e as ScenarioLoadError {
-            FileHandle.standardError.write(Data((e.description + "\n\(sweep): nothing was run or written.\n").utf8))
-            throw ExitCode(1)
+            throw Console.fail(e, file: sweep)
         }
+        try Console.checkOut(out)
         let started = Date()
         let tty = isatty(STDERR_FILENO) == 1
         let rows = plan.run(shard: part, threads: threads) { done, total in
@@ -227,15 +246,12 @@ struct Batch: ParsableCommand {
             let elapsed = Date().timeIntervalSince(started)
             let rate = Double(done) / max(elapsed, 1e-9)
             let left = Double(total - done) / max(rate, 1e-9)
-            FileHandle.standardError.write(
-                Data(String(format: "\r%d/%d replications, %.1f/s, %.0f s left   ", done, total, rate, left).utf8))
+            Console.progress(String(format: "\r%d/%d replications, %.1f/s, %.0f s left   ", done, total, rate, left))
         }
-        if tty { FileHandle.standardError.write(Data("\n".utf8)) }
-        let files =
-            try part.map { try BatchFiles.shard(plan.description, shard: $0, rows: rows) }
-            ?? BatchFiles.complete(plan.description, rows: rows)
+        if tty { Console.progress("\n") }
+        let files = try Outputs.batch(plan, shard: part, rows: rows)
         let dir = URL(fileURLWithPath: out)
-        try write(files, to: dir)
+        try Console.write(files, to: dir)
         let runs = Set(rows.map { "\($0.point)/\($0.replication)" }).count
         print(
             "\(sweep): \(plan.sweep.points.count) points × \(plan.sweep.replications) replications\(part.map { ", shard \($0): \(runs) of them" } ?? "")"
@@ -249,18 +265,19 @@ struct Merge: ParsableCommand {
         abstract: "Join shard outputs of one sweep into the files a one-process batch writes.")
 
     @Argument(help: "Shard output directories (every shard of the sweep, once).") var shards: [String]
-    @Option(help: "Output directory.") var out: String
+    @Option(help: "Output folder (replaced whole by the results).") var out: String
 
     func run() throws {
+        try Console.checkOut(out)
         let files: [(name: String, data: Data)]
         do {
             files = try BatchMerge.merge(shards.map { URL(fileURLWithPath: $0) })
         } catch let e as MergeError {
-            FileHandle.standardError.write(Data("merge: \(e.description); nothing was written.\n".utf8))
+            Console.error("merge: \(e.description); nothing was written.")
             throw ExitCode(1)
         }
         let dir = URL(fileURLWithPath: out)
-        try write(files, to: dir)
+        try Console.write(files, to: dir)
         print("merged \(shards.count) shards → \(dir.path)/ (\(files.map(\.name).joined(separator: ", ")))")
     }
 }

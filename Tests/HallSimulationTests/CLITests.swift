@@ -155,6 +155,6 @@ final class CLITests: XCTestCase {
         XCTAssert(r.err.contains("--replications must be at least 1"), r.err)
         let missing = try run(["validate", "no/such/file.yaml"])
         XCTAssertEqual(missing.status, 1)
-        XCTAssert(missing.err.contains("no/such/file.yaml: cannot read the file"), missing.err)
+        XCTAssert(missing.err.contains("no/such/file.yaml: no such file; expected a scenario file (YAML)"), missing.err)
     }
 }
