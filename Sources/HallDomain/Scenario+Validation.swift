@@ -19,7 +19,7 @@ extension Scenario {
     }
 }
 
-private struct Validator {
+struct Validator {
     var issues: [ScenarioIssue] = []
 
     mutating func fail(_ path: String, _ message: String) { issues.append(ScenarioIssue(path: path, message: message)) }
@@ -55,6 +55,7 @@ private struct Validator {
     }
 
     mutating func check(_ s: Scenario) {
+        guard checkBounds(s) else { return }
         if !(s.waitTargetMinutes > 0) { fail("service_level.target_wait_min", "a waiting target > 0 minutes") }
         if !(s.warmupMinutes >= 0) { fail("statistics.warmup_min", "a warm-up ≥ 0 minutes") }
 

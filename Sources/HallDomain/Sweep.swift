@@ -28,6 +28,8 @@ public struct Sweep: Sendable, Hashable {
     public var points: [[String]]
     /// Fields set at every point (path, value), e.g. a one-day run of a month-long base.
     public var fixed: [(path: String, value: String)]
+    /// Line in the sweep file of each factor (`factors.NAME`) and fixed field (`fixed.PATH`), for messages.
+    public var lines: [String: Int] = [:]
 
     public init(
         base: String, seed: UInt64, replications: Int, commonRandomNumbers: Bool, factors: [Factor], points: [[String]],

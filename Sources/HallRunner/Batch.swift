@@ -62,16 +62,7 @@ public struct BatchPlan: Sendable {
         let sweep = try SweepLoader.load(path: sweepFile)
         let baseURL = URL(
             fileURLWithPath: sweep.base, relativeTo: URL(fileURLWithPath: sweepFile).deletingLastPathComponent())
-        let baseText: String
-        do {
-            baseText = try String(contentsOf: baseURL, encoding: .utf8)
-        } catch {
-            throw ScenarioLoadError([
-                ScenarioError(
-                    file: sweepFile, line: nil, column: nil, path: "base",
-                    message: "cannot read the base scenario \(baseURL.path): \(error.localizedDescription)")
-            ])
-        }
+        let baseText = try SourceText.read(path: baseURL.path, what: "scenario")
         var scenarios: [Scenario] = []
         for (p, values) in sweep.points.enumerated() {
             let pairs = zip(sweep.factors, values)
@@ -84,7 +75,8 @@ public struct BatchPlan: Sendable {
                     guard let k = Double(value), k > 0, k.isFinite else {
                         throw ScenarioLoadError([
                             ScenarioError(
-                                file: sweepFile, line: nil, column: nil, path: "factors.\(factor.name)",
+                                file: sweepFile, line: sweep.lines["factors.\(factor.name)"], column: nil,
+                                path: "factors.\(factor.name)",
                                 message: "demand_scale needs a number > 0, got '\(value)'")
                         ])
                     }
@@ -96,6 +88,18 @@ public struct BatchPlan: Sendable {
                 throw ScenarioLoadError(
                     e.errors.map { err in
                         var err = err
+                        // A field the sweep sets that the base cannot take: point at the sweep's line.
+                        if err.line == nil, err.file == baseURL.path {
+                            let key =
+                                sweep.factors.first { $0.path == err.path }.map { "factors.\($0.name)" }
+                                ?? sweep.fixed.first { $0.path == err.path }.map { "fixed.\($0.path)" }
+                            if let key {
+                                err.message = "\(err.path): \(err.message)"
+                                err.file = sweepFile
+                                err.line = sweep.lines[key]
+                                err.path = key
+                            }
+                        }
                         err.message = "\(err.message) [sweep \(sweepFile), point \(p) (\(point))]"
                         return err
                     })

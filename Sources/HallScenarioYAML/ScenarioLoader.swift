@@ -6,12 +6,27 @@ import Yams
 public enum ScenarioLoader {
     /// Loads and validates a scenario file; throws `ScenarioLoadError` listing every problem found.
     public static func load(path: String, overrides: [ScenarioOverride] = []) throws -> Scenario {
+        try loadWithWarnings(path: path, overrides: overrides).scenario
+    }
+
+    /// Loads and validates a scenario file, with the warnings about values that are allowed but
+    /// implausible (`Scenario.warnings()`), positioned like errors.
+    public static func loadWithWarnings(path: String, overrides: [ScenarioOverride] = []) throws -> (
+        scenario: Scenario, warnings: [ScenarioError]
+    ) {
         let text = try SourceText.read(path: path, what: "scenario")
-        return try parse(yaml: text, file: path, overrides: overrides)
+        return try parseWithWarnings(yaml: text, file: path, overrides: overrides)
     }
 
     /// Parses and validates scenario text; `file` names it in error messages.
     public static func parse(yaml: String, file: String, overrides: [ScenarioOverride] = []) throws -> Scenario {
+        try parseWithWarnings(yaml: yaml, file: file, overrides: overrides).scenario
+    }
+
+    /// `parse`, with the scenario's warnings.
+    public static func parseWithWarnings(yaml: String, file: String, overrides: [ScenarioOverride] = []) throws
+        -> (scenario: Scenario, warnings: [ScenarioError])
+    {
         var root: Node
         if let e = YAMLBudget.check(yaml, file: file) { throw ScenarioLoadError([e]) }
         do {
@@ -47,7 +62,15 @@ public enum ScenarioLoader {
         guard reader.errors.isEmpty, let scenario = decoded else {
             throw ScenarioLoadError(reader.errors.sorted(by: positionOrder))
         }
-        return scenario
+        for w in scenario.warnings() { reader.fail(w.path, w.message) }
+        return (
+            scenario,
+            reader.errors.map { e in
+                var w = e
+                w.message = "warning: " + e.message
+                return w
+            }
+        )
     }
 
     private static func positionOrder(_ a: ScenarioError, _ b: ScenarioError) -> Bool {

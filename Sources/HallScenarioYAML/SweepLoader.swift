@@ -4,6 +4,10 @@ import Yams
 
 /// Reads sweep files (YAML), documented in docs/batches.md.
 public enum SweepLoader {
+    /// Most points of a sweep and replications of a point (docs/batches.md).
+    public static let maxPoints = 100_000
+    public static let maxReplications = 1_000_000
+
     public static func load(path: String) throws -> Sweep {
         let text = try SourceText.read(path: path, what: "sweep")
         return try parse(yaml: text, file: path)
@@ -33,6 +37,7 @@ public enum SweepLoader {
         if let n = replications, n < 1 { r.fail(f.path("replications"), "at least 1 replication per point, got \(n)") }
         let crn = f.optional("common_random_numbers", r.bool) ?? true
         var factors: [Sweep.Factor] = []
+        var lines: [String: Int] = [:]
         if let n = f.required("factors", "a list of {name, path, values}") {
             for (node, p) in r.sequence(n, f.path("factors")) {
                 guard let ff = r.mapping(node, p, allowed: ["name", "path", "values"]) else { continue }
@@ -43,7 +48,17 @@ public enum SweepLoader {
                 if case .failure(let problem) = ScenarioOverride.segments(path), path != Sweep.demandScale {
                     r.fail(ff.path("path"), "a path such as windows[id=universal].count: \(problem.why)")
                 }
-                let values = r.sequence(vn, ff.path("values")).compactMap { r.string($0.node, $0.path) }
+                lines["factors.\(name)"] = node.mark?.line
+                let valueNodes = r.sequence(vn, ff.path("values"))
+                let values = valueNodes.compactMap { r.string($0.node, $0.path) }
+                if path == Sweep.demandScale {
+                    for (v, (vnode, vp)) in zip(values, valueNodes)
+                    where !((Double(v) ?? .nan) > 0 && (Double(v) ?? .nan) <= ScenarioBounds.maxFactor) {
+                        r.fail(
+                            vp, "a demand factor > 0 and at most \(Int(ScenarioBounds.maxFactor)), got '\(v)'",
+                            at: vnode.mark)
+                    }
+                }
                 if values.isEmpty { r.fail(ff.path("values"), "at least one value") }
                 if factors.contains(where: { $0.name == name }) {
                     r.fail(ff.path("name"), "a unique name; '\(name)' is used twice")
@@ -59,7 +74,18 @@ public enum SweepLoader {
             if f["points"] != nil {
                 r.fail(f.path("points"), "points only with design: list (a grid is every combination of the factors)")
             }
-            points = Sweep.grid(factors)
+            var size = 1
+            for fc in factors {
+                let (m, over) = size.multipliedReportingOverflow(by: max(fc.values.count, 1))
+                size = over ? Int.max : m
+            }
+            if size > maxPoints {
+                r.fail(
+                    f.path("factors"),
+                    "a grid of at most \(maxPoints) points, got \(size == Int.max ? "more" : "\(size)")")
+            } else {
+                points = Sweep.grid(factors)
+            }
         case "list":
             guard let pn = f.required("points", "a list of points, each {factor name: value}") else { break }
             for (node, p) in r.sequence(pn, f.path("points")) {
@@ -84,12 +110,18 @@ public enum SweepLoader {
                     continue
                 }
                 if let value = r.string(v, p) { fixed.append((key, value)) }
+                lines["fixed.\(key)"] = v.mark?.line
             }
         }
+        if let n = replications, n > maxReplications {
+            r.fail(f.path("replications"), "at most \(maxReplications) replications per point, got \(n)")
+        }
         guard let base, let replications else { return nil }
-        return Sweep(
+        var sweep = Sweep(
             base: base, seed: UInt64(max(seed, 0)), replications: replications, commonRandomNumbers: crn,
             factors: factors, points: points,
             fixed: fixed)
+        sweep.lines = lines
+        return sweep
     }
 }

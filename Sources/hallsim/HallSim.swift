@@ -51,7 +51,11 @@ struct HallSim: ParsableCommand {
 
 /// Loads a scenario or prints every problem (file:line:column: field: expected…) and exits 1.
 func loadScenario(_ path: String) throws -> Scenario {
-    do { return try ScenarioLoader.load(path: path) } catch let e as ScenarioLoadError {
+    do {
+        let (scenario, warnings) = try ScenarioLoader.loadWithWarnings(path: path)
+        for w in warnings { Console.error(w.description) }
+        return scenario
+    } catch let e as ScenarioLoadError {
         throw Console.fail(e, file: path)
     }
 }
