@@ -152,7 +152,7 @@ final class CLITests: XCTestCase {
     func testBadOptionsAreRejected() throws {
         let r = try run(["run", "scenarios/validation/mm1-rho08.yaml", "--replications", "0"])
         XCTAssertNotEqual(r.status, 0)
-        XCTAssert(r.err.contains("--replications must be at least 1"), r.err)
+        XCTAssert(r.err.contains("--replications must be a whole number from 1 to"), r.err)
         let missing = try run(["validate", "no/such/file.yaml"])
         XCTAssertEqual(missing.status, 1)
         XCTAssert(missing.err.contains("no/such/file.yaml: no such file; expected a scenario file (YAML)"), missing.err)
