@@ -90,7 +90,10 @@ let package = Package(
         ),
         .testTarget(
             name: "HallOpsTests",
-            dependencies: ["HallOps", "HallDomain", "HallSimulation", "HallMetrics", "HallRunner", "HallScenarioYAML"]
+            dependencies: [
+                "HallOps", "HallDomain", "HallSimulation", "HallMetrics", "HallRunner", "HallScenarioYAML",
+                .product(name: "GRDB", package: "GRDB.swift"),
+            ]
         ),
         .testTarget(name: "HallScenarioTests", dependencies: ["HallScenarioYAML", "HallDomain"]),
         .testTarget(
