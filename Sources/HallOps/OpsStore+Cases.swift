@@ -2,6 +2,9 @@ import Foundation
 import GRDB
 import HallDomain
 
+/// "in_review" → "in review".
+func words(_ s: String) -> String { s.replacingOccurrences(of: "_", with: " ") }
+
 /// Cases, electronic supervision and ratings.
 extension OpsStore {
     func requireCalendar() throws -> WorkingCalendar {
@@ -40,7 +43,10 @@ extension OpsStore {
             }
             try db.execute(
                 sql:
-                    "INSERT INTO cases (item, department, state, first_visit, visits) VALUES (?, ?, 'awaiting_return', ?, 1)",
+                    """
+                    INSERT INTO cases (item, department, state, first_visit, visits)
+                    VALUES (?, ?, 'awaiting_return', ?, 1)
+                    """,
                 arguments: [item.id, item.department, Self.encode(now)])
             return db.lastInsertedRowID
         case .immediate, .accepted:
@@ -63,7 +69,8 @@ extension OpsStore {
             if let n = existing {
                 try db.execute(
                     sql: """
-                        UPDATE cases SET state = ?, accepted = ?, committed_deadline = ?, legal_deadline = ?, decided = ?
+                        UPDATE cases SET state = ?, accepted = ?, committed_deadline = ?, legal_deadline = ?,
+                          decided = ?
                         WHERE number = ?
                         """,
                     arguments: [
@@ -140,7 +147,8 @@ extension OpsStore {
         guard allowed.contains(s) else {
             throw OpsError(
                 .illegalTransition,
-                "case \(r["number"] as Int64) is \(s.rawValue.replacingOccurrences(of: "_", with: " ")); \(action) needs it \(allowed.map { $0.rawValue.replacingOccurrences(of: "_", with: " ") }.joined(separator: " or "))"
+                "case \(r["number"] as Int64) is \(words(s.rawValue)); \(action) needs it "
+                    + allowed.map { words($0.rawValue) }.joined(separator: " or ")
             )
         }
     }
@@ -163,7 +171,10 @@ extension OpsStore {
                 arguments: [number])
             try db.execute(
                 sql:
-                    "INSERT INTO case_steps (case_number, department, step, staff, arrived, done) VALUES (?, ?, ?, ?, ?, ?)",
+                    """
+                    INSERT INTO case_steps (case_number, department, step, staff, arrived, done)
+                    VALUES (?, ?, ?, ?, ?, ?)
+                    """,
                 arguments: [number, r["department"], step.rawValue, staff, last ?? r["accepted"], now])
             try audit(db, actor, "case.step", "case:\(number)", ["step": step.rawValue, "staff": staff])
             return try caseValue(db, try caseRow(db, number))

@@ -204,18 +204,24 @@ public final class OpsStore: @unchecked Sendable {
             "ticket \(display) is \(state.replacingOccurrences(of: "_", with: "-")); \(why) (\(action) refused)")
     }
 
-    /// The window must have a clerk; a clerk actor must be that clerk.
-    func checkClerk(_ w: Row, _ actor: Actor) throws {
-        if actor.role == .clerk, let clerk: String = w["clerk"], let staffID = try actorStaff(actor), staffID != clerk {
-            throw OpsError(.forbidden, "window \(w["id"] as String) is signed in by \(clerk), not by \(staffID)")
+    /// A clerk actor acts only at the window they signed in (managers and admins act anywhere).
+    func checkClerk(_ db: Database, _ w: Row, _ actor: Actor) throws {
+        guard actor.role == .clerk else { return }
+        let window: String = w["id"]
+        let me = try actorStaff(db, actor)
+        guard let clerk: String = w["clerk"], clerk == me else {
+            throw OpsError(
+                .forbidden,
+                "window \(window) is not signed in by "
+                    + (me.map { "clerk \($0)" } ?? "this user, who is no clerk of the hall")
+            )
         }
     }
 
-    func actorStaff(_ actor: Actor) throws -> String? {
+    /// The scenario staff id of the actor's user account, if any.
+    func actorStaff(_ db: Database, _ actor: Actor) throws -> String? {
         guard let id = actor.userID else { return nil }
-        return try db.read { db in
-            try String.fetchOne(db, sql: "SELECT staff_id FROM users WHERE id = ?", arguments: [id])
-        }
+        return try String.fetchOne(db, sql: "SELECT staff_id FROM users WHERE id = ?", arguments: [id])
     }
 
     // MARK: Tickets
@@ -319,7 +325,7 @@ public final class OpsStore: @unchecked Sendable {
     public func callNext(window: String, actor: Actor) throws -> OpsTicket? {
         try db.write { db in
             let w = try windowRow(db, window)
-            try checkClerk(w, actor)
+            try checkClerk(db, w, actor)
             let status: String = w["status"]
             guard status == WindowStatus.open.rawValue else {
                 throw OpsError(
@@ -330,7 +336,8 @@ public final class OpsStore: @unchecked Sendable {
                 let row = try ticketRow(db, t)
                 throw OpsError(
                     .illegalTransition,
-                    "window \(window) still has ticket \(row["display"] as String) at the desk; finish, mark no-show or requeue it first"
+                    "window \(window) still has ticket \(row["display"] as String) at the desk; "
+                        + "finish, mark no-show or requeue it first"
                 )
             }
             let clerk: String = w["clerk"]
@@ -340,7 +347,8 @@ public final class OpsStore: @unchecked Sendable {
             var chosen = try Row.fetchOne(
                 db,
                 sql: """
-                    SELECT * FROM tickets WHERE state = 'waiting' AND date = ? AND (target_window = ? OR target_clerk = ?)
+                    SELECT * FROM tickets
+                    WHERE state = 'waiting' AND date = ? AND (target_window = ? OR target_clerk = ?)
                     ORDER BY queued_at, sequence LIMIT 1
                     """, arguments: [today, window, clerk])
             if chosen == nil {
@@ -419,7 +427,7 @@ public final class OpsStore: @unchecked Sendable {
             guard calls < settings.maxCalls else {
                 throw Self.illegal(t, "recall", "it was called \(calls) times, the limit; mark it no-show")
             }
-            try checkClerk(try windowRow(db, t["window"]), actor)
+            try checkClerk(db, try windowRow(db, t["window"]), actor)
             try db.execute(sql: "UPDATE tickets SET calls = calls + 1 WHERE id = ?", arguments: [ticket])
             try audit(db, actor, "ticket.recall", "ticket:\(ticket)", ["calls": "\(calls + 1)"])
             return Self.ticket(try ticketRow(db, ticket))
@@ -443,7 +451,7 @@ public final class OpsStore: @unchecked Sendable {
                 throw Self.illegal(t, "no-show", "only a called ticket whose holder did not come is a no-show")
             }
             let window: String = t["window"]
-            try checkClerk(try windowRow(db, window), actor)
+            try checkClerk(db, try windowRow(db, window), actor)
             let now = clock.now()
             try db.execute(
                 sql: "UPDATE tickets SET state = 'no_show', ended_at = ? WHERE id = ?", arguments: [now.minute, ticket])
@@ -462,7 +470,7 @@ public final class OpsStore: @unchecked Sendable {
             }
             let window: String = t["window"]
             let w = try windowRow(db, window)
-            try checkClerk(w, actor)
+            try checkClerk(db, w, actor)
             let now = clock.now()
             try db.execute(
                 sql: "UPDATE tickets SET state = 'started', started_at = ? WHERE id = ?",
@@ -481,7 +489,7 @@ public final class OpsStore: @unchecked Sendable {
                 throw Self.illegal(t, "finish", "only a ticket whose intake started can finish")
             }
             let window: String = t["window"]
-            try checkClerk(try windowRow(db, window), actor)
+            try checkClerk(db, try windowRow(db, window), actor)
             let now = clock.now()
             let caseNumber = try caseAfterIntake(db, t, outcome: outcome, now: now)
             try db.execute(
@@ -525,7 +533,7 @@ public final class OpsStore: @unchecked Sendable {
                 targetClerk = c
             }
             let window: String = t["window"]
-            try checkClerk(try windowRow(db, window), actor)
+            try checkClerk(db, try windowRow(db, window), actor)
             let now = clock.now()
             let startedAt: Double? = t["started_at"]
             try db.execute(
@@ -559,7 +567,7 @@ public final class OpsStore: @unchecked Sendable {
                 throw Self.illegal(t, "requeue", "only a called ticket not yet at the desk can go back to the queue")
             }
             let window: String = t["window"]
-            try checkClerk(try windowRow(db, window), actor)
+            try checkClerk(db, try windowRow(db, window), actor)
             let now = clock.now()
             try db.execute(
                 sql: "UPDATE tickets SET state = 'waiting', window = NULL, clerk = NULL WHERE id = ?",
@@ -646,6 +654,9 @@ public final class OpsStore: @unchecked Sendable {
             if let other = try String.fetchOne(db, sql: "SELECT id FROM windows WHERE clerk = ?", arguments: [staff]) {
                 throw OpsError(.illegalTransition, "clerk \(staff) is signed in at window \(other); close it first")
             }
+            if actor.role == .clerk, try actorStaff(db, actor) != staff {
+                throw OpsError(.forbidden, "a clerk signs in as themself, not as \(staff)", field: "staff")
+            }
             let now = clock.now()
             try db.execute(
                 sql: "UPDATE windows SET status = 'signed_in', clerk = ?, owed_normal = 0 WHERE id = ?",
@@ -660,7 +671,7 @@ public final class OpsStore: @unchecked Sendable {
     public func openWindow(_ window: String, actor: Actor) throws -> OpsWindow {
         try db.write { db in
             let w = try windowRow(db, window)
-            try checkClerk(w, actor)
+            try checkClerk(db, w, actor)
             let status: String = w["status"]
             guard status == WindowStatus.signedIn.rawValue || status == WindowStatus.paused.rawValue else {
                 throw OpsError(
@@ -680,7 +691,7 @@ public final class OpsStore: @unchecked Sendable {
     public func pauseWindow(_ window: String, actor: Actor) throws -> OpsWindow {
         try db.write { db in
             let w = try windowRow(db, window)
-            try checkClerk(w, actor)
+            try checkClerk(db, w, actor)
             guard (w["status"] as String) == WindowStatus.open.rawValue else {
                 throw OpsError(.illegalTransition, "window \(window) is not open; only an open window pauses")
             }
@@ -711,7 +722,7 @@ public final class OpsStore: @unchecked Sendable {
     public func closeWindow(_ window: String, actor: Actor) throws -> OpsWindow {
         try db.write { db in
             let w = try windowRow(db, window)
-            try checkClerk(w, actor)
+            try checkClerk(db, w, actor)
             guard (w["status"] as String) != WindowStatus.closed.rawValue else {
                 throw OpsError(.illegalTransition, "window \(window) is already closed")
             }

@@ -67,7 +67,8 @@ final class RoundTripTests: XCTestCase {
                 let kind: TicketKind = t.priority ? .greenChannel : (t.channel == .appointment ? .appointment : .walkIn)
                 let ticket = try store.issueTicket(
                     IssueRequest(
-                        kind: kind, item: c.items[Int(t.item)], appointmentSlot: kind == .appointment ? t.arrival : nil),
+                        kind: kind, item: c.items[Int(t.item)],
+                        appointmentSlot: kind == .appointment ? t.arrival : nil),
                     idempotencyKey: "sim-\(nextNumber)", actor: manager)
                 XCTAssertEqual(ticket.sequence, nextNumber)
                 issued[nextNumber] = ticket.id

@@ -197,7 +197,8 @@ final class TicketTests: XCTestCase {
         let path = try temporaryDatabase(self)
         let store = try open(clock, path: path)
         let nasty = [
-            "'; DROP TABLE tickets; --", "\" OR 1=1 --", "Robert'); DELETE FROM audit;--", "%_\\", "名字' UNION SELECT *",
+            "'; DROP TABLE tickets; --", "\" OR 1=1 --", "Robert'); DELETE FROM audit;--", "%_\\",
+            "名字' UNION SELECT *",
         ]
         for (k, s) in nasty.enumerated() {
             let u = try store.createUser(
@@ -253,5 +254,56 @@ final class TicketTests: XCTestCase {
             IssueRequest(department: again.department), idempotencyKey: nil, actor: manager)
         XCTAssertEqual(next.display.dropFirst(), "003", "numbering continues")
         XCTAssertGreaterThan(try store.audit(limit: 1000).count, 5)
+    }
+
+    func testAClerkActsOnlyAtTheWindowTheySignedIn() throws {
+        let clock = ManualClock(Stamp(date, 540))
+        let store = try open(clock)
+        let staff = store.catalogue.staff
+        let windows = store.catalogue.windows
+        let user = try store.createUser(name: "li", role: .clerk, passwordHash: "h", staffID: staff[0], actor: manager)
+        let li = Actor(userID: user.id, name: "li", role: .clerk)
+        XCTAssertThrowsError(try store.signIn(window: windows[0], staff: staff[1], actor: li)) {
+            XCTAssertEqual(($0 as? OpsError)?.kind, .forbidden)
+        }
+        _ = try store.signIn(window: windows[0], staff: staff[0], actor: li)
+        _ = try store.openWindow(windows[0], actor: li)
+        _ = try store.signIn(window: windows[1], staff: staff[1], actor: manager)
+        XCTAssertThrowsError(try store.openWindow(windows[1], actor: li)) {
+            XCTAssertEqual(($0 as? OpsError)?.kind, .forbidden)
+        }
+        _ = try store.openWindow(windows[1], actor: manager)
+        XCTAssertThrowsError(try store.callNext(window: windows[1], actor: li)) {
+            XCTAssertEqual(($0 as? OpsError)?.kind, .forbidden)
+        }
+        XCTAssertNil(try store.callNext(window: windows[0], actor: li), "nothing waiting")
+        XCTAssertEqual(try store.audit(limit: 3).map(\.actor), ["manager", "manager", "li"])
+    }
+
+    func testAClerkCallsOnlyDepartmentsOfTheirSkills() throws {
+        let clock = ManualClock(Stamp(date, 540))
+        let store = try open(clock)
+        // A rostered clerk lacking a skill the window offers: that department's tickets wait.
+        guard
+            let (member, window, missing) = store.scenario.staff.lazy.compactMap({
+                m -> (StaffMember, PhysicalWindow, String)? in
+                for w in store.scenario.physicalWindows {
+                    if let d = w.departments.first(where: { (m.skills[$0] ?? 0) == 0 }),
+                        w.departments.contains(where: { (m.skills[$0] ?? 0) > 0 })
+                    {
+                        return (m, w, d)
+                    }
+                }
+                return nil
+            }).first
+        else { throw XCTSkip("every clerk has every skill of every window") }
+        let clerk = member.memberIDs[0]
+        _ = try store.signIn(window: window.name, staff: clerk, actor: manager)
+        _ = try store.openWindow(window.name, actor: manager)
+        _ = try store.issueTicket(IssueRequest(department: missing), idempotencyKey: nil, actor: manager)
+        XCTAssertNil(try store.callNext(window: window.name, actor: manager))
+        let skilled = window.departments.first { (member.skills[$0] ?? 0) > 0 }!
+        let t = try store.issueTicket(IssueRequest(department: skilled), idempotencyKey: nil, actor: manager)
+        XCTAssertEqual(try store.callNext(window: window.name, actor: manager)?.id, t.id)
     }
 }
