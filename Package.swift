@@ -4,6 +4,7 @@
 //   CGSL ← HallRandom ─┐
 //   HallDomain ────────┼─ HallScenarioYAML, HallSimulation, HallMetrics ← HallRunner ← hallsim, hallbench
 //   CCBC, HallRunner ← HallPlanner ← hallsim, hallbench
+//   GRDB, HallRunner ← HallOps (operations storage and logic; the server and `hallops` build on it)
 import PackageDescription
 
 let package = Package(
@@ -19,6 +20,7 @@ let package = Package(
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
         .package(url: "https://github.com/apple/swift-collections", from: "1.6.0"),
         .package(url: "https://github.com/jpsim/Yams", from: "6.2.2"),
+        .package(url: "https://github.com/groue/GRDB.swift", exact: "7.10.0"),
     ],
     targets: [
         // GNU GSL as a system library; the shim wraps GSL's global generator-type variables.
@@ -56,6 +58,15 @@ let package = Package(
             name: "HallPlanner",
             dependencies: ["CCBC", "HallDomain", "HallRandom", "HallSimulation", "HallMetrics", "HallRunner"]
         ),
+        // Operations (a real hall's day): tickets, calling, cases, deadlines and ratings in SQLite, no HTTP.
+        // Reuses the domain, the simulator's calling policies, the calendar, the metrics and the writers.
+        .target(
+            name: "HallOps",
+            dependencies: [
+                "HallDomain", "HallSimulation", "HallMetrics", "HallRunner",
+                .product(name: "GRDB", package: "GRDB.swift"),
+            ]
+        ),
         .executableTarget(
             name: "hallsim",
             dependencies: [
@@ -76,6 +87,13 @@ let package = Package(
         .testTarget(
             name: "HallPlannerTests",
             dependencies: ["HallPlanner", "HallRandom", "HallDomain", "HallScenarioYAML", "HallRunner"]
+        ),
+        .testTarget(
+            name: "HallOpsTests",
+            dependencies: [
+                "HallOps", "HallDomain", "HallSimulation", "HallMetrics", "HallRunner", "HallScenarioYAML",
+                .product(name: "GRDB", package: "GRDB.swift"),
+            ]
         ),
         .testTarget(name: "HallScenarioTests", dependencies: ["HallScenarioYAML", "HallDomain"]),
         .testTarget(

@@ -15,11 +15,16 @@ public enum TicketOutcome: String, Sendable, Hashable, Codable, CaseIterable {
     case noShow = "no_show"
     /// Still waiting when the day ended with nobody left on duty to call it (a staffing gap).
     case unserved
+    /// Intake done, application refused (不予受理) — real days only (the operations module).
+    case rejected
+    /// A queue segment that ended when the clerk sent the applicant to another department, window or
+    /// clerk (real days only); the applicant's next segment is its own record.
+    case transferred
 
-    /// The applicant reached a window and was served (served or notice).
-    public var isServed: Bool { self == .served || self == .notice }
-    /// The ticket was called (served, notice, or absent at the call).
-    public var wasCalled: Bool { isServed || self == .noShow }
+    /// The applicant reached a window and was served (served, notice or rejected).
+    public var isServed: Bool { self == .served || self == .notice || self == .rejected }
+    /// The ticket was called (served, notice, rejected, transferred, or absent at the call).
+    public var wasCalled: Bool { isServed || self == .noShow || self == .transferred }
 }
 
 /// Why the applicant came.

@@ -145,7 +145,9 @@ public final class DayMetrics: RecordSink {
         waitSum += r.wait
         if let s = r.serviceStart, let e = r.serviceEnd { serviceSum += e - s }
         lastEnd = max(lastEnd, r.end)
-        guard r.arrival >= cutoff else { return }
+        // A transferred segment counts in Little's law (its wait and its time at the window) but not
+        // as an applicant: the applicant's last segment does (docs/event-log.md).
+        guard r.arrival >= cutoff, r.outcome != .transferred else { return }
         let hour = min(max(Int(r.arrival / 60) - firstHour, 0), hourCount - 1)
         func add(_ g: inout Group) {
             g.arrivals += 1
@@ -158,6 +160,8 @@ public final class DayMetrics: RecordSink {
             case .balked: g.balked += 1
             case .noShow: g.noShows += 1
             case .unserved: g.unserved += 1
+            case .rejected: g.served += 1
+            case .transferred: break
             }
             if r.outcome.wasCalled {
                 g.waits.append(r.wait)

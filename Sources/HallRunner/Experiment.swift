@@ -62,6 +62,24 @@ public struct RecordLog: Sendable {
     public var staffDay: [Int32] = []
     public var cases: [CaseRecord] = []
     public var steps: [CaseStepRecord] = []
+
+    public init(
+        tickets: [TicketRecord], windows: [WindowRecord], queues: [QueueRecord], staff: [StaffRecord],
+        dates: [CivilDate] = [], ticketDay: [Int32] = [], windowDay: [Int32] = [], queueDay: [Int32] = [],
+        staffDay: [Int32] = [], cases: [CaseRecord] = [], steps: [CaseStepRecord] = []
+    ) {
+        self.tickets = tickets
+        self.windows = windows
+        self.queues = queues
+        self.staff = staff
+        self.dates = dates
+        self.ticketDay = ticketDay
+        self.windowDay = windowDay
+        self.queueDay = queueDay
+        self.staffDay = staffDay
+        self.cases = cases
+        self.steps = steps
+    }
 }
 
 public enum Experiment {

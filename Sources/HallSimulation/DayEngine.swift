@@ -129,12 +129,6 @@ final class DayEngine {
     let onTimeTolerance: Double
     let normalPerPriority: Int
     let rulesWatching: [[Int32]]
-    let classOrder: [(TicketClass, ClassSet)] = [
-        (.priority, ClassSet(.priority)), (.appointment, ClassSet(.appointment)), (.normal, ClassSet(.normal)),
-    ]
-    let guardedOrder: [(TicketClass, ClassSet)] = [
-        (.appointment, ClassSet(.appointment)), (.normal, ClassSet(.normal)), (.priority, ClassSet(.priority)),
-    ]
 
     init(
         hall: CompiledHall, seed: UInt64, replication: Int, sink: RecordSink, calling: any CallingPolicy,
@@ -500,15 +494,9 @@ final class DayEngine {
     /// The queue window w calls next: class by class (green channel, on-time appointments, others;
     /// the green channel last while the window owes normal calls), each chosen by the calling policy.
     func chooseQueue(_ w: Int) -> Int? {
-        let order = owedNormal[w] > 0 ? guardedOrder : classOrder
-        for (c, classes) in order where classWaiting[c.rawValue] > 0 {
-            if let q = calling.choose(
-                window: w, departments: windowDepartments[w], home: windowHome[w], classes: classes, board: board)
-            {
-                return q
-            }
-        }
-        return nil
+        CallingGuard.chooseQueue(
+            window: w, departments: windowDepartments[w], home: windowHome[w], owedNormal: owedNormal[w],
+            classWaiting: classWaiting, policy: calling, board: board)
     }
 
     /// An available window calls the next ticket, goes idle (open) or closed, or lets its clerk go.
@@ -537,11 +525,9 @@ final class DayEngine {
         tickets[Int(slot)].call = now
         let t = tickets[Int(slot)]
         if normalPerPriority > 0 {
-            if t.ticketClass == UInt8(TicketClass.priority.rawValue) {
-                owedNormal[w] = normalPerPriority
-            } else if owedNormal[w] > 0 {
-                owedNormal[w] -= 1
-            }
+            owedNormal[w] = CallingGuard.owedAfterCall(
+                calledClass: TicketClass(rawValue: Int(t.ticketClass))!, owed: owedNormal[w],
+                normalPerPriority: normalPerPriority)
         }
         changeWaiting(t.department, by: -1)
         windowTicket[w] = slot

@@ -14,15 +14,17 @@ public enum TicketClass: Int, Sendable, CaseIterable {
 public final class HallBoard {
     public let departments: Int
     /// Number of the ticket at the head of queue `q = department * 3 + class`, or `Int32.max` when empty.
-    @exclusivity(unchecked) public internal(set) var head: [Int32]
+    @exclusivity(unchecked) public var head: [Int32]
     /// Tickets in queue q.
-    @exclusivity(unchecked) public internal(set) var count: [Int32]
-    @exclusivity(unchecked) public internal(set) var idle: [Bool]
-    @exclusivity(unchecked) public internal(set) var idleSince: [Double]
+    @exclusivity(unchecked) public var count: [Int32]
+    @exclusivity(unchecked) public var idle: [Bool]
+    @exclusivity(unchecked) public var idleSince: [Double]
     /// Whether window w can serve department d now (its clerk has the skill): `serves[w * departments + d]`.
-    @exclusivity(unchecked) public internal(set) var serves: [Bool]
+    @exclusivity(unchecked) public var serves: [Bool]
 
-    init(departments: Int, windows: Int) {
+    /// An empty board (every queue empty, every window closed). The engine and the operations module
+    /// (which fills it from its database before each call) both build one.
+    public init(departments: Int, windows: Int) {
         self.departments = departments
         head = [Int32](repeating: .max, count: departments * TicketClass.count)
         count = [Int32](repeating: 0, count: departments * TicketClass.count)
@@ -51,6 +53,45 @@ public struct ClassSet: Sendable, Equatable {
 /// or nil.
 public protocol CallingPolicy: Sendable {
     func choose(window: Int, departments: [Int32], home: Int32, classes: ClassSet, board: HallBoard) -> Int?
+}
+
+/// The calling decision of one window, class by class (green channel, on-time appointments, others),
+/// with the green-channel guard (after a priority call the window owes `normal_per_priority` normal
+/// calls, and the green channel goes last while it owes them). The simulator's engine and the
+/// operations module both call this, so that a real hall calls exactly as the simulated one.
+public enum CallingGuard {
+    static let classOrder: [(TicketClass, ClassSet)] = [
+        (.priority, ClassSet(.priority)), (.appointment, ClassSet(.appointment)), (.normal, ClassSet(.normal)),
+    ]
+    static let guardedOrder: [(TicketClass, ClassSet)] = [
+        (.appointment, ClassSet(.appointment)), (.normal, ClassSet(.normal)), (.priority, ClassSet(.priority)),
+    ]
+
+    /// The queue (`department * 3 + class`) window `window` calls next, or nil. `classWaiting[c]` is the
+    /// number of tickets waiting in class c over all departments (classes with none are skipped).
+    @inline(__always)
+    public static func chooseQueue(
+        window: Int, departments: [Int32], home: Int32, owedNormal: Int, classWaiting: [Int32],
+        policy: any CallingPolicy, board: HallBoard
+    ) -> Int? {
+        let order = owedNormal > 0 ? guardedOrder : classOrder
+        for (c, classes) in order where classWaiting[c.rawValue] > 0 {
+            if let q = policy.choose(
+                window: window, departments: departments, home: home, classes: classes, board: board)
+            {
+                return q
+            }
+        }
+        return nil
+    }
+
+    /// Normal calls the window owes after calling a ticket of class `calledClass`.
+    @inline(__always)
+    public static func owedAfterCall(calledClass: TicketClass, owed: Int, normalPerPriority: Int) -> Int {
+        guard normalPerPriority > 0 else { return owed }
+        if calledClass == .priority { return normalPerPriority }
+        return owed > 0 ? owed - 1 : 0
+    }
 }
 
 /// The oldest ticket over every department the window can serve.
