@@ -10,6 +10,9 @@ for f in scenarios/*.yaml scenarios/validation/*.yaml; do
   .build/release/hallsim validate "$f" >/dev/null
 done
 echo "scenarios: all valid"
+# Mutation fuzzer over the loaders and the command line, against this one release build (about two
+# minutes; HALLSIM_FUZZ_SECONDS to change). Failing inputs are saved under Tests/fuzz/regressions.
+python3 scripts/fuzz.py --seconds "${HALLSIM_FUZZ_SECONDS:-120}"
 bash scripts/python-env.sh
 .venv/bin/python scripts/check-calendar.py
 bash scripts/check-notebooks.sh
