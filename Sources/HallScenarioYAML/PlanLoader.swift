@@ -230,7 +230,7 @@ public enum PlanLoader {
         b.maxApprovers = m.optional("max_approvers", r.int)
         for (key, v) in [("max_reviewers", b.maxReviewers), ("max_approvers", b.maxApprovers)] {
             if let v, !(1...maxStaff).contains(v) {
-                r.fail(m.path(key), "from 1 to \(maxStaff) per department, got \(v)")
+                r.fail(m.path(key), "at least 1 and at most \(maxStaff) per department, got \(v)")
             }
         }
         b.reviewerCostPerHour = m.optional("reviewer_cost_per_hour", r.double) ?? 60

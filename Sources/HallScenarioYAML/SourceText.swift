@@ -252,3 +252,18 @@ enum FileKind: String {
             message: "this is a \(kind.rawValue) file, not a \(expected.rawValue) file: use it with \(kind.command)")
     }
 }
+
+/// What kind of input file a path holds, by its top-level keys (for `hallsim validate`).
+public enum InputKind: String, Sendable {
+    case scenario, plan, sweep, calendar
+
+    /// The kind of the file at `path`; a file that cannot be read or parsed, or whose keys match no kind,
+    /// counts as a scenario (its loader then reports the problems).
+    public static func of(path: String) -> InputKind {
+        guard let text = try? SourceText.read(path: path, what: "scenario"),
+            YAMLBudget.check(text, file: path) == nil,
+            let root = try? Yams.compose(yaml: text), let kind = FileKind.of(root)
+        else { return .scenario }
+        return InputKind(rawValue: kind.rawValue) ?? .scenario
+    }
+}

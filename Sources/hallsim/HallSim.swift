@@ -62,11 +62,33 @@ func loadScenario(_ path: String) throws -> Scenario {
 
 struct Validate: ParsableCommand {
     static let configuration = CommandConfiguration(
-        abstract: "Check a scenario file and report every problem with its line and field.")
+        abstract: "Check a scenario, plan, sweep or calendar file and report every problem with its line and field.",
+        discussion: "A plan file is checked with its base scenario; a sweep file with its base at every point.")
 
-    @Argument(help: "Scenario file (YAML).") var file: String
+    @Argument(help: "Scenario, plan, sweep or calendar file (YAML).") var file: String
 
     func run() throws {
+        do {
+            switch InputKind.of(path: file) {
+            case .plan:
+                let (s, spec) = try PlanLoader.load(path: file)
+                print("\(file): ok — a plan of \(spec.days.count) day(s) for \(s.name)")
+                return
+            case .sweep:
+                let plan = try BatchPlan.prepare(sweepFile: file)
+                print(
+                    "\(file): ok — a sweep of \(plan.sweep.points.count) points × \(plan.sweep.replications) "
+                        + "replications over \(plan.sweep.base)")
+                return
+            case .calendar:
+                let c = try CalendarLoader.load(path: file)
+                print("\(file): ok — the \(c.name) calendar, \(c.years.lowerBound)–\(c.years.upperBound)")
+                return
+            case .scenario: break
+            }
+        } catch let e as ScenarioLoadError {
+            throw Console.fail(e, file: file)
+        }
         let s = try loadScenario(file)
         let windows = s.physicalWindows.count
         print(
