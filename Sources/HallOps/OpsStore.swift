@@ -249,6 +249,23 @@ public final class OpsStore: @unchecked Sendable {
             request.appointmentSlot.map { "\($0)" } ?? "", request.caseNumber.map { "\($0)" } ?? "",
         ].joined(separator: "|")
         // Validate against the scenario before the transaction.
+        var request = request
+        if let slot = request.appointmentSlot, !(slot.isFinite && slot >= 0 && slot < 1440) {
+            throw OpsError(
+                .invalid, "an appointment slot is minutes after midnight (0 to 1439)", field: "appointmentSlot")
+        }
+        if let n = request.caseNumber {
+            // A return visit or collection names its case; the case knows its item.
+            let item = try db.read { db in
+                try String.fetchOne(
+                    try db.cachedStatement(sql: "SELECT item FROM cases WHERE number = ?"), arguments: [n])
+            }
+            guard let item else { throw OpsError(.invalid, "there is no case \(n)", field: "caseNumber") }
+            if let i = request.item, i != item {
+                throw OpsError(.invalid, "case \(n) is for item \(item), not \(i)", field: "item")
+            }
+            if request.item == nil { request.item = item }
+        }
         var department = request.department
         if let item = request.item {
             guard let it = scenario.items.first(where: { $0.id == item }) else {
@@ -283,12 +300,6 @@ public final class OpsStore: @unchecked Sendable {
                         .conflict, "idempotency key \(k) was used for another request", field: "idempotencyKey")
                 }
                 return Self.ticket(row)
-            }
-            if let n = request.caseNumber {
-                guard
-                    try Row.fetchOne(
-                        try db.cachedStatement(sql: "SELECT number FROM cases WHERE number = ?"), arguments: [n]) != nil
-                else { throw OpsError(.invalid, "there is no case \(n)", field: "caseNumber") }
             }
             let now = clock.now()
             let prefix = prefixes[dept]!
