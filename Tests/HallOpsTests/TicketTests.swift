@@ -367,4 +367,40 @@ final class TicketTests: XCTestCase {
                 IssueRequest(kind: .returnVisit, caseNumber: 999), idempotencyKey: nil, actor: manager)
         ) { XCTAssertEqual(($0 as? OpsError)?.field, "caseNumber") }
     }
+
+    func testWindowsCallingAtOnceNeverCallATicketTwice() throws {
+        let clock = ManualClock(Stamp(date, 540))
+        let store = try open(clock)
+        let scenario = store.scenario
+        // Universal windows with lent clerks (any department of the window).
+        let windows = scenario.physicalWindows.filter { $0.kind == .universal }.map(\.name)
+        let lent = store.catalogue.staff.enumerated().filter { store.catalogue.staffKind[$0.offset] != .rostered }
+            .map(\.element)
+        let n = min(windows.count, lent.count)
+        XCTAssertGreaterThanOrEqual(n, 2)
+        for k in 0..<n {
+            _ = try store.signIn(window: windows[k], staff: lent[k], actor: manager)
+            _ = try store.openWindow(windows[k], actor: manager)
+        }
+        let served = scenario.physicalWindows.first { $0.name == windows[0] }!.departments
+        for i in 0..<150 {
+            _ = try store.issueTicket(
+                IssueRequest(department: served[i % served.count]), idempotencyKey: nil, actor: manager)
+        }
+        let called = Collector<Int64>()
+        let failures = Collector<String>()
+        DispatchQueue.concurrentPerform(iterations: n) { k in
+            do {
+                while let t = try store.callNext(window: windows[k], actor: manager) {
+                    called.append(t.id)
+                    _ = try store.start(ticket: t.id, actor: manager)
+                    _ = try store.finish(ticket: t.id, outcome: .immediate, actor: manager)
+                }
+            } catch { failures.append("\(error)") }
+        }
+        XCTAssertEqual(failures.items, [])
+        XCTAssertEqual(called.items.count, 150)
+        XCTAssertEqual(Set(called.items).count, 150)
+        XCTAssertEqual(try store.queueLengths().values.reduce(0, +), 0)
+    }
 }
