@@ -23,8 +23,9 @@ public final class OpsStore: @unchecked Sendable {
     /// Display prefix of each department.
     let prefixes: [String: String]
 
-    /// Opens (creating when missing) the database at `path` (WAL, migrations), and loads departments,
-    /// items, windows, staff and calendar from the scenario (its ids are the database's ids). Reopening
+    /// Opens (creating it and its directory when missing) the database at `path` (WAL, migrations), and
+    /// loads departments, items, windows, staff and calendar from the scenario (its ids are the database's
+    /// ids). Reopening
     /// with another scenario of the same ids updates the reference tables; live rows are kept.
     public init(path: String, scenario: Scenario, clock: any OpsClock = SystemClock(), settings: OpsSettings = .init())
         throws
@@ -46,6 +47,8 @@ public final class OpsStore: @unchecked Sendable {
             uniqueKeysWithValues: scenario.departments.enumerated().map { i, d in
                 (d.id, settings.prefixes[d.id] ?? (i < letters.count ? letters[i] : "Z\(i)"))
             })
+        let directory = URL(fileURLWithPath: path).deletingLastPathComponent()
+        try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
         var config = Configuration()
         config.busyMode = .timeout(30)
         config.prepareDatabase { db in
