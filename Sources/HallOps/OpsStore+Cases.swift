@@ -158,7 +158,7 @@ extension OpsStore {
     }
 
     /// A back-office step done by a named back-office staff member (review, approval, second approval).
-    public func recordStep(case number: Int64, step: StepKind, staff: String, actor: Actor) throws -> OpsCase {
+    public func recordStep(case number: Int64, step: StepKind, staff: String, actor: OpsActor) throws -> OpsCase {
         guard step != .special else {
             throw OpsError(.invalid, "a special procedure is recorded with suspend and resume", field: "step")
         }
@@ -186,7 +186,7 @@ extension OpsStore {
     }
 
     /// A special procedure starts today: the clock stops from the next day until the case resumes.
-    public func suspend(case number: Int64, procedure: String, actor: Actor) throws -> OpsCase {
+    public func suspend(case number: Int64, procedure: String, actor: OpsActor) throws -> OpsCase {
         guard !procedure.isEmpty, procedure.count <= 200 else {
             throw OpsError(
                 .invalid, "a suspension names its special procedure (1 to 200 characters)", field: "procedure")
@@ -207,7 +207,7 @@ extension OpsStore {
 
     /// The special procedure ended today: the clock runs again; the committed and legal deadlines move by
     /// the working days it stopped.
-    public func resume(case number: Int64, actor: Actor) throws -> OpsCase {
+    public func resume(case number: Int64, actor: OpsActor) throws -> OpsCase {
         try db.write { db in
             let r = try caseRow(db, number)
             try requireCaseState(r, [.suspended], "resuming")
@@ -244,7 +244,7 @@ extension OpsStore {
         }
     }
 
-    public func decide(case number: Int64, actor: Actor) throws -> OpsCase {
+    public func decide(case number: Int64, actor: OpsActor) throws -> OpsCase {
         try db.write { db in
             let r = try caseRow(db, number)
             try requireCaseState(r, [.inReview], "a decision")
@@ -256,7 +256,7 @@ extension OpsStore {
     }
 
     /// The result goes out: by mail (delivered now) or to be collected (a collection ticket finishes it).
-    public func deliver(case number: Int64, mode: DeliveryMode, actor: Actor) throws -> OpsCase {
+    public func deliver(case number: Int64, mode: DeliveryMode, actor: OpsActor) throws -> OpsCase {
         try db.write { db in
             let r = try caseRow(db, number)
             try requireCaseState(r, [.decided, .doneAtWindow], "delivery")
@@ -270,7 +270,7 @@ extension OpsStore {
         }
     }
 
-    public func archive(case number: Int64, actor: Actor) throws -> OpsCase {
+    public func archive(case number: Int64, actor: OpsActor) throws -> OpsCase {
         try db.write { db in
             let r = try caseRow(db, number)
             try requireCaseState(r, [.delivered, .doneAtWindow], "archiving")
@@ -333,7 +333,7 @@ extension OpsStore {
 
     /// Five levels per visit (one rating per ticket); a bad one gets a rectification due date
     /// `rectificationWorkingDays` working days ahead.
-    public func rate(ticket: Int64, level: Int, comment: String, actor: Actor) throws -> OpsRating {
+    public func rate(ticket: Int64, level: Int, comment: String, actor: OpsActor) throws -> OpsRating {
         guard (1...5).contains(level) else { throw OpsError(.invalid, "a rating is 1 to 5", field: "level") }
         guard comment.count <= 2000 else {
             throw OpsError(.invalid, "a comment has at most 2000 characters", field: "comment")
@@ -367,7 +367,7 @@ extension OpsStore {
         }
     }
 
-    public func rectify(rating: Int64, note: String, actor: Actor) throws -> OpsRating {
+    public func rectify(rating: Int64, note: String, actor: OpsActor) throws -> OpsRating {
         guard !note.isEmpty, note.count <= 2000 else {
             throw OpsError(.invalid, "a rectification says what was done (1 to 2000 characters)", field: "note")
         }

@@ -220,7 +220,7 @@ extension OpsStore {
             passwordHash: r["password_hash"], active: r["active"])
     }
 
-    public func createUser(name: String, role: Role, passwordHash: String, staffID: String?, actor: Actor) throws
+    public func createUser(name: String, role: Role, passwordHash: String, staffID: String?, actor: OpsActor) throws
         -> OpsUser
     {
         guard !name.isEmpty, name.count <= 100 else {
@@ -263,7 +263,7 @@ extension OpsStore {
     public func users() throws -> [OpsUser] {
         try db.read { db in try Row.fetchAll(db, sql: "SELECT * FROM users ORDER BY id").map(Self.user) }
     }
-    public func setPassword(user id: Int64, passwordHash: String, actor: Actor) throws {
+    public func setPassword(user id: Int64, passwordHash: String, actor: OpsActor) throws {
         try db.write { db in
             try db.cachedStatement(sql: "UPDATE users SET password_hash = ? WHERE id = ?").execute(arguments: [
                 passwordHash, id,
@@ -272,7 +272,7 @@ extension OpsStore {
             try audit(db, actor, "user.password", "user:\(id)")
         }
     }
-    public func setActive(user id: Int64, active: Bool, actor: Actor) throws {
+    public func setActive(user id: Int64, active: Bool, actor: OpsActor) throws {
         try db.write { db in
             try db.cachedStatement(sql: "UPDATE users SET active = ? WHERE id = ?").execute(arguments: [active, id])
             guard db.changesCount == 1 else { throw OpsError(.notFound, "there is no user \(id)") }
@@ -319,7 +319,7 @@ extension OpsStore {
     static func device(_ r: Row) -> OpsDevice {
         OpsDevice(id: r["id"], name: r["name"], kind: r["kind"], tokenHash: r["token_hash"], active: r["active"])
     }
-    public func createDevice(name: String, kind: String, tokenHash: String, actor: Actor) throws -> OpsDevice {
+    public func createDevice(name: String, kind: String, tokenHash: String, actor: OpsActor) throws -> OpsDevice {
         guard ["kiosk", "display", "rating_pad"].contains(kind) else {
             throw OpsError(.invalid, "a device is a kiosk, display or rating_pad", field: "kind")
         }
@@ -348,7 +348,7 @@ extension OpsStore {
                 Self.device)
         }
     }
-    public func setActive(device id: Int64, active: Bool, actor: Actor) throws {
+    public func setActive(device id: Int64, active: Bool, actor: OpsActor) throws {
         try db.write { db in
             try db.cachedStatement(sql: "UPDATE devices SET active = ? WHERE id = ?").execute(arguments: [active, id])
             guard db.changesCount == 1 else { throw OpsError(.notFound, "there is no device \(id)") }

@@ -113,7 +113,7 @@ public final class OpsStore: @unchecked Sendable {
 
     // MARK: Helpers
 
-    func audit(_ db: Database, _ actor: Actor, _ action: String, _ subject: String, _ detail: [String: String] = [:])
+    func audit(_ db: Database, _ actor: OpsActor, _ action: String, _ subject: String, _ detail: [String: String] = [:])
         throws
     {
         let json = try String(
@@ -219,7 +219,7 @@ public final class OpsStore: @unchecked Sendable {
     }
 
     /// A clerk actor acts only at the window they signed in (managers and admins act anywhere).
-    func checkClerk(_ db: Database, _ w: Row, _ actor: Actor) throws {
+    func checkClerk(_ db: Database, _ w: Row, _ actor: OpsActor) throws {
         guard actor.role == .clerk else { return }
         let window: String = w["id"]
         let me = try actorStaff(db, actor)
@@ -233,7 +233,7 @@ public final class OpsStore: @unchecked Sendable {
     }
 
     /// The scenario staff id of the actor's user account, if any.
-    func actorStaff(_ db: Database, _ actor: Actor) throws -> String? {
+    func actorStaff(_ db: Database, _ actor: OpsActor) throws -> String? {
         guard let id = actor.userID else { return nil }
         return try String.fetchOne(
             try db.cachedStatement(sql: "SELECT staff_id FROM users WHERE id = ?"), arguments: [id])
@@ -243,7 +243,7 @@ public final class OpsStore: @unchecked Sendable {
 
     /// Issues a ticket numbered per day and department prefix (gapless, unique, in one transaction).
     /// With an idempotency key already used, returns the ticket that key issued (nothing new).
-    public func issueTicket(_ request: IssueRequest, idempotencyKey: String?, actor: Actor) throws -> OpsTicket {
+    public func issueTicket(_ request: IssueRequest, idempotencyKey: String?, actor: OpsActor) throws -> OpsTicket {
         if let k = idempotencyKey, k.isEmpty || k.count > 200 {
             throw OpsError(.invalid, "an idempotency key has 1 to 200 characters", field: "idempotencyKey")
         }
@@ -352,7 +352,7 @@ public final class OpsStore: @unchecked Sendable {
     /// The window calls its next ticket with the scenario's calling policy and green-channel guard
     /// (the simulator's code). Tickets transferred to this window or its clerk come first. nil when
     /// nothing it may serve is waiting. The window must be open and free.
-    public func callNext(window: String, actor: Actor) throws -> OpsTicket? {
+    public func callNext(window: String, actor: OpsActor) throws -> OpsTicket? {
         try db.write { db in
             let w = try windowRow(db, window)
             try checkClerk(db, w, actor)
@@ -479,7 +479,7 @@ public final class OpsStore: @unchecked Sendable {
     }
 
     /// Calls the ticket at the window again (the first call time is kept; calls are counted, up to maxCalls).
-    public func recall(ticket: Int64, actor: Actor) throws -> OpsTicket {
+    public func recall(ticket: Int64, actor: OpsActor) throws -> OpsTicket {
         try db.write { db in
             let t = try ticketRow(db, ticket)
             guard (t["state"] as String) == TicketState.called.rawValue else {
@@ -507,7 +507,7 @@ public final class OpsStore: @unchecked Sendable {
     }
 
     /// Called and absent (过号).
-    public func noShow(ticket: Int64, actor: Actor) throws -> OpsTicket {
+    public func noShow(ticket: Int64, actor: OpsActor) throws -> OpsTicket {
         try db.write { db in
             let t = try ticketRow(db, ticket)
             guard (t["state"] as String) == TicketState.called.rawValue else {
@@ -525,7 +525,7 @@ public final class OpsStore: @unchecked Sendable {
     }
 
     /// The applicant reached the desk: intake starts.
-    public func start(ticket: Int64, actor: Actor) throws -> OpsTicket {
+    public func start(ticket: Int64, actor: OpsActor) throws -> OpsTicket {
         try db.write { db in
             let t = try ticketRow(db, ticket)
             guard (t["state"] as String) == TicketState.called.rawValue else {
@@ -544,7 +544,7 @@ public final class OpsStore: @unchecked Sendable {
     }
 
     /// Intake ended with an outcome; an accepted committed item opens a case (its number on the ticket).
-    public func finish(ticket: Int64, outcome: FinishOutcome, actor: Actor) throws -> OpsTicket {
+    public func finish(ticket: Int64, outcome: FinishOutcome, actor: OpsActor) throws -> OpsTicket {
         try db.write { db in
             let t = try ticketRow(db, ticket)
             guard (t["state"] as String) == TicketState.started.rawValue else {
@@ -564,7 +564,7 @@ public final class OpsStore: @unchecked Sendable {
     }
 
     /// Ends this segment (transferred) and queues a new one with the same display number; returns the new one.
-    public func transfer(ticket: Int64, to target: TransferTarget, actor: Actor) throws -> OpsTicket {
+    public func transfer(ticket: Int64, to target: TransferTarget, actor: OpsActor) throws -> OpsTicket {
         try db.write { db in
             let t = try ticketRow(db, ticket)
             let state: String = t["state"]
@@ -622,7 +622,7 @@ public final class OpsStore: @unchecked Sendable {
     }
 
     /// Puts a called ticket back in its queue (it keeps its place by sequence and its first call time).
-    public func requeue(ticket: Int64, actor: Actor) throws -> OpsTicket {
+    public func requeue(ticket: Int64, actor: OpsActor) throws -> OpsTicket {
         try db.write { db in
             let t = try ticketRow(db, ticket)
             guard (t["state"] as String) == TicketState.called.rawValue else {
@@ -642,7 +642,7 @@ public final class OpsStore: @unchecked Sendable {
     }
 
     /// The applicant left or withdrew while waiting (counts as reneged in the KPIs).
-    public func cancel(ticket: Int64, actor: Actor) throws -> OpsTicket {
+    public func cancel(ticket: Int64, actor: OpsActor) throws -> OpsTicket {
         try db.write { db in
             let t = try ticketRow(db, ticket)
             guard (t["state"] as String) == TicketState.waiting.rawValue else {
@@ -660,7 +660,7 @@ public final class OpsStore: @unchecked Sendable {
     /// Tickets of `date` still waiting turn `unserved`; windows without a ticket at the desk close and
     /// their clerks sign out. Returns how many turned unserved.
     @discardableResult
-    public func closeDay(_ date: CivilDate, actor: Actor) throws -> Int {
+    public func closeDay(_ date: CivilDate, actor: OpsActor) throws -> Int {
         try db.write { db in
             let now = clock.now()
             let waiting = try Row.fetchAll(
@@ -689,7 +689,7 @@ public final class OpsStore: @unchecked Sendable {
     }
 
     /// A clerk lent to a tidal window walks over (the walk counts as desk time, as in the simulator).
-    public func dispatch(staff: String, toward window: String, actor: Actor) throws {
+    public func dispatch(staff: String, toward window: String, actor: OpsActor) throws {
         try db.write { db in
             guard staffIndex[staff] != nil else {
                 throw OpsError(.invalid, "there is no clerk \(staff)", field: "staff")
@@ -701,7 +701,7 @@ public final class OpsStore: @unchecked Sendable {
     }
 
     /// A clerk (the scenario's staff id) sits at a window (it must be closed, the clerk nowhere else).
-    public func signIn(window: String, staff: String, actor: Actor) throws -> OpsWindow {
+    public func signIn(window: String, staff: String, actor: OpsActor) throws -> OpsWindow {
         try db.write { db in
             let w = try windowRow(db, window)
             guard staffIndex[staff] != nil else {
@@ -731,7 +731,7 @@ public final class OpsStore: @unchecked Sendable {
         }
     }
 
-    public func openWindow(_ window: String, actor: Actor) throws -> OpsWindow {
+    public func openWindow(_ window: String, actor: OpsActor) throws -> OpsWindow {
         try db.write { db in
             let w = try windowRow(db, window)
             try checkClerk(db, w, actor)
@@ -751,7 +751,7 @@ public final class OpsStore: @unchecked Sendable {
         }
     }
 
-    public func pauseWindow(_ window: String, actor: Actor) throws -> OpsWindow {
+    public func pauseWindow(_ window: String, actor: OpsActor) throws -> OpsWindow {
         try db.write { db in
             let w = try windowRow(db, window)
             try checkClerk(db, w, actor)
@@ -783,7 +783,7 @@ public final class OpsStore: @unchecked Sendable {
     }
 
     /// Closes the window and signs its clerk out (no ticket may be at the desk).
-    public func closeWindow(_ window: String, actor: Actor) throws -> OpsWindow {
+    public func closeWindow(_ window: String, actor: OpsActor) throws -> OpsWindow {
         try db.write { db in
             let w = try windowRow(db, window)
             try checkClerk(db, w, actor)

@@ -20,7 +20,7 @@ func temporaryDatabase(_ test: XCTestCase) throws -> String {
     return dir.appendingPathComponent("ops").appendingPathComponent("ops.sqlite").path
 }
 
-let manager = Actor(userID: nil, name: "manager", role: .manager)
+let manager = OpsActor(userID: nil, name: "manager", role: .manager)
 
 extension OpsStore {
     /// A window serving `department` and a lent clerk (who may take any of the window's departments).

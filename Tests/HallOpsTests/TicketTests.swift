@@ -262,7 +262,7 @@ final class TicketTests: XCTestCase {
         let staff = store.catalogue.staff
         let windows = store.catalogue.windows
         let user = try store.createUser(name: "li", role: .clerk, passwordHash: "h", staffID: staff[0], actor: manager)
-        let li = Actor(userID: user.id, name: "li", role: .clerk)
+        let li = OpsActor(userID: user.id, name: "li", role: .clerk)
         XCTAssertThrowsError(try store.signIn(window: windows[0], staff: staff[1], actor: li)) {
             XCTAssertEqual(($0 as? OpsError)?.kind, .forbidden)
         }
