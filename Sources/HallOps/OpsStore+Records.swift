@@ -160,8 +160,9 @@ extension OpsStore {
     }
 
     /// Writes the files `hallsim run` writes (tickets.csv, windows.csv, queues.csv, staff.csv, cases.csv,
-    /// steps.csv, summary.json) for [from, to] into `directory`, whole or not at all. Files are dated
-    /// (a `date` column) as a multi-day run's; summary.json has one "replication" per date.
+    /// steps.csv, daily.csv, summary.json, report.md) for [from, to] into `directory`, whole or not at
+    /// all. Files are dated (a `date` column) as a multi-day run's; summary.json has the front-desk KPIs
+    /// with one "replication" per date and, with a calendar, the case KPIs over the dates.
     public func export(from: CivilDate, to: CivilDate, directory: URL) throws {
         guard from <= to else {
             throw OpsError(.invalid, "the export's first date \(from) is after its last \(to)", field: "from")
@@ -187,11 +188,31 @@ extension OpsStore {
         log.steps = steps
         var s = scenario
         s.warmupMinutes = 0
-        let summary = Summary(scenario: s, seed: 0, days: kpis)
+        // Case KPIs over the exported dates (HallMetrics' CaseMetrics), as a run over dates reports them.
+        var period: PeriodKPIs?
+        var openDays = 0
+        if s.period != nil {
+            s.period!.start = from
+            s.period!.end = to
+            let caseMetrics = CaseMetrics(catalogue: catalogue, dates: dates)
+            for r in cases { caseMetrics.record(r) }
+            var arrivals: [CivilDate: Int] = [:]
+            for (d, k) in zip(dates, kpis) {
+                let n = Int((k.overall[.arrivals] ?? 0) ?? 0)
+                if n > 0 {
+                    arrivals[d] = n
+                    openDays += 1
+                }
+            }
+            period = caseMetrics.result(arrivals: arrivals)
+        }
+        let summary = Summary(
+            scenario: s, seed: 0, days: kpis, cases: period.map { [$0] }, openDays: period == nil ? nil : openDays)
         let c = catalogue
         let logs = [(0, log)]
-        let files: [(name: String, data: Data)] = [
+        var files: [(name: String, data: Data)] = [
             ("summary.json", try summary.json()),
+            ("report.md", Data(Report.markdown(summary, scenario: s, sourceFile: nil).utf8)),
             (
                 "tickets.csv",
                 Data(EventLogCSV.tickets([(0, log.tickets)], catalogue: c, dated: [(dates, log.ticketDay)]).utf8)
@@ -208,6 +229,7 @@ extension OpsStore {
             ("cases.csv", Data(CaseCSV.cases(logs, scenario: scenario).utf8)),
             ("steps.csv", Data(CaseCSV.steps(logs, catalogue: c).utf8)),
         ]
+        if let period { files.append(("daily.csv", Data(CaseCSV.daily([period]).utf8))) }
         try AtomicOutput.write(files, to: directory)
     }
 }

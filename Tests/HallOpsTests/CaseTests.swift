@@ -172,7 +172,11 @@ final class CaseTests: XCTestCase {
         try store.export(from: date, to: date, directory: out)
         let names = try FileManager.default.contentsOfDirectory(atPath: out.path).sorted()
         XCTAssertEqual(
-            names, ["cases.csv", "queues.csv", "staff.csv", "steps.csv", "summary.json", "tickets.csv", "windows.csv"])
+            names,
+            [
+                "cases.csv", "daily.csv", "queues.csv", "report.md", "staff.csv", "steps.csv", "summary.json",
+                "tickets.csv", "windows.csv",
+            ])
         let tickets = try String(contentsOf: out.appendingPathComponent("tickets.csv"), encoding: .utf8)
         XCTAssertEqual(tickets.split(separator: "\n").count, 3)
         let cases = try String(contentsOf: out.appendingPathComponent("cases.csv"), encoding: .utf8)
@@ -183,6 +187,11 @@ final class CaseTests: XCTestCase {
         let overall = summary["overall"] as! [String: [String: Any]]
         XCTAssertEqual(overall["served"]?["mean"] as? Double, 2)
         XCTAssertEqual(overall["notice_fraction"]?["mean"] as? Double, 0.5)
+        // Case KPIs: two cases opened (one accepted, one awaiting return), one in review at the end.
+        XCTAssertEqual(overall["cases"]?["mean"] as? Double, 2)
+        XCTAssertEqual(overall["accepted_cases"]?["mean"] as? Double, 1)
+        XCTAssertEqual(overall["backlog_end"]?["mean"] as? Double, 1)
+        XCTAssertEqual((summary["period"] as? [String: Any])?["start"] as? String, "2025-10-09")
     }
 
     func testTheAuditTrailIsAppendOnly() throws {
