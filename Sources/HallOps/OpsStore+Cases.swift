@@ -30,6 +30,8 @@ extension OpsStore {
         guard let itemID: String = t["item"], let item = scenario.items.first(where: { $0.id == itemID }) else {
             return existing
         }
+        // The first visit began when the applicant took the ticket.
+        let firstVisit = Stamp(now.date, t["issued_at"])
         if let n = existing {
             try db.cachedStatement(sql: "UPDATE cases SET visits = visits + 1 WHERE number = ?").execute(arguments: [n])
         }
@@ -47,7 +49,7 @@ extension OpsStore {
                     INSERT INTO cases (item, department, state, first_visit, visits)
                     VALUES (?, ?, 'awaiting_return', ?, 1)
                     """
-            ).execute(arguments: [item.id, item.department, Self.encode(now)])
+            ).execute(arguments: [item.id, item.department, Self.encode(firstVisit)])
             return db.lastInsertedRowID
         case .immediate, .accepted:
             let immediate = outcome == .immediate || item.kind == .immediate
@@ -84,7 +86,7 @@ extension OpsStore {
                       legal_deadline, decided) VALUES (?, ?, ?, ?, 1, ?, ?, ?, ?)
                     """
             ).execute(arguments: [
-                item.id, item.department, state.rawValue, Self.encode(now), Self.encode(now),
+                item.id, item.department, state.rawValue, Self.encode(firstVisit), Self.encode(now),
                 committed?.description, legal?.description, decided,
             ])
             return db.lastInsertedRowID

@@ -170,7 +170,7 @@ extension OpsStore {
         let dates = (from.ordinal...to.ordinal).map { CivilDate(ordinal: $0) }
         var log = RecordLog(tickets: [], windows: [], queues: [], staff: [])
         log.dates = dates
-        var kpis: [DayKPIs] = []
+        var dayKPIs: [DayKPIs] = []
         for (i, d) in dates.enumerated() {
             let b = try records(from: d, to: d)
             log.tickets += b.tickets
@@ -181,7 +181,7 @@ extension OpsStore {
             log.queueDay += Array(repeating: Int32(i), count: b.queues.count)
             log.staff += b.staff
             log.staffDay += Array(repeating: Int32(i), count: b.staff.count)
-            kpis.append(try dayKPIs(d))
+            dayKPIs.append(try self.dayKPIs(d))
         }
         let (cases, steps) = try db.read { db in try caseRecords(db) }
         log.cases = cases
@@ -197,7 +197,7 @@ extension OpsStore {
             let caseMetrics = CaseMetrics(catalogue: catalogue, dates: dates)
             for r in cases { caseMetrics.record(r) }
             var arrivals: [CivilDate: Int] = [:]
-            for (d, k) in zip(dates, kpis) {
+            for (d, k) in zip(dates, dayKPIs) {
                 let n = Int((k.overall[.arrivals] ?? 0) ?? 0)
                 if n > 0 {
                     arrivals[d] = n
@@ -206,8 +206,11 @@ extension OpsStore {
             }
             period = caseMetrics.result(arrivals: arrivals)
         }
+        // Front-desk figures over the dates the hall had applicants (a closed day is no sample).
+        let active = dayKPIs.filter { (($0.overall[.arrivals] ?? 0) ?? 0) > 0 }
         let summary = Summary(
-            scenario: s, seed: 0, days: kpis, cases: period.map { [$0] }, openDays: period == nil ? nil : openDays)
+            scenario: s, seed: 0, days: active.isEmpty ? [dayKPIs[0]] : active, cases: period.map { [$0] },
+            openDays: period == nil ? nil : openDays)
         let c = catalogue
         let logs = [(0, log)]
         var files: [(name: String, data: Data)] = [

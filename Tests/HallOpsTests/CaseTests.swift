@@ -120,6 +120,7 @@ final class CaseTests: XCTestCase {
         let first = try store.serve(item: item.id, outcome: .notice, clock: clock)
         let number = try XCTUnwrap(first.caseNumber)
         XCTAssertEqual(try store.caseInfo(number).state, .awaitingReturn)
+        XCTAssertEqual(try store.caseInfo(number).firstVisit, Stamp(CivilDate(2025, 10, 9), first.issuedAt))
         clock.set(Stamp(CivilDate(2025, 10, 10), 600))
         let back = try store.serve(
             item: item.id, outcome: .accepted, clock: clock, kind: .returnVisit, caseNumber: number)
@@ -169,7 +170,7 @@ final class CaseTests: XCTestCase {
         try store.closeDay(date, actor: manager)
         let out = FileManager.default.temporaryDirectory.appendingPathComponent("hallops-export-\(UUID().uuidString)")
         addTeardownBlock { try? FileManager.default.removeItem(at: out) }
-        try store.export(from: date, to: date, directory: out)
+        try store.export(from: date, to: date.adding(days: 1), directory: out)
         let names = try FileManager.default.contentsOfDirectory(atPath: out.path).sorted()
         XCTAssertEqual(
             names,
@@ -184,6 +185,7 @@ final class CaseTests: XCTestCase {
         let summary =
             try JSONSerialization.jsonObject(with: Data(contentsOf: out.appendingPathComponent("summary.json")))
             as! [String: Any]
+        XCTAssertEqual(summary["replications"] as? Int, 1, "a day without applicants is no sample")
         let overall = summary["overall"] as! [String: [String: Any]]
         XCTAssertEqual(overall["served"]?["mean"] as? Double, 2)
         XCTAssertEqual(overall["notice_fraction"]?["mean"] as? Double, 0.5)
