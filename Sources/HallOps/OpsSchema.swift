@@ -185,6 +185,18 @@ enum OpsSchema {
                     BEGIN SELECT RAISE(ABORT, 'the audit trail is append-only'); END;
                     """)
         }
+        m.registerMigration("v2 queue indexes") { db in
+            // Calling reads only the waiting tickets: partial indexes keep that read small (and covering).
+            try db.execute(
+                sql: """
+                    CREATE INDEX tickets_queue ON tickets (date, department, priority, appointment_class, sequence)
+                    WHERE state = 'waiting' AND target_window IS NULL AND target_clerk IS NULL;
+                    CREATE INDEX tickets_directed_window ON tickets (target_window, date, queued_at, sequence)
+                    WHERE state = 'waiting' AND target_window IS NOT NULL;
+                    CREATE INDEX tickets_directed_clerk ON tickets (target_clerk, date, queued_at, sequence)
+                    WHERE state = 'waiting' AND target_clerk IS NOT NULL;
+                    """)
+        }
         return m
     }
 }

@@ -21,33 +21,35 @@ extension OpsStore {
         let kind = TicketKind(rawValue: t["kind"])!
         if kind == .collection, let n = existing {
             if outcome != .rejected {
-                try db.execute(
-                    sql: "UPDATE cases SET state = 'delivered', delivered = ?, visits = visits + 1 WHERE number = ?",
-                    arguments: [Self.encode(now), n])
+                try db.cachedStatement(
+                    sql: "UPDATE cases SET state = 'delivered', delivered = ?, visits = visits + 1 WHERE number = ?"
+                ).execute(arguments: [Self.encode(now), n])
             }
             return n
         }
         guard let itemID: String = t["item"], let item = scenario.items.first(where: { $0.id == itemID }) else {
             return existing
         }
+        // The first visit began when the applicant took the ticket.
+        let firstVisit = Stamp(now.date, t["issued_at"])
         if let n = existing {
-            try db.execute(sql: "UPDATE cases SET visits = visits + 1 WHERE number = ?", arguments: [n])
+            try db.cachedStatement(sql: "UPDATE cases SET visits = visits + 1 WHERE number = ?").execute(arguments: [n])
         }
         switch outcome {
         case .rejected:
             return existing
         case .notice:
             if let n = existing {
-                try db.execute(sql: "UPDATE cases SET state = 'awaiting_return' WHERE number = ?", arguments: [n])
+                try db.cachedStatement(sql: "UPDATE cases SET state = 'awaiting_return' WHERE number = ?").execute(
+                    arguments: [n])
                 return n
             }
-            try db.execute(
-                sql:
-                    """
+            try db.cachedStatement(
+                sql: """
                     INSERT INTO cases (item, department, state, first_visit, visits)
                     VALUES (?, ?, 'awaiting_return', ?, 1)
-                    """,
-                arguments: [item.id, item.department, Self.encode(now)])
+                    """
+            ).execute(arguments: [item.id, item.department, Self.encode(firstVisit)])
             return db.lastInsertedRowID
         case .immediate, .accepted:
             let immediate = outcome == .immediate || item.kind == .immediate
@@ -67,32 +69,35 @@ extension OpsStore {
             let state: CaseState = immediate ? .doneAtWindow : .inReview
             let decided: String? = immediate ? Self.encode(now) : nil
             if let n = existing {
-                try db.execute(
+                try db.cachedStatement(
                     sql: """
                         UPDATE cases SET state = ?, accepted = ?, committed_deadline = ?, legal_deadline = ?,
                           decided = ?
                         WHERE number = ?
-                        """,
-                    arguments: [
-                        state.rawValue, Self.encode(now), committed?.description, legal?.description, decided, n,
-                    ])
+                        """
+                ).execute(arguments: [
+                    state.rawValue, Self.encode(now), committed?.description, legal?.description, decided, n,
+                ])
                 return n
             }
-            try db.execute(
+            try db.cachedStatement(
                 sql: """
                     INSERT INTO cases (item, department, state, first_visit, visits, accepted, committed_deadline,
                       legal_deadline, decided) VALUES (?, ?, ?, ?, 1, ?, ?, ?, ?)
-                    """,
-                arguments: [
-                    item.id, item.department, state.rawValue, Self.encode(now), Self.encode(now),
-                    committed?.description, legal?.description, decided,
-                ])
+                    """
+            ).execute(arguments: [
+                item.id, item.department, state.rawValue, Self.encode(firstVisit), Self.encode(now),
+                committed?.description, legal?.description, decided,
+            ])
             return db.lastInsertedRowID
         }
     }
 
     func caseRow(_ db: Database, _ number: Int64) throws -> Row {
-        guard let r = try Row.fetchOne(db, sql: "SELECT * FROM cases WHERE number = ?", arguments: [number]) else {
+        guard
+            let r = try Row.fetchOne(
+                try db.cachedStatement(sql: "SELECT * FROM cases WHERE number = ?"), arguments: [number])
+        else {
             throw OpsError(.notFound, "there is no case \(number)", field: "case")
         }
         return r
@@ -100,7 +105,8 @@ extension OpsStore {
 
     func suspensions(_ db: Database, _ number: Int64) throws -> [Suspension] {
         try Row.fetchAll(
-            db, sql: "SELECT * FROM suspensions WHERE case_number = ? ORDER BY id", arguments: [number]
+            try db.cachedStatement(sql: "SELECT * FROM suspensions WHERE case_number = ? ORDER BY id"),
+            arguments: [number]
         ).map {
             Suspension(
                 procedure: $0["procedure"], from: CivilDate(parsing: $0["started"])!, to: Self.decodeDate($0["resumed"])
@@ -154,7 +160,7 @@ extension OpsStore {
     }
 
     /// A back-office step done by a named back-office staff member (review, approval, second approval).
-    public func recordStep(case number: Int64, step: StepKind, staff: String, actor: Actor) throws -> OpsCase {
+    public func recordStep(case number: Int64, step: StepKind, staff: String, actor: OpsActor) throws -> OpsCase {
         guard step != .special else {
             throw OpsError(.invalid, "a special procedure is recorded with suspend and resume", field: "step")
         }
@@ -167,22 +173,22 @@ extension OpsStore {
             try requireCaseState(r, [.inReview], "a back-office step")
             let now = Self.encode(clock.now())
             let last = try String.fetchOne(
-                db, sql: "SELECT done FROM case_steps WHERE case_number = ? ORDER BY id DESC LIMIT 1",
+                try db.cachedStatement(
+                    sql: "SELECT done FROM case_steps WHERE case_number = ? ORDER BY id DESC LIMIT 1"),
                 arguments: [number])
-            try db.execute(
-                sql:
-                    """
+            try db.cachedStatement(
+                sql: """
                     INSERT INTO case_steps (case_number, department, step, staff, arrived, done)
                     VALUES (?, ?, ?, ?, ?, ?)
-                    """,
-                arguments: [number, r["department"], step.rawValue, staff, last ?? r["accepted"], now])
+                    """
+            ).execute(arguments: [number, r["department"], step.rawValue, staff, last ?? r["accepted"], now])
             try audit(db, actor, "case.step", "case:\(number)", ["step": step.rawValue, "staff": staff])
             return try caseValue(db, try caseRow(db, number))
         }
     }
 
     /// A special procedure starts today: the clock stops from the next day until the case resumes.
-    public func suspend(case number: Int64, procedure: String, actor: Actor) throws -> OpsCase {
+    public func suspend(case number: Int64, procedure: String, actor: OpsActor) throws -> OpsCase {
         guard !procedure.isEmpty, procedure.count <= 200 else {
             throw OpsError(
                 .invalid, "a suspension names its special procedure (1 to 200 characters)", field: "procedure")
@@ -191,10 +197,11 @@ extension OpsStore {
             let r = try caseRow(db, number)
             try requireCaseState(r, [.inReview], "a suspension")
             let now = clock.now()
-            try db.execute(
-                sql: "INSERT INTO suspensions (case_number, procedure, started) VALUES (?, ?, ?)",
-                arguments: [number, procedure, now.date.description])
-            try db.execute(sql: "UPDATE cases SET state = 'suspended' WHERE number = ?", arguments: [number])
+            try db.cachedStatement(sql: "INSERT INTO suspensions (case_number, procedure, started) VALUES (?, ?, ?)")
+                .execute(arguments: [number, procedure, now.date.description])
+            try db.cachedStatement(sql: "UPDATE cases SET state = 'suspended' WHERE number = ?").execute(arguments: [
+                number
+            ])
             try audit(db, actor, "case.suspend", "case:\(number)", ["procedure": procedure])
             return try caseValue(db, try caseRow(db, number))
         }
@@ -202,15 +209,16 @@ extension OpsStore {
 
     /// The special procedure ended today: the clock runs again; the committed and legal deadlines move by
     /// the working days it stopped.
-    public func resume(case number: Int64, actor: Actor) throws -> OpsCase {
+    public func resume(case number: Int64, actor: OpsActor) throws -> OpsCase {
         try db.write { db in
             let r = try caseRow(db, number)
             try requireCaseState(r, [.suspended], "resuming")
             let now = clock.now()
-            try db.execute(
-                sql: "UPDATE suspensions SET resumed = ? WHERE case_number = ? AND resumed IS NULL",
-                arguments: [now.date.description, number])
-            try db.execute(sql: "UPDATE cases SET state = 'in_review' WHERE number = ?", arguments: [number])
+            try db.cachedStatement(sql: "UPDATE suspensions SET resumed = ? WHERE case_number = ? AND resumed IS NULL")
+                .execute(arguments: [now.date.description, number])
+            try db.cachedStatement(sql: "UPDATE cases SET state = 'in_review' WHERE number = ?").execute(arguments: [
+                number
+            ])
             try recomputeDeadlines(db, number)
             try audit(db, actor, "case.resume", "case:\(number)")
             return try caseValue(db, try caseRow(db, number))
@@ -231,20 +239,18 @@ extension OpsStore {
             let legal = try item.legalLimitDays.map {
                 try cal.deadline(acceptance: accepted.date, workingDays: $0, suspensions: ranges)
             }
-            try db.execute(
-                sql: "UPDATE cases SET committed_deadline = ?, legal_deadline = ? WHERE number = ?",
-                arguments: [committed?.description, legal?.description, number])
+            try db.cachedStatement(sql: "UPDATE cases SET committed_deadline = ?, legal_deadline = ? WHERE number = ?")
+                .execute(arguments: [committed?.description, legal?.description, number])
         } catch let e as WorkingCalendar.OutOfRange {
             throw OpsError(.invalid, e.description)
         }
     }
 
-    public func decide(case number: Int64, actor: Actor) throws -> OpsCase {
+    public func decide(case number: Int64, actor: OpsActor) throws -> OpsCase {
         try db.write { db in
             let r = try caseRow(db, number)
             try requireCaseState(r, [.inReview], "a decision")
-            try db.execute(
-                sql: "UPDATE cases SET state = 'decided', decided = ? WHERE number = ?",
+            try db.cachedStatement(sql: "UPDATE cases SET state = 'decided', decided = ? WHERE number = ?").execute(
                 arguments: [Self.encode(clock.now()), number])
             try audit(db, actor, "case.decide", "case:\(number)")
             return try caseValue(db, try caseRow(db, number))
@@ -252,25 +258,25 @@ extension OpsStore {
     }
 
     /// The result goes out: by mail (delivered now) or to be collected (a collection ticket finishes it).
-    public func deliver(case number: Int64, mode: DeliveryMode, actor: Actor) throws -> OpsCase {
+    public func deliver(case number: Int64, mode: DeliveryMode, actor: OpsActor) throws -> OpsCase {
         try db.write { db in
             let r = try caseRow(db, number)
             try requireCaseState(r, [.decided, .doneAtWindow], "delivery")
             let delivered: String? = mode == .mail ? Self.encode(clock.now()) : nil
-            try db.execute(
-                sql: "UPDATE cases SET delivery = ?, delivered = ?, state = ? WHERE number = ?",
-                arguments: [mode.rawValue, delivered, mode == .mail ? "delivered" : (r["state"] as String), number])
+            try db.cachedStatement(sql: "UPDATE cases SET delivery = ?, delivered = ?, state = ? WHERE number = ?")
+                .execute(arguments: [
+                    mode.rawValue, delivered, mode == .mail ? "delivered" : (r["state"] as String), number,
+                ])
             try audit(db, actor, "case.deliver", "case:\(number)", ["mode": mode.rawValue])
             return try caseValue(db, try caseRow(db, number))
         }
     }
 
-    public func archive(case number: Int64, actor: Actor) throws -> OpsCase {
+    public func archive(case number: Int64, actor: OpsActor) throws -> OpsCase {
         try db.write { db in
             let r = try caseRow(db, number)
             try requireCaseState(r, [.delivered, .doneAtWindow], "archiving")
-            try db.execute(
-                sql: "UPDATE cases SET state = 'archived', archived = ? WHERE number = ?",
+            try db.cachedStatement(sql: "UPDATE cases SET state = 'archived', archived = ? WHERE number = ?").execute(
                 arguments: [clock.now().date.description, number])
             try audit(db, actor, "case.archive", "case:\(number)")
             return try caseValue(db, try caseRow(db, number))
@@ -329,7 +335,7 @@ extension OpsStore {
 
     /// Five levels per visit (one rating per ticket); a bad one gets a rectification due date
     /// `rectificationWorkingDays` working days ahead.
-    public func rate(ticket: Int64, level: Int, comment: String, actor: Actor) throws -> OpsRating {
+    public func rate(ticket: Int64, level: Int, comment: String, actor: OpsActor) throws -> OpsRating {
         guard (1...5).contains(level) else { throw OpsError(.invalid, "a rating is 1 to 5", field: "level") }
         guard comment.count <= 2000 else {
             throw OpsError(.invalid, "a comment has at most 2000 characters", field: "comment")
@@ -339,7 +345,9 @@ extension OpsStore {
             guard ["finished", "transferred"].contains(t["state"] as String) else {
                 throw Self.illegal(t, "rating", "only a visit that reached a window can be rated")
             }
-            if try Int64.fetchOne(db, sql: "SELECT id FROM ratings WHERE ticket = ?", arguments: [ticket]) != nil {
+            if try Int64.fetchOne(
+                try db.cachedStatement(sql: "SELECT id FROM ratings WHERE ticket = ?"), arguments: [ticket]) != nil
+            {
                 throw OpsError(.conflict, "ticket \(t["display"] as String) was already rated")
             }
             let now = clock.now()
@@ -351,21 +359,25 @@ extension OpsStore {
                         .description
                 } catch let e as WorkingCalendar.OutOfRange { throw OpsError(.invalid, e.description) }
             }
-            try db.execute(
-                sql: "INSERT INTO ratings (ticket, level, comment, at, rectify_by) VALUES (?, ?, ?, ?, ?)",
-                arguments: [ticket, level, comment, Self.encode(now), due])
+            try db.cachedStatement(
+                sql: "INSERT INTO ratings (ticket, level, comment, at, rectify_by) VALUES (?, ?, ?, ?, ?)"
+            ).execute(arguments: [ticket, level, comment, Self.encode(now), due])
             let id = db.lastInsertedRowID
             try audit(db, actor, "rating.create", "rating:\(id)", ["level": "\(level)"])
-            return Self.rating(try Row.fetchOne(db, sql: "SELECT * FROM ratings WHERE id = ?", arguments: [id])!)
+            return Self.rating(
+                try Row.fetchOne(try db.cachedStatement(sql: "SELECT * FROM ratings WHERE id = ?"), arguments: [id])!)
         }
     }
 
-    public func rectify(rating: Int64, note: String, actor: Actor) throws -> OpsRating {
+    public func rectify(rating: Int64, note: String, actor: OpsActor) throws -> OpsRating {
         guard !note.isEmpty, note.count <= 2000 else {
             throw OpsError(.invalid, "a rectification says what was done (1 to 2000 characters)", field: "note")
         }
         return try db.write { db in
-            guard let r = try Row.fetchOne(db, sql: "SELECT * FROM ratings WHERE id = ?", arguments: [rating]) else {
+            guard
+                let r = try Row.fetchOne(
+                    try db.cachedStatement(sql: "SELECT * FROM ratings WHERE id = ?"), arguments: [rating])
+            else {
                 throw OpsError(.notFound, "there is no rating \(rating)")
             }
             guard (r["rectify_by"] as String?) != nil else {
@@ -374,11 +386,12 @@ extension OpsStore {
             guard (r["rectified"] as String?) == nil else {
                 throw OpsError(.illegalTransition, "rating \(rating) is already rectified")
             }
-            try db.execute(
-                sql: "UPDATE ratings SET rectified = ?, rectification = ? WHERE id = ?",
+            try db.cachedStatement(sql: "UPDATE ratings SET rectified = ?, rectification = ? WHERE id = ?").execute(
                 arguments: [Self.encode(clock.now()), note, rating])
             try audit(db, actor, "rating.rectify", "rating:\(rating)")
-            return Self.rating(try Row.fetchOne(db, sql: "SELECT * FROM ratings WHERE id = ?", arguments: [rating])!)
+            return Self.rating(
+                try Row.fetchOne(
+                    try db.cachedStatement(sql: "SELECT * FROM ratings WHERE id = ?"), arguments: [rating])!)
         }
     }
 

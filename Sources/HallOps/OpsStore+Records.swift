@@ -47,13 +47,14 @@ extension OpsStore {
             let buffer = RecordBuffer()
             let range: [DatabaseValueConvertible] = [from.description, to.description]
             for r in try Row.fetchAll(
-                db, sql: "SELECT * FROM tickets WHERE date BETWEEN ? AND ? ORDER BY date, ended_at, sequence",
+                try db.cachedStatement(
+                    sql: "SELECT * FROM tickets WHERE date BETWEEN ? AND ? ORDER BY date, ended_at, sequence"),
                 arguments: StatementArguments(range))
             {
                 if let t = Self.ticketRecord(r, self) { buffer.record(t) }
             }
             for r in try Row.fetchAll(
-                db, sql: "SELECT * FROM window_log WHERE date BETWEEN ? AND ? ORDER BY id",
+                try db.cachedStatement(sql: "SELECT * FROM window_log WHERE date BETWEEN ? AND ? ORDER BY id"),
                 arguments: StatementArguments(range))
             {
                 buffer.record(
@@ -62,7 +63,7 @@ extension OpsStore {
                         ticket: r["ticket"], staff: r["staff"]))
             }
             for r in try Row.fetchAll(
-                db, sql: "SELECT * FROM staff_log WHERE date BETWEEN ? AND ? ORDER BY id",
+                try db.cachedStatement(sql: "SELECT * FROM staff_log WHERE date BETWEEN ? AND ? ORDER BY id"),
                 arguments: StatementArguments(range))
             {
                 buffer.record(
@@ -71,7 +72,7 @@ extension OpsStore {
                         window: r["window"]))
             }
             for r in try Row.fetchAll(
-                db, sql: "SELECT * FROM queue_log WHERE date BETWEEN ? AND ? ORDER BY id",
+                try db.cachedStatement(sql: "SELECT * FROM queue_log WHERE date BETWEEN ? AND ? ORDER BY id"),
                 arguments: StatementArguments(range))
             {
                 buffer.record(QueueRecord(time: r["time"], department: r["department"], waiting: r["waiting"]))
@@ -159,8 +160,9 @@ extension OpsStore {
     }
 
     /// Writes the files `hallsim run` writes (tickets.csv, windows.csv, queues.csv, staff.csv, cases.csv,
-    /// steps.csv, summary.json) for [from, to] into `directory`, whole or not at all. Files are dated
-    /// (a `date` column) as a multi-day run's; summary.json has one "replication" per date.
+    /// steps.csv, daily.csv, summary.json, report.md) for [from, to] into `directory`, whole or not at
+    /// all. Files are dated (a `date` column) as a multi-day run's; summary.json has the front-desk KPIs
+    /// with one "replication" per date and, with a calendar, the case KPIs over the dates.
     public func export(from: CivilDate, to: CivilDate, directory: URL) throws {
         guard from <= to else {
             throw OpsError(.invalid, "the export's first date \(from) is after its last \(to)", field: "from")
@@ -168,7 +170,7 @@ extension OpsStore {
         let dates = (from.ordinal...to.ordinal).map { CivilDate(ordinal: $0) }
         var log = RecordLog(tickets: [], windows: [], queues: [], staff: [])
         log.dates = dates
-        var kpis: [DayKPIs] = []
+        var dayKPIs: [DayKPIs] = []
         for (i, d) in dates.enumerated() {
             let b = try records(from: d, to: d)
             log.tickets += b.tickets
@@ -179,18 +181,41 @@ extension OpsStore {
             log.queueDay += Array(repeating: Int32(i), count: b.queues.count)
             log.staff += b.staff
             log.staffDay += Array(repeating: Int32(i), count: b.staff.count)
-            kpis.append(try dayKPIs(d))
+            dayKPIs.append(try self.dayKPIs(d))
         }
         let (cases, steps) = try db.read { db in try caseRecords(db) }
         log.cases = cases
         log.steps = steps
         var s = scenario
         s.warmupMinutes = 0
-        let summary = Summary(scenario: s, seed: 0, days: kpis)
+        // Case KPIs over the exported dates (HallMetrics' CaseMetrics), as a run over dates reports them.
+        var period: PeriodKPIs?
+        var openDays = 0
+        if s.period != nil {
+            s.period!.start = from
+            s.period!.end = to
+            let caseMetrics = CaseMetrics(catalogue: catalogue, dates: dates)
+            for r in cases { caseMetrics.record(r) }
+            var arrivals: [CivilDate: Int] = [:]
+            for (d, k) in zip(dates, dayKPIs) {
+                let n = Int((k.overall[.arrivals] ?? 0) ?? 0)
+                if n > 0 {
+                    arrivals[d] = n
+                    openDays += 1
+                }
+            }
+            period = caseMetrics.result(arrivals: arrivals)
+        }
+        // Front-desk figures over the dates the hall had applicants (a closed day is no sample).
+        let active = dayKPIs.filter { (($0.overall[.arrivals] ?? 0) ?? 0) > 0 }
+        let summary = Summary(
+            scenario: s, seed: 0, days: active.isEmpty ? [dayKPIs[0]] : active, cases: period.map { [$0] },
+            openDays: period == nil ? nil : openDays)
         let c = catalogue
         let logs = [(0, log)]
-        let files: [(name: String, data: Data)] = [
+        var files: [(name: String, data: Data)] = [
             ("summary.json", try summary.json()),
+            ("report.md", Data(Report.markdown(summary, scenario: s, sourceFile: nil).utf8)),
             (
                 "tickets.csv",
                 Data(EventLogCSV.tickets([(0, log.tickets)], catalogue: c, dated: [(dates, log.ticketDay)]).utf8)
@@ -207,6 +232,7 @@ extension OpsStore {
             ("cases.csv", Data(CaseCSV.cases(logs, scenario: scenario).utf8)),
             ("steps.csv", Data(CaseCSV.steps(logs, catalogue: c).utf8)),
         ]
+        if let period { files.append(("daily.csv", Data(CaseCSV.daily([period]).utf8))) }
         try AtomicOutput.write(files, to: directory)
     }
 }
@@ -219,7 +245,7 @@ extension OpsStore {
             passwordHash: r["password_hash"], active: r["active"])
     }
 
-    public func createUser(name: String, role: Role, passwordHash: String, staffID: String?, actor: Actor) throws
+    public func createUser(name: String, role: Role, passwordHash: String, staffID: String?, actor: OpsActor) throws
         -> OpsUser
     {
         guard !name.isEmpty, name.count <= 100 else {
@@ -232,41 +258,48 @@ extension OpsStore {
             throw OpsError(.invalid, "there is no staff member \(s) in the hall", field: "staffID")
         }
         return try db.write { db in
-            if try Int64.fetchOne(db, sql: "SELECT id FROM users WHERE name = ?", arguments: [name]) != nil {
+            if try Int64.fetchOne(try db.cachedStatement(sql: "SELECT id FROM users WHERE name = ?"), arguments: [name])
+                != nil
+            {
                 throw OpsError(.conflict, "a user named \(name) exists", field: "name")
             }
-            try db.execute(
-                sql: "INSERT INTO users (name, role, staff_id, password_hash, active) VALUES (?, ?, ?, ?, 1)",
-                arguments: [name, role.rawValue, staffID, passwordHash])
+            try db.cachedStatement(
+                sql: "INSERT INTO users (name, role, staff_id, password_hash, active) VALUES (?, ?, ?, ?, 1)"
+            ).execute(arguments: [name, role.rawValue, staffID, passwordHash])
             let id = db.lastInsertedRowID
             try audit(db, actor, "user.create", "user:\(id)", ["name": name, "role": role.rawValue])
-            return Self.user(try Row.fetchOne(db, sql: "SELECT * FROM users WHERE id = ?", arguments: [id])!)
+            return Self.user(
+                try Row.fetchOne(try db.cachedStatement(sql: "SELECT * FROM users WHERE id = ?"), arguments: [id])!)
         }
     }
 
     public func user(named name: String) throws -> OpsUser? {
         try db.read { db in
-            try Row.fetchOne(db, sql: "SELECT * FROM users WHERE name = ?", arguments: [name]).map(Self.user)
+            try Row.fetchOne(try db.cachedStatement(sql: "SELECT * FROM users WHERE name = ?"), arguments: [name]).map(
+                Self.user)
         }
     }
     public func user(id: Int64) throws -> OpsUser? {
         try db.read { db in
-            try Row.fetchOne(db, sql: "SELECT * FROM users WHERE id = ?", arguments: [id]).map(Self.user)
+            try Row.fetchOne(try db.cachedStatement(sql: "SELECT * FROM users WHERE id = ?"), arguments: [id]).map(
+                Self.user)
         }
     }
     public func users() throws -> [OpsUser] {
         try db.read { db in try Row.fetchAll(db, sql: "SELECT * FROM users ORDER BY id").map(Self.user) }
     }
-    public func setPassword(user id: Int64, passwordHash: String, actor: Actor) throws {
+    public func setPassword(user id: Int64, passwordHash: String, actor: OpsActor) throws {
         try db.write { db in
-            try db.execute(sql: "UPDATE users SET password_hash = ? WHERE id = ?", arguments: [passwordHash, id])
+            try db.cachedStatement(sql: "UPDATE users SET password_hash = ? WHERE id = ?").execute(arguments: [
+                passwordHash, id,
+            ])
             guard db.changesCount == 1 else { throw OpsError(.notFound, "there is no user \(id)") }
             try audit(db, actor, "user.password", "user:\(id)")
         }
     }
-    public func setActive(user id: Int64, active: Bool, actor: Actor) throws {
+    public func setActive(user id: Int64, active: Bool, actor: OpsActor) throws {
         try db.write { db in
-            try db.execute(sql: "UPDATE users SET active = ? WHERE id = ?", arguments: [active, id])
+            try db.cachedStatement(sql: "UPDATE users SET active = ? WHERE id = ?").execute(arguments: [active, id])
             guard db.changesCount == 1 else { throw OpsError(.notFound, "there is no user \(id)") }
             try audit(db, actor, active ? "user.activate" : "user.deactivate", "user:\(id)")
         }
@@ -276,40 +309,42 @@ extension OpsStore {
     /// it survives a restart. `expires` is a Unix time in seconds, nil: never.
     public func persistSet(key: String, value: Data, expires: Double?) throws {
         try db.write { db in
-            try db.execute(
-                sql: "INSERT OR REPLACE INTO persist (key, value, expires) VALUES (?, ?, ?)",
-                arguments: [key, value, expires])
+            try db.cachedStatement(sql: "INSERT OR REPLACE INTO persist (key, value, expires) VALUES (?, ?, ?)")
+                .execute(arguments: [key, value, expires])
         }
     }
     /// Fails with `.conflict` when the key exists and has not expired at `now`.
     public func persistCreate(key: String, value: Data, expires: Double?, now: Double) throws {
         try db.write { db in
-            if let r = try Row.fetchOne(db, sql: "SELECT expires FROM persist WHERE key = ?", arguments: [key]) {
+            if let r = try Row.fetchOne(
+                try db.cachedStatement(sql: "SELECT expires FROM persist WHERE key = ?"), arguments: [key])
+            {
                 let e: Double? = r["expires"]
                 if e == nil || e! > now { throw OpsError(.conflict, "key \(key) exists") }
             }
-            try db.execute(
-                sql: "INSERT OR REPLACE INTO persist (key, value, expires) VALUES (?, ?, ?)",
-                arguments: [key, value, expires])
+            try db.cachedStatement(sql: "INSERT OR REPLACE INTO persist (key, value, expires) VALUES (?, ?, ?)")
+                .execute(arguments: [key, value, expires])
         }
     }
     public func persistGet(key: String, now: Double) throws -> Data? {
         try db.read { db in
             guard
-                let r = try Row.fetchOne(db, sql: "SELECT value, expires FROM persist WHERE key = ?", arguments: [key])
+                let r = try Row.fetchOne(
+                    try db.cachedStatement(sql: "SELECT value, expires FROM persist WHERE key = ?"), arguments: [key])
             else { return nil }
             if let e: Double = r["expires"], e <= now { return nil }
             return r["value"]
         }
     }
     public func persistRemove(key: String) throws {
-        try db.write { db in try db.execute(sql: "DELETE FROM persist WHERE key = ?", arguments: [key]) }
+        try db.write { db in try db.cachedStatement(sql: "DELETE FROM persist WHERE key = ?").execute(arguments: [key])
+        }
     }
 
     static func device(_ r: Row) -> OpsDevice {
         OpsDevice(id: r["id"], name: r["name"], kind: r["kind"], tokenHash: r["token_hash"], active: r["active"])
     }
-    public func createDevice(name: String, kind: String, tokenHash: String, actor: Actor) throws -> OpsDevice {
+    public func createDevice(name: String, kind: String, tokenHash: String, actor: OpsActor) throws -> OpsDevice {
         guard ["kiosk", "display", "rating_pad"].contains(kind) else {
             throw OpsError(.invalid, "a device is a kiosk, display or rating_pad", field: "kind")
         }
@@ -317,26 +352,30 @@ extension OpsStore {
             throw OpsError(.invalid, "a device name has 1 to 100 characters", field: "name")
         }
         return try db.write { db in
-            if try Int64.fetchOne(db, sql: "SELECT id FROM devices WHERE name = ?", arguments: [name]) != nil {
+            if try Int64.fetchOne(
+                try db.cachedStatement(sql: "SELECT id FROM devices WHERE name = ?"), arguments: [name]) != nil
+            {
                 throw OpsError(.conflict, "a device named \(name) exists", field: "name")
             }
-            try db.execute(
-                sql: "INSERT INTO devices (name, kind, token_hash, active) VALUES (?, ?, ?, 1)",
-                arguments: [name, kind, tokenHash])
+            try db.cachedStatement(sql: "INSERT INTO devices (name, kind, token_hash, active) VALUES (?, ?, ?, 1)")
+                .execute(arguments: [name, kind, tokenHash])
             let id = db.lastInsertedRowID
             try audit(db, actor, "device.create", "device:\(id)", ["name": name, "kind": kind])
-            return Self.device(try Row.fetchOne(db, sql: "SELECT * FROM devices WHERE id = ?", arguments: [id])!)
+            return Self.device(
+                try Row.fetchOne(try db.cachedStatement(sql: "SELECT * FROM devices WHERE id = ?"), arguments: [id])!)
         }
     }
     public func device(tokenHash: String) throws -> OpsDevice? {
         try db.read { db in
-            try Row.fetchOne(db, sql: "SELECT * FROM devices WHERE token_hash = ?", arguments: [tokenHash]).map(
+            try Row.fetchOne(
+                try db.cachedStatement(sql: "SELECT * FROM devices WHERE token_hash = ?"), arguments: [tokenHash]
+            ).map(
                 Self.device)
         }
     }
-    public func setActive(device id: Int64, active: Bool, actor: Actor) throws {
+    public func setActive(device id: Int64, active: Bool, actor: OpsActor) throws {
         try db.write { db in
-            try db.execute(sql: "UPDATE devices SET active = ? WHERE id = ?", arguments: [active, id])
+            try db.cachedStatement(sql: "UPDATE devices SET active = ? WHERE id = ?").execute(arguments: [active, id])
             guard db.changesCount == 1 else { throw OpsError(.notFound, "there is no device \(id)") }
             try audit(db, actor, active ? "device.activate" : "device.deactivate", "device:\(id)")
         }
@@ -346,7 +385,7 @@ extension OpsStore {
     public func audit(limit: Int = 100, before: Int64? = nil) throws -> [AuditEntry] {
         try db.read { db in
             try Row.fetchAll(
-                db, sql: "SELECT * FROM audit WHERE id < ? ORDER BY id DESC LIMIT ?",
+                try db.cachedStatement(sql: "SELECT * FROM audit WHERE id < ? ORDER BY id DESC LIMIT ?"),
                 arguments: [before ?? Int64.max, max(0, min(limit, 10_000))]
             ).map {
                 AuditEntry(

@@ -20,9 +20,12 @@ public final class OpsStore: @unchecked Sendable {
     let staffIndex: [String: Int32]
     let physical: [PhysicalWindow]
     let callingPolicy: any CallingPolicy
+    /// Display prefix of each department.
+    let prefixes: [String: String]
 
-    /// Opens (creating when missing) the database at `path` (WAL, migrations), and loads departments,
-    /// items, windows, staff and calendar from the scenario (its ids are the database's ids). Reopening
+    /// Opens (creating it and its directory when missing) the database at `path` (WAL, migrations), and
+    /// loads departments, items, windows, staff and calendar from the scenario (its ids are the database's
+    /// ids). Reopening
     /// with another scenario of the same ids updates the reference tables; live rows are kept.
     public init(path: String, scenario: Scenario, clock: any OpsClock = SystemClock(), settings: OpsSettings = .init())
         throws
@@ -39,6 +42,13 @@ public final class OpsStore: @unchecked Sendable {
         staffIndex = Dictionary(uniqueKeysWithValues: c.staff.enumerated().map { ($1, Int32($0)) })
         physical = scenario.physicalWindows
         callingPolicy = scenario.calling.rule.policy
+        let letters = Array("ABCDEFGHJKLMNPQRSTUVWXYZ").map(String.init)
+        prefixes = Dictionary(
+            uniqueKeysWithValues: scenario.departments.enumerated().map { i, d in
+                (d.id, settings.prefixes[d.id] ?? (i < letters.count ? letters[i] : "Z\(i)"))
+            })
+        let directory = URL(fileURLWithPath: path).deletingLastPathComponent()
+        try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
         var config = Configuration()
         config.busyMode = .timeout(30)
         config.prepareDatabase { db in
@@ -55,34 +65,34 @@ public final class OpsStore: @unchecked Sendable {
 
     /// Departments, items, windows and staff from the scenario (upserted by id).
     func loadReference(_ db: Database) throws {
-        let letters = Array("ABCDEFGHJKLMNPQRSTUVWXYZ").map(String.init)
         for (i, d) in scenario.departments.enumerated() {
-            let prefix = settings.prefixes[d.id] ?? (i < letters.count ? letters[i] : "Z\(i)")
-            try db.execute(
+            let prefix = prefixes[d.id]!
+            try db.cachedStatement(
                 sql: """
                     INSERT INTO departments (id, idx, name, prefix) VALUES (?, ?, ?, ?)
                     ON CONFLICT(id) DO UPDATE SET idx = excluded.idx, name = excluded.name, prefix = excluded.prefix
-                    """, arguments: [d.id, i, d.name, prefix])
+                    """
+            ).execute(arguments: [d.id, i, d.name, prefix])
         }
         for (i, it) in scenario.items.enumerated() {
-            try db.execute(
+            try db.cachedStatement(
                 sql: """
                     INSERT INTO items (id, idx, department, kind, committed_days, legal_days) VALUES (?, ?, ?, ?, ?, ?)
                     ON CONFLICT(id) DO UPDATE SET idx = excluded.idx, department = excluded.department,
                       kind = excluded.kind, committed_days = excluded.committed_days, legal_days = excluded.legal_days
-                    """,
-                arguments: [it.id, i, it.department, it.kind.rawValue, it.committedLimitDays, it.legalLimitDays])
+                    """
+            ).execute(arguments: [it.id, i, it.department, it.kind.rawValue, it.committedLimitDays, it.legalLimitDays])
         }
         for (i, w) in physical.enumerated() {
-            try db.execute(
+            try db.cachedStatement(
                 sql: """
                     INSERT INTO windows (id, idx, grp, kind, departments) VALUES (?, ?, ?, ?, ?)
                     ON CONFLICT(id) DO UPDATE SET idx = excluded.idx, grp = excluded.grp, kind = excluded.kind,
                       departments = excluded.departments
-                    """,
-                arguments: [
-                    w.name, i, scenario.windows[w.group].id, w.kind.rawValue, w.departments.joined(separator: ","),
-                ])
+                    """
+            ).execute(arguments: [
+                w.name, i, scenario.windows[w.group].id, w.kind.rawValue, w.departments.joined(separator: ","),
+            ])
         }
         var skills: [String: String] = [:]
         for m in scenario.staff {
@@ -90,26 +100,27 @@ public final class OpsStore: @unchecked Sendable {
             for id in m.memberIDs { skills[id] = s }
         }
         for (i, id) in catalogue.staff.enumerated() {
-            try db.execute(
+            try db.cachedStatement(
                 sql: """
                     INSERT INTO staff (id, idx, kind, skills) VALUES (?, ?, ?, ?)
                     ON CONFLICT(id) DO UPDATE SET idx = excluded.idx, kind = excluded.kind, skills = excluded.skills
-                    """, arguments: [id, i, catalogue.staffKind[i].rawValue, skills[id] ?? "*"])
+                    """
+            ).execute(arguments: [id, i, catalogue.staffKind[i].rawValue, skills[id] ?? "*"])
         }
-        try db.execute(
-            sql: "INSERT OR REPLACE INTO meta (key, value) VALUES ('scenario', ?)", arguments: [scenario.name])
+        try db.cachedStatement(sql: "INSERT OR REPLACE INTO meta (key, value) VALUES ('scenario', ?)").execute(
+            arguments: [scenario.name])
     }
 
     // MARK: Helpers
 
-    func audit(_ db: Database, _ actor: Actor, _ action: String, _ subject: String, _ detail: [String: String] = [:])
+    func audit(_ db: Database, _ actor: OpsActor, _ action: String, _ subject: String, _ detail: [String: String] = [:])
         throws
     {
         let json = try String(
             decoding: JSONSerialization.data(withJSONObject: detail, options: [.sortedKeys]), as: UTF8.self)
-        try db.execute(
-            sql: "INSERT INTO audit (at, actor, role, action, subject, detail) VALUES (?, ?, ?, ?, ?, ?)",
-            arguments: [Self.encode(clock.now()), actor.name, actor.role.rawValue, action, subject, json])
+        try db.cachedStatement(
+            sql: "INSERT INTO audit (at, actor, role, action, subject, detail) VALUES (?, ?, ?, ?, ?, ?)"
+        ).execute(arguments: [Self.encode(clock.now()), actor.name, actor.role.rawValue, action, subject, json])
     }
 
     static func encode(_ s: Stamp) -> String { "\(s.date) \(s.minute)" }
@@ -122,7 +133,10 @@ public final class OpsStore: @unchecked Sendable {
     static func decodeDate(_ s: String?) -> CivilDate? { s.flatMap { CivilDate(parsing: $0) } }
 
     func ticketRow(_ db: Database, _ id: Int64) throws -> Row {
-        guard let row = try Row.fetchOne(db, sql: "SELECT * FROM tickets WHERE id = ?", arguments: [id]) else {
+        guard
+            let row = try Row.fetchOne(
+                try db.cachedStatement(sql: "SELECT * FROM tickets WHERE id = ?"), arguments: [id])
+        else {
             throw OpsError(.notFound, "there is no ticket \(id)", field: "ticket")
         }
         return row
@@ -141,7 +155,10 @@ public final class OpsStore: @unchecked Sendable {
     }
 
     func windowRow(_ db: Database, _ id: String) throws -> Row {
-        guard let row = try Row.fetchOne(db, sql: "SELECT * FROM windows WHERE id = ?", arguments: [id]) else {
+        guard
+            let row = try Row.fetchOne(
+                try db.cachedStatement(sql: "SELECT * FROM windows WHERE id = ?"), arguments: [id])
+        else {
             throw OpsError(.notFound, "there is no window \(id) in the hall", field: "window")
         }
         return row
@@ -158,18 +175,17 @@ public final class OpsStore: @unchecked Sendable {
     func logWindow(_ db: Database, _ now: Stamp, window: String, state: WindowState, ticket: Int32?, clerk: String?)
         throws
     {
-        try db.execute(
-            sql: "INSERT INTO window_log (date, time, window, state, ticket, staff) VALUES (?, ?, ?, ?, ?, ?)",
-            arguments: [
-                now.date.description, now.minute, windowIndex[window]!, state.rawValue, ticket,
-                clerk.flatMap { staffIndex[$0] },
-            ])
+        try db.cachedStatement(
+            sql: "INSERT INTO window_log (date, time, window, state, ticket, staff) VALUES (?, ?, ?, ?, ?, ?)"
+        ).execute(arguments: [
+            now.date.description, now.minute, windowIndex[window]!, state.rawValue, ticket,
+            clerk.flatMap { staffIndex[$0] },
+        ])
     }
 
     func logStaff(_ db: Database, _ now: Stamp, staff: String, state: StaffState, window: String?) throws {
-        try db.execute(
-            sql: "INSERT INTO staff_log (date, time, staff, state, window) VALUES (?, ?, ?, ?, ?)",
-            arguments: [
+        try db.cachedStatement(sql: "INSERT INTO staff_log (date, time, staff, state, window) VALUES (?, ?, ?, ?, ?)")
+            .execute(arguments: [
                 now.date.description, now.minute, staffIndex[staff]!, state.rawValue,
                 window.flatMap { windowIndex[$0] },
             ])
@@ -177,23 +193,21 @@ public final class OpsStore: @unchecked Sendable {
 
     /// Changes a department's waiting count and logs it (the event log's queue record).
     func changeWaiting(_ db: Database, _ now: Stamp, department: String, by delta: Int) throws {
-        try db.execute(
-            sql: "UPDATE departments SET waiting = waiting + ? WHERE id = ?", arguments: [delta, department])
         let waiting = try Int.fetchOne(
-            db, sql: "SELECT waiting FROM departments WHERE id = ?", arguments: [department])!
-        try db.execute(
-            sql: "INSERT INTO queue_log (date, time, department, waiting) VALUES (?, ?, ?, ?)",
-            arguments: [now.date.description, now.minute, departmentIndex[department]!, waiting])
+            try db.cachedStatement(sql: "UPDATE departments SET waiting = waiting + ? WHERE id = ? RETURNING waiting"),
+            arguments: [delta, department])!
+        try db.cachedStatement(sql: "INSERT INTO queue_log (date, time, department, waiting) VALUES (?, ?, ?, ?)")
+            .execute(arguments: [now.date.description, now.minute, departmentIndex[department]!, waiting])
     }
 
+    /// The next value of a per-day counter (created at 1), in the caller's transaction.
     func nextCounter(_ db: Database, date: CivilDate, name: String) throws -> Int {
-        try db.execute(
-            sql: """
-                INSERT INTO counters (date, name, last) VALUES (?, ?, 1)
-                ON CONFLICT(date, name) DO UPDATE SET last = last + 1
-                """, arguments: [date.description, name])
-        return try Int.fetchOne(
-            db, sql: "SELECT last FROM counters WHERE date = ? AND name = ?", arguments: [date.description, name])!
+        try Int.fetchOne(
+            try db.cachedStatement(
+                sql: """
+                    INSERT INTO counters (date, name, last) VALUES (?, ?, 1)
+                    ON CONFLICT(date, name) DO UPDATE SET last = last + 1 RETURNING last
+                    """), arguments: [date.description, name])!
     }
 
     static func illegal(_ t: Row, _ action: String, _ why: String) -> OpsError {
@@ -205,7 +219,7 @@ public final class OpsStore: @unchecked Sendable {
     }
 
     /// A clerk actor acts only at the window they signed in (managers and admins act anywhere).
-    func checkClerk(_ db: Database, _ w: Row, _ actor: Actor) throws {
+    func checkClerk(_ db: Database, _ w: Row, _ actor: OpsActor) throws {
         guard actor.role == .clerk else { return }
         let window: String = w["id"]
         let me = try actorStaff(db, actor)
@@ -219,16 +233,17 @@ public final class OpsStore: @unchecked Sendable {
     }
 
     /// The scenario staff id of the actor's user account, if any.
-    func actorStaff(_ db: Database, _ actor: Actor) throws -> String? {
+    func actorStaff(_ db: Database, _ actor: OpsActor) throws -> String? {
         guard let id = actor.userID else { return nil }
-        return try String.fetchOne(db, sql: "SELECT staff_id FROM users WHERE id = ?", arguments: [id])
+        return try String.fetchOne(
+            try db.cachedStatement(sql: "SELECT staff_id FROM users WHERE id = ?"), arguments: [id])
     }
 
     // MARK: Tickets
 
     /// Issues a ticket numbered per day and department prefix (gapless, unique, in one transaction).
     /// With an idempotency key already used, returns the ticket that key issued (nothing new).
-    public func issueTicket(_ request: IssueRequest, idempotencyKey: String?, actor: Actor) throws -> OpsTicket {
+    public func issueTicket(_ request: IssueRequest, idempotencyKey: String?, actor: OpsActor) throws -> OpsTicket {
         if let k = idempotencyKey, k.isEmpty || k.count > 200 {
             throw OpsError(.invalid, "an idempotency key has 1 to 200 characters", field: "idempotencyKey")
         }
@@ -237,6 +252,23 @@ public final class OpsStore: @unchecked Sendable {
             request.appointmentSlot.map { "\($0)" } ?? "", request.caseNumber.map { "\($0)" } ?? "",
         ].joined(separator: "|")
         // Validate against the scenario before the transaction.
+        var request = request
+        if let slot = request.appointmentSlot, !(slot.isFinite && slot >= 0 && slot < 1440) {
+            throw OpsError(
+                .invalid, "an appointment slot is minutes after midnight (0 to 1439)", field: "appointmentSlot")
+        }
+        if let n = request.caseNumber {
+            // A return visit or collection names its case; the case knows its item.
+            let item = try db.read { db in
+                try String.fetchOne(
+                    try db.cachedStatement(sql: "SELECT item FROM cases WHERE number = ?"), arguments: [n])
+            }
+            guard let item else { throw OpsError(.invalid, "there is no case \(n)", field: "caseNumber") }
+            if let i = request.item, i != item {
+                throw OpsError(.invalid, "case \(n) is for item \(item), not \(i)", field: "item")
+            }
+            if request.item == nil { request.item = item }
+        }
         var department = request.department
         if let item = request.item {
             guard let it = scenario.items.first(where: { $0.id == item }) else {
@@ -263,7 +295,8 @@ public final class OpsStore: @unchecked Sendable {
         }
         return try db.write { db in
             if let k = idempotencyKey,
-                let row = try Row.fetchOne(db, sql: "SELECT * FROM tickets WHERE idempotency_key = ?", arguments: [k])
+                let row = try Row.fetchOne(
+                    try db.cachedStatement(sql: "SELECT * FROM tickets WHERE idempotency_key = ?"), arguments: [k])
             {
                 guard (row["request"] as String?) == fingerprint else {
                     throw OpsError(
@@ -271,12 +304,8 @@ public final class OpsStore: @unchecked Sendable {
                 }
                 return Self.ticket(row)
             }
-            if let n = request.caseNumber {
-                guard try Row.fetchOne(db, sql: "SELECT number FROM cases WHERE number = ?", arguments: [n]) != nil
-                else { throw OpsError(.invalid, "there is no case \(n)", field: "caseNumber") }
-            }
             let now = clock.now()
-            let prefix = try String.fetchOne(db, sql: "SELECT prefix FROM departments WHERE id = ?", arguments: [dept])!
+            let prefix = prefixes[dept]!
             let sequence = try nextCounter(db, date: now.date, name: "#sequence")
             let number = try nextCounter(db, date: now.date, name: prefix)
             let display = prefix + (number < 1000 ? String(format: "%03d", number) : "\(number)")
@@ -284,16 +313,16 @@ public final class OpsStore: @unchecked Sendable {
             let onTime =
                 request.appointmentSlot.map { now.minute <= $0 + scenario.calling.onTimeToleranceMinutes } ?? false
             let appointmentClass = request.kind == .appointment && scenario.calling.appointmentsFirst && onTime
-            try db.execute(
+            try db.cachedStatement(
                 sql: """
                     INSERT INTO tickets (date, sequence, display, kind, department, item, priority, appointment_class,
                       state, issued_at, queued_at, case_number, idempotency_key, request)
                     VALUES (?, ?, ?, ?, ?, ?, ?, ?, 'waiting', ?, ?, ?, ?, ?)
-                    """,
-                arguments: [
-                    now.date.description, sequence, display, request.kind.rawValue, dept, request.item, priority,
-                    appointmentClass, now.minute, now.minute, request.caseNumber, idempotencyKey, fingerprint,
-                ])
+                    """
+            ).execute(arguments: [
+                now.date.description, sequence, display, request.kind.rawValue, dept, request.item, priority,
+                appointmentClass, now.minute, now.minute, request.caseNumber, idempotencyKey, fingerprint,
+            ])
             let id = db.lastInsertedRowID
             try changeWaiting(db, now, department: dept, by: 1)
             try audit(db, actor, "ticket.issue", "ticket:\(id)", ["display": display, "department": dept])
@@ -309,11 +338,12 @@ public final class OpsStore: @unchecked Sendable {
             let rows: [Row]
             if let state {
                 rows = try Row.fetchAll(
-                    db, sql: "SELECT * FROM tickets WHERE date = ? AND state = ? ORDER BY sequence",
+                    try db.cachedStatement(sql: "SELECT * FROM tickets WHERE date = ? AND state = ? ORDER BY sequence"),
                     arguments: [date.description, state.rawValue])
             } else {
                 rows = try Row.fetchAll(
-                    db, sql: "SELECT * FROM tickets WHERE date = ? ORDER BY sequence", arguments: [date.description])
+                    try db.cachedStatement(sql: "SELECT * FROM tickets WHERE date = ? ORDER BY sequence"),
+                    arguments: [date.description])
             }
             return rows.map(Self.ticket)
         }
@@ -322,7 +352,7 @@ public final class OpsStore: @unchecked Sendable {
     /// The window calls its next ticket with the scenario's calling policy and green-channel guard
     /// (the simulator's code). Tickets transferred to this window or its clerk come first. nil when
     /// nothing it may serve is waiting. The window must be open and free.
-    public func callNext(window: String, actor: Actor) throws -> OpsTicket? {
+    public func callNext(window: String, actor: OpsActor) throws -> OpsTicket? {
         try db.write { db in
             let w = try windowRow(db, window)
             try checkClerk(db, w, actor)
@@ -344,13 +374,27 @@ public final class OpsStore: @unchecked Sendable {
             let now = clock.now()
             let today = now.date.description
             // Directed tickets first (a transfer to this window or clerk), oldest queued first.
-            var chosen = try Row.fetchOne(
-                db,
-                sql: """
-                    SELECT * FROM tickets
-                    WHERE state = 'waiting' AND date = ? AND (target_window = ? OR target_clerk = ?)
-                    ORDER BY queued_at, sequence LIMIT 1
-                    """, arguments: [today, window, clerk])
+            let byWindow = try Row.fetchOne(
+                try db.cachedStatement(
+                    sql: """
+                        SELECT * FROM tickets WHERE state = 'waiting' AND target_window = ? AND date = ?
+                        ORDER BY queued_at, sequence LIMIT 1
+                        """), arguments: [window, today])
+            let byClerk = try Row.fetchOne(
+                try db.cachedStatement(
+                    sql: """
+                        SELECT * FROM tickets WHERE state = 'waiting' AND target_clerk = ? AND date = ?
+                        ORDER BY queued_at, sequence LIMIT 1
+                        """), arguments: [clerk, today])
+            var chosen: Row? =
+                switch (byWindow, byClerk) {
+                case (let a?, let b?):
+                    ((a["queued_at"] as Double, a["sequence"] as Int) <= (
+                        b["queued_at"] as Double, b["sequence"] as Int
+                    ))
+                        ? a : b
+                default: byWindow ?? byClerk
+                }
             if chosen == nil {
                 chosen = try chooseByPolicy(db, window: w, clerk: clerk, date: today)
             }
@@ -361,13 +405,14 @@ public final class OpsStore: @unchecked Sendable {
                 (row["priority"] as Bool) ? .priority : ((row["appointment_class"] as Bool) ? .appointment : .normal)
             let owed = CallingGuard.owedAfterCall(
                 calledClass: cls, owed: w["owed_normal"], normalPerPriority: scenario.calling.normalPerPriority ?? 0)
-            try db.execute(
+            try db.cachedStatement(
                 sql: """
                     UPDATE tickets SET state = 'called', called_at = COALESCE(called_at, ?), calls = calls + 1,
                       window = ?, clerk = ? WHERE id = ?
-                    """, arguments: [now.minute, window, clerk, id])
-            try db.execute(
-                sql: "UPDATE windows SET ticket = ?, owed_normal = ? WHERE id = ?", arguments: [id, owed, window])
+                    """
+            ).execute(arguments: [now.minute, window, clerk, id])
+            try db.cachedStatement(sql: "UPDATE windows SET ticket = ?, owed_normal = ? WHERE id = ?").execute(
+                arguments: [id, owed, window])
             try changeWaiting(db, now, department: row["department"], by: -1)
             try logWindow(db, now, window: window, state: .calling, ticket: seq, clerk: clerk)
             try audit(db, actor, "ticket.call", "ticket:\(id)", ["window": window, "display": row["display"]])
@@ -381,30 +426,46 @@ public final class OpsStore: @unchecked Sendable {
         let wi = Int(windowIndex[windowID]!)
         let nd = catalogue.departments.count
         let board = HallBoard(departments: nd, windows: catalogue.windows.count)
-        let skills = try String.fetchOne(db, sql: "SELECT skills FROM staff WHERE id = ?", arguments: [clerk]) ?? "*"
+        let skills =
+            try String.fetchOne(
+                try db.cachedStatement(sql: "SELECT skills FROM staff WHERE id = ?"), arguments: [clerk]) ?? "*"
         let skillSet = Set(skills.split(separator: ",").map(String.init))
         let served = physical[wi].departments.filter { skills == "*" || skillSet.contains($0) }
         for d in served { board.serves[wi * nd + Int(departmentIndex[d]!)] = true }
+        // Policies read only the queues of departments the window may serve now (the simulator's board
+        // has every queue, but no policy looks beyond these), so only their heads are looked up: one
+        // index seek each. A class counts as waiting when one of these queues has a ticket in it — the
+        // engine's "skip empty classes" shortcut, which cannot change a decision. Counts are read only
+        // for the longest-queue-first policy.
         var classWaiting = [Int32](repeating: 0, count: TicketClass.count)
-        var heads: [Int: Int64] = [:]
-        let rows = try Row.fetchAll(
-            db,
-            sql: """
-                SELECT department, priority, appointment_class, MIN(sequence) AS head, COUNT(*) AS n FROM tickets
-                WHERE state = 'waiting' AND date = ? AND target_window IS NULL AND target_clerk IS NULL
-                GROUP BY department, priority, appointment_class
-                """, arguments: [date])
-        for r in rows {
-            let d = departmentIndex[r["department"] as String]!
-            let c: TicketClass =
-                (r["priority"] as Bool) ? .priority : ((r["appointment_class"] as Bool) ? .appointment : .normal)
-            let q = HallBoard.queue(department: d, class: c.rawValue)
-            let head: Int32 = r["head"]
-            let n: Int32 = r["n"]
-            board.head[q] = min(board.head[q], head)
-            board.count[q] += n
-            classWaiting[c.rawValue] += n
-            heads[q] = Int64(board.head[q])
+        let needCounts = scenario.calling.rule == .longestQueueFirst
+        for d in served {
+            let di = departmentIndex[d]!
+            for c in TicketClass.allCases {
+                let head = try Int32.fetchOne(
+                    try db.cachedStatement(
+                        sql: """
+                            SELECT MIN(sequence) FROM tickets
+                            WHERE date = ? AND department = ? AND priority = ? AND appointment_class = ?
+                              AND state = 'waiting' AND target_window IS NULL AND target_clerk IS NULL
+                            """), arguments: [date, d, c == .priority, c == .appointment])
+                guard let head else { continue }
+                let q = HallBoard.queue(department: di, class: c.rawValue)
+                board.head[q] = head
+                var n: Int32 = 1
+                if needCounts {
+                    n =
+                        try Int32.fetchOne(
+                            try db.cachedStatement(
+                                sql: """
+                                    SELECT COUNT(*) FROM tickets
+                                    WHERE date = ? AND department = ? AND priority = ? AND appointment_class = ?
+                                      AND state = 'waiting' AND target_window IS NULL AND target_clerk IS NULL
+                                    """), arguments: [date, d, c == .priority, c == .appointment]) ?? 1
+                }
+                board.count[q] = n
+                classWaiting[c.rawValue] += n
+            }
         }
         let departments = physical[wi].departments.map { departmentIndex[$0]! }
         guard
@@ -413,11 +474,12 @@ public final class OpsStore: @unchecked Sendable {
                 classWaiting: classWaiting, policy: callingPolicy, board: board)
         else { return nil }
         return try Row.fetchOne(
-            db, sql: "SELECT * FROM tickets WHERE date = ? AND sequence = ?", arguments: [date, board.head[q]])
+            try db.cachedStatement(sql: "SELECT * FROM tickets WHERE date = ? AND sequence = ?"),
+            arguments: [date, board.head[q]])
     }
 
     /// Calls the ticket at the window again (the first call time is kept; calls are counted, up to maxCalls).
-    public func recall(ticket: Int64, actor: Actor) throws -> OpsTicket {
+    public func recall(ticket: Int64, actor: OpsActor) throws -> OpsTicket {
         try db.write { db in
             let t = try ticketRow(db, ticket)
             guard (t["state"] as String) == TicketState.called.rawValue else {
@@ -428,7 +490,8 @@ public final class OpsStore: @unchecked Sendable {
                 throw Self.illegal(t, "recall", "it was called \(calls) times, the limit; mark it no-show")
             }
             try checkClerk(db, try windowRow(db, t["window"]), actor)
-            try db.execute(sql: "UPDATE tickets SET calls = calls + 1 WHERE id = ?", arguments: [ticket])
+            try db.cachedStatement(sql: "UPDATE tickets SET calls = calls + 1 WHERE id = ?").execute(arguments: [ticket]
+            )
             try audit(db, actor, "ticket.recall", "ticket:\(ticket)", ["calls": "\(calls + 1)"])
             return Self.ticket(try ticketRow(db, ticket))
         }
@@ -437,14 +500,14 @@ public final class OpsStore: @unchecked Sendable {
     /// Ends the desk's ticket: the window is free again (idle, open or paused as it was).
     func freeWindow(_ db: Database, _ now: Stamp, window: String) throws {
         let w = try windowRow(db, window)
-        try db.execute(sql: "UPDATE windows SET ticket = NULL WHERE id = ?", arguments: [window])
+        try db.cachedStatement(sql: "UPDATE windows SET ticket = NULL WHERE id = ?").execute(arguments: [window])
         let status: String = w["status"]
         let state: WindowState = status == WindowStatus.open.rawValue ? .idle : .closed
         try logWindow(db, now, window: window, state: state, ticket: nil, clerk: w["clerk"])
     }
 
     /// Called and absent (过号).
-    public func noShow(ticket: Int64, actor: Actor) throws -> OpsTicket {
+    public func noShow(ticket: Int64, actor: OpsActor) throws -> OpsTicket {
         try db.write { db in
             let t = try ticketRow(db, ticket)
             guard (t["state"] as String) == TicketState.called.rawValue else {
@@ -453,8 +516,8 @@ public final class OpsStore: @unchecked Sendable {
             let window: String = t["window"]
             try checkClerk(db, try windowRow(db, window), actor)
             let now = clock.now()
-            try db.execute(
-                sql: "UPDATE tickets SET state = 'no_show', ended_at = ? WHERE id = ?", arguments: [now.minute, ticket])
+            try db.cachedStatement(sql: "UPDATE tickets SET state = 'no_show', ended_at = ? WHERE id = ?").execute(
+                arguments: [now.minute, ticket])
             try freeWindow(db, now, window: window)
             try audit(db, actor, "ticket.no_show", "ticket:\(ticket)")
             return Self.ticket(try ticketRow(db, ticket))
@@ -462,7 +525,7 @@ public final class OpsStore: @unchecked Sendable {
     }
 
     /// The applicant reached the desk: intake starts.
-    public func start(ticket: Int64, actor: Actor) throws -> OpsTicket {
+    public func start(ticket: Int64, actor: OpsActor) throws -> OpsTicket {
         try db.write { db in
             let t = try ticketRow(db, ticket)
             guard (t["state"] as String) == TicketState.called.rawValue else {
@@ -472,8 +535,7 @@ public final class OpsStore: @unchecked Sendable {
             let w = try windowRow(db, window)
             try checkClerk(db, w, actor)
             let now = clock.now()
-            try db.execute(
-                sql: "UPDATE tickets SET state = 'started', started_at = ? WHERE id = ?",
+            try db.cachedStatement(sql: "UPDATE tickets SET state = 'started', started_at = ? WHERE id = ?").execute(
                 arguments: [now.minute, ticket])
             try logWindow(db, now, window: window, state: .busy, ticket: t["sequence"], clerk: w["clerk"])
             try audit(db, actor, "ticket.start", "ticket:\(ticket)")
@@ -482,7 +544,7 @@ public final class OpsStore: @unchecked Sendable {
     }
 
     /// Intake ended with an outcome; an accepted committed item opens a case (its number on the ticket).
-    public func finish(ticket: Int64, outcome: FinishOutcome, actor: Actor) throws -> OpsTicket {
+    public func finish(ticket: Int64, outcome: FinishOutcome, actor: OpsActor) throws -> OpsTicket {
         try db.write { db in
             let t = try ticketRow(db, ticket)
             guard (t["state"] as String) == TicketState.started.rawValue else {
@@ -492,9 +554,9 @@ public final class OpsStore: @unchecked Sendable {
             try checkClerk(db, try windowRow(db, window), actor)
             let now = clock.now()
             let caseNumber = try caseAfterIntake(db, t, outcome: outcome, now: now)
-            try db.execute(
-                sql: "UPDATE tickets SET state = 'finished', ended_at = ?, outcome = ?, case_number = ? WHERE id = ?",
-                arguments: [now.minute, outcome.rawValue, caseNumber, ticket])
+            try db.cachedStatement(
+                sql: "UPDATE tickets SET state = 'finished', ended_at = ?, outcome = ?, case_number = ? WHERE id = ?"
+            ).execute(arguments: [now.minute, outcome.rawValue, caseNumber, ticket])
             try freeWindow(db, now, window: window)
             try audit(db, actor, "ticket.finish", "ticket:\(ticket)", ["outcome": outcome.rawValue])
             return Self.ticket(try ticketRow(db, ticket))
@@ -502,7 +564,7 @@ public final class OpsStore: @unchecked Sendable {
     }
 
     /// Ends this segment (transferred) and queues a new one with the same display number; returns the new one.
-    public func transfer(ticket: Int64, to target: TransferTarget, actor: Actor) throws -> OpsTicket {
+    public func transfer(ticket: Int64, to target: TransferTarget, actor: OpsActor) throws -> OpsTicket {
         try db.write { db in
             let t = try ticketRow(db, ticket)
             let state: String = t["state"]
@@ -536,22 +598,22 @@ public final class OpsStore: @unchecked Sendable {
             try checkClerk(db, try windowRow(db, window), actor)
             let now = clock.now()
             let startedAt: Double? = t["started_at"]
-            try db.execute(
-                sql: "UPDATE tickets SET state = 'transferred', ended_at = ?, started_at = ? WHERE id = ?",
-                arguments: [now.minute, startedAt ?? now.minute, ticket])
+            try db.cachedStatement(
+                sql: "UPDATE tickets SET state = 'transferred', ended_at = ?, started_at = ? WHERE id = ?"
+            ).execute(arguments: [now.minute, startedAt ?? now.minute, ticket])
             try freeWindow(db, now, window: window)
             let sequence = try nextCounter(db, date: now.date, name: "#sequence")
             let item: String? = department == (t["department"] as String) ? t["item"] : nil
-            try db.execute(
+            try db.cachedStatement(
                 sql: """
                     INSERT INTO tickets (date, sequence, display, kind, department, item, priority, appointment_class,
                       state, issued_at, queued_at, case_number, previous_segment, target_window, target_clerk)
                     VALUES (?, ?, ?, ?, ?, ?, ?, ?, 'waiting', ?, ?, ?, ?, ?, ?)
-                    """,
-                arguments: [
-                    t["date"], sequence, t["display"], t["kind"], department, item, t["priority"], false,
-                    t["issued_at"], now.minute, t["case_number"], ticket, targetWindow, targetClerk,
-                ])
+                    """
+            ).execute(arguments: [
+                t["date"], sequence, t["display"], t["kind"], department, item, t["priority"], false,
+                t["issued_at"], now.minute, t["case_number"], ticket, targetWindow, targetClerk,
+            ])
             let id = db.lastInsertedRowID
             try changeWaiting(db, now, department: department, by: 1)
             try audit(db, actor, "ticket.transfer", "ticket:\(ticket)", ["segment": "\(id)", "department": department])
@@ -560,7 +622,7 @@ public final class OpsStore: @unchecked Sendable {
     }
 
     /// Puts a called ticket back in its queue (it keeps its place by sequence and its first call time).
-    public func requeue(ticket: Int64, actor: Actor) throws -> OpsTicket {
+    public func requeue(ticket: Int64, actor: OpsActor) throws -> OpsTicket {
         try db.write { db in
             let t = try ticketRow(db, ticket)
             guard (t["state"] as String) == TicketState.called.rawValue else {
@@ -569,9 +631,9 @@ public final class OpsStore: @unchecked Sendable {
             let window: String = t["window"]
             try checkClerk(db, try windowRow(db, window), actor)
             let now = clock.now()
-            try db.execute(
-                sql: "UPDATE tickets SET state = 'waiting', window = NULL, clerk = NULL WHERE id = ?",
-                arguments: [ticket])
+            try db.cachedStatement(
+                sql: "UPDATE tickets SET state = 'waiting', window = NULL, clerk = NULL WHERE id = ?"
+            ).execute(arguments: [ticket])
             try freeWindow(db, now, window: window)
             try changeWaiting(db, now, department: t["department"], by: 1)
             try audit(db, actor, "ticket.requeue", "ticket:\(ticket)")
@@ -580,15 +642,14 @@ public final class OpsStore: @unchecked Sendable {
     }
 
     /// The applicant left or withdrew while waiting (counts as reneged in the KPIs).
-    public func cancel(ticket: Int64, actor: Actor) throws -> OpsTicket {
+    public func cancel(ticket: Int64, actor: OpsActor) throws -> OpsTicket {
         try db.write { db in
             let t = try ticketRow(db, ticket)
             guard (t["state"] as String) == TicketState.waiting.rawValue else {
                 throw Self.illegal(t, "cancel", "only a waiting ticket can be cancelled")
             }
             let now = clock.now()
-            try db.execute(
-                sql: "UPDATE tickets SET state = 'cancelled', ended_at = ? WHERE id = ?",
+            try db.cachedStatement(sql: "UPDATE tickets SET state = 'cancelled', ended_at = ? WHERE id = ?").execute(
                 arguments: [now.minute, ticket])
             try changeWaiting(db, now, department: t["department"], by: -1)
             try audit(db, actor, "ticket.cancel", "ticket:\(ticket)")
@@ -599,15 +660,15 @@ public final class OpsStore: @unchecked Sendable {
     /// Tickets of `date` still waiting turn `unserved`; windows without a ticket at the desk close and
     /// their clerks sign out. Returns how many turned unserved.
     @discardableResult
-    public func closeDay(_ date: CivilDate, actor: Actor) throws -> Int {
+    public func closeDay(_ date: CivilDate, actor: OpsActor) throws -> Int {
         try db.write { db in
             let now = clock.now()
             let waiting = try Row.fetchAll(
-                db, sql: "SELECT * FROM tickets WHERE date = ? AND state = 'waiting' ORDER BY sequence",
+                try db.cachedStatement(
+                    sql: "SELECT * FROM tickets WHERE date = ? AND state = 'waiting' ORDER BY sequence"),
                 arguments: [date.description])
             for t in waiting {
-                try db.execute(
-                    sql: "UPDATE tickets SET state = 'unserved', ended_at = ? WHERE id = ?",
+                try db.cachedStatement(sql: "UPDATE tickets SET state = 'unserved', ended_at = ? WHERE id = ?").execute(
                     arguments: [now.minute, t["id"] as Int64])
                 try changeWaiting(db, now, department: t["department"], by: -1)
             }
@@ -628,7 +689,7 @@ public final class OpsStore: @unchecked Sendable {
     }
 
     /// A clerk lent to a tidal window walks over (the walk counts as desk time, as in the simulator).
-    public func dispatch(staff: String, toward window: String, actor: Actor) throws {
+    public func dispatch(staff: String, toward window: String, actor: OpsActor) throws {
         try db.write { db in
             guard staffIndex[staff] != nil else {
                 throw OpsError(.invalid, "there is no clerk \(staff)", field: "staff")
@@ -640,7 +701,7 @@ public final class OpsStore: @unchecked Sendable {
     }
 
     /// A clerk (the scenario's staff id) sits at a window (it must be closed, the clerk nowhere else).
-    public func signIn(window: String, staff: String, actor: Actor) throws -> OpsWindow {
+    public func signIn(window: String, staff: String, actor: OpsActor) throws -> OpsWindow {
         try db.write { db in
             let w = try windowRow(db, window)
             guard staffIndex[staff] != nil else {
@@ -651,24 +712,26 @@ public final class OpsStore: @unchecked Sendable {
                     .illegalTransition, "window \(window) is already signed in by \(w["clerk"] as String? ?? "someone")"
                 )
             }
-            if let other = try String.fetchOne(db, sql: "SELECT id FROM windows WHERE clerk = ?", arguments: [staff]) {
+            if let other = try String.fetchOne(
+                try db.cachedStatement(sql: "SELECT id FROM windows WHERE clerk = ?"), arguments: [staff])
+            {
                 throw OpsError(.illegalTransition, "clerk \(staff) is signed in at window \(other); close it first")
             }
             if actor.role == .clerk, try actorStaff(db, actor) != staff {
                 throw OpsError(.forbidden, "a clerk signs in as themself, not as \(staff)", field: "staff")
             }
             let now = clock.now()
-            try db.execute(
-                sql: "UPDATE windows SET status = 'signed_in', clerk = ?, owed_normal = 0 WHERE id = ?",
-                arguments: [staff, window])
-            try db.execute(sql: "UPDATE staff SET window = ? WHERE id = ?", arguments: [window, staff])
+            try db.cachedStatement(
+                sql: "UPDATE windows SET status = 'signed_in', clerk = ?, owed_normal = 0 WHERE id = ?"
+            ).execute(arguments: [staff, window])
+            try db.cachedStatement(sql: "UPDATE staff SET window = ? WHERE id = ?").execute(arguments: [window, staff])
             try logStaff(db, now, staff: staff, state: .atWindow, window: window)
             try audit(db, actor, "window.sign_in", "window:\(window)", ["staff": staff])
             return Self.window(try windowRow(db, window))
         }
     }
 
-    public func openWindow(_ window: String, actor: Actor) throws -> OpsWindow {
+    public func openWindow(_ window: String, actor: OpsActor) throws -> OpsWindow {
         try db.write { db in
             let w = try windowRow(db, window)
             try checkClerk(db, w, actor)
@@ -679,7 +742,7 @@ public final class OpsStore: @unchecked Sendable {
                     status == "open" ? "window \(window) is already open" : "window \(window) has no clerk signed in")
             }
             let now = clock.now()
-            try db.execute(sql: "UPDATE windows SET status = 'open' WHERE id = ?", arguments: [window])
+            try db.cachedStatement(sql: "UPDATE windows SET status = 'open' WHERE id = ?").execute(arguments: [window])
             if w["ticket"] as Int64? == nil {
                 try logWindow(db, now, window: window, state: .idle, ticket: nil, clerk: w["clerk"])
             }
@@ -688,7 +751,7 @@ public final class OpsStore: @unchecked Sendable {
         }
     }
 
-    public func pauseWindow(_ window: String, actor: Actor) throws -> OpsWindow {
+    public func pauseWindow(_ window: String, actor: OpsActor) throws -> OpsWindow {
         try db.write { db in
             let w = try windowRow(db, window)
             try checkClerk(db, w, actor)
@@ -696,7 +759,8 @@ public final class OpsStore: @unchecked Sendable {
                 throw OpsError(.illegalTransition, "window \(window) is not open; only an open window pauses")
             }
             let now = clock.now()
-            try db.execute(sql: "UPDATE windows SET status = 'paused' WHERE id = ?", arguments: [window])
+            try db.cachedStatement(sql: "UPDATE windows SET status = 'paused' WHERE id = ?").execute(arguments: [window]
+            )
             if w["ticket"] as Int64? == nil {
                 try logWindow(db, now, window: window, state: .closed, ticket: nil, clerk: w["clerk"])
             }
@@ -708,18 +772,18 @@ public final class OpsStore: @unchecked Sendable {
     func closeWindowRow(_ db: Database, _ now: Stamp, _ w: Row) throws {
         let window: String = w["id"]
         let clerk: String? = w["clerk"]
-        try db.execute(
-            sql: "UPDATE windows SET status = 'closed', clerk = NULL, owed_normal = 0 WHERE id = ?", arguments: [window]
-        )
+        try db.cachedStatement(sql: "UPDATE windows SET status = 'closed', clerk = NULL, owed_normal = 0 WHERE id = ?")
+            .execute(arguments: [window]
+            )
         try logWindow(db, now, window: window, state: .closed, ticket: nil, clerk: clerk)
         if let clerk {
-            try db.execute(sql: "UPDATE staff SET window = NULL WHERE id = ?", arguments: [clerk])
+            try db.cachedStatement(sql: "UPDATE staff SET window = NULL WHERE id = ?").execute(arguments: [clerk])
             try logStaff(db, now, staff: clerk, state: .off, window: window)
         }
     }
 
     /// Closes the window and signs its clerk out (no ticket may be at the desk).
-    public func closeWindow(_ window: String, actor: Actor) throws -> OpsWindow {
+    public func closeWindow(_ window: String, actor: OpsActor) throws -> OpsWindow {
         try db.write { db in
             let w = try windowRow(db, window)
             try checkClerk(db, w, actor)

@@ -30,7 +30,7 @@ public final class ManualClock: OpsClock, @unchecked Sendable {
 }
 
 /// Who acts: every write names its actor, and the audit trail says who did what when.
-public struct Actor: Sendable, Hashable, Codable {
+public struct OpsActor: Sendable, Hashable, Codable {
     /// The user's id (nil for the system itself, e.g. closing the day from a timer).
     public var userID: Int64?
     /// The user's login name or device name ("system" for the system).
@@ -42,7 +42,7 @@ public struct Actor: Sendable, Hashable, Codable {
         self.name = name
         self.role = role
     }
-    public static let system = Actor(userID: nil, name: "system", role: .admin)
+    public static let system = OpsActor(userID: nil, name: "system", role: .admin)
 }
 
 public enum Role: String, Sendable, Hashable, Codable, CaseIterable {

@@ -120,6 +120,7 @@ final class CaseTests: XCTestCase {
         let first = try store.serve(item: item.id, outcome: .notice, clock: clock)
         let number = try XCTUnwrap(first.caseNumber)
         XCTAssertEqual(try store.caseInfo(number).state, .awaitingReturn)
+        XCTAssertEqual(try store.caseInfo(number).firstVisit, Stamp(CivilDate(2025, 10, 9), first.issuedAt))
         clock.set(Stamp(CivilDate(2025, 10, 10), 600))
         let back = try store.serve(
             item: item.id, outcome: .accepted, clock: clock, kind: .returnVisit, caseNumber: number)
@@ -169,10 +170,14 @@ final class CaseTests: XCTestCase {
         try store.closeDay(date, actor: manager)
         let out = FileManager.default.temporaryDirectory.appendingPathComponent("hallops-export-\(UUID().uuidString)")
         addTeardownBlock { try? FileManager.default.removeItem(at: out) }
-        try store.export(from: date, to: date, directory: out)
+        try store.export(from: date, to: date.adding(days: 1), directory: out)
         let names = try FileManager.default.contentsOfDirectory(atPath: out.path).sorted()
         XCTAssertEqual(
-            names, ["cases.csv", "queues.csv", "staff.csv", "steps.csv", "summary.json", "tickets.csv", "windows.csv"])
+            names,
+            [
+                "cases.csv", "daily.csv", "queues.csv", "report.md", "staff.csv", "steps.csv", "summary.json",
+                "tickets.csv", "windows.csv",
+            ])
         let tickets = try String(contentsOf: out.appendingPathComponent("tickets.csv"), encoding: .utf8)
         XCTAssertEqual(tickets.split(separator: "\n").count, 3)
         let cases = try String(contentsOf: out.appendingPathComponent("cases.csv"), encoding: .utf8)
@@ -180,9 +185,15 @@ final class CaseTests: XCTestCase {
         let summary =
             try JSONSerialization.jsonObject(with: Data(contentsOf: out.appendingPathComponent("summary.json")))
             as! [String: Any]
+        XCTAssertEqual(summary["replications"] as? Int, 1, "a day without applicants is no sample")
         let overall = summary["overall"] as! [String: [String: Any]]
         XCTAssertEqual(overall["served"]?["mean"] as? Double, 2)
         XCTAssertEqual(overall["notice_fraction"]?["mean"] as? Double, 0.5)
+        // Case KPIs: two cases opened (one accepted, one awaiting return), one in review at the end.
+        XCTAssertEqual(overall["cases"]?["mean"] as? Double, 2)
+        XCTAssertEqual(overall["accepted_cases"]?["mean"] as? Double, 1)
+        XCTAssertEqual(overall["backlog_end"]?["mean"] as? Double, 1)
+        XCTAssertEqual((summary["period"] as? [String: Any])?["start"] as? String, "2025-10-09")
     }
 
     func testTheAuditTrailIsAppendOnly() throws {

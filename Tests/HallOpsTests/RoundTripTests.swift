@@ -25,7 +25,19 @@ final class OrderedSink: RecordSink {
 /// the ticket the simulator picked), gives records whose KPIs equal the simulator's.
 final class RoundTripTests: XCTestCase {
     func testSimulatedDayReplayedThroughOpsGivesTheSameKPIs() throws {
+        try replay(rule: nil, seed: 11)
+    }
+
+    /// The other calling policies (the longest-queue rule reads queue counts, the own-department rule the
+    /// window's home department): the store still calls the simulator's ticket every time.
+    func testEveryCallingPolicyReplaysCallForCall() throws {
+        try replay(rule: .longestQueueFirst, seed: 12)
+        try replay(rule: .ownDepartmentFirst, seed: 13)
+    }
+
+    func replay(rule: CallingRule?, seed: UInt64) throws {
         var scenario = try countyHall()
+        if let rule { scenario.calling.rule = rule }
         // The operations module cannot see an applicant who turns away without a ticket (balking), and
         // the event log does not carry an appointment's slot (needed for the on-time class): both off.
         scenario.behaviour.balking = []
@@ -39,7 +51,7 @@ final class RoundTripTests: XCTestCase {
         let metrics = DayMetrics(
             catalogue: hall.catalogue, day: scenario.day, waitTargetMinutes: scenario.waitTargetMinutes,
             warmupMinutes: scenario.warmupMinutes)
-        let stats = simulateDay(hall, seed: 11, replication: 0, sink: TeeSink([sink, metrics]))
+        let stats = simulateDay(hall, seed: seed, replication: 0, sink: TeeSink([sink, metrics]))
         let simulated = metrics.result()
         XCTAssertGreaterThan(stats.tickets, 500)
 

@@ -16,10 +16,11 @@ func temporaryDatabase(_ test: XCTestCase) throws -> String {
     let dir = FileManager.default.temporaryDirectory.appendingPathComponent("hallops-\(UUID().uuidString)")
     try FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
     test.addTeardownBlock { try? FileManager.default.removeItem(at: dir) }
-    return dir.appendingPathComponent("ops.sqlite").path
+    // A directory the store must create itself.
+    return dir.appendingPathComponent("ops").appendingPathComponent("ops.sqlite").path
 }
 
-let manager = Actor(userID: nil, name: "manager", role: .manager)
+let manager = OpsActor(userID: nil, name: "manager", role: .manager)
 
 extension OpsStore {
     /// A window serving `department` and a lent clerk (who may take any of the window's departments).

@@ -262,7 +262,7 @@ final class TicketTests: XCTestCase {
         let staff = store.catalogue.staff
         let windows = store.catalogue.windows
         let user = try store.createUser(name: "li", role: .clerk, passwordHash: "h", staffID: staff[0], actor: manager)
-        let li = Actor(userID: user.id, name: "li", role: .clerk)
+        let li = OpsActor(userID: user.id, name: "li", role: .clerk)
         XCTAssertThrowsError(try store.signIn(window: windows[0], staff: staff[1], actor: li)) {
             XCTAssertEqual(($0 as? OpsError)?.kind, .forbidden)
         }
@@ -305,5 +305,102 @@ final class TicketTests: XCTestCase {
         let skilled = window.departments.first { (member.skills[$0] ?? 0) > 0 }!
         let t = try store.issueTicket(IssueRequest(department: skilled), idempotencyKey: nil, actor: manager)
         XCTAssertEqual(try store.callNext(window: window.name, actor: manager)?.id, t.id)
+    }
+
+    /// The calling classes of the simulator, at a real window: green channel first unless the window owes
+    /// normal calls (`normal_per_priority`), on-time appointments before walk-ins (`appointments_first`),
+    /// a late appointment with the walk-ins.
+    func testGreenChannelGuardAndOnTimeAppointmentsCallAsTheSimulatorDoes() throws {
+        var scenario = try countyHall()
+        scenario.calling = CallingSpec(
+            rule: .fifo, appointmentsFirst: true, onTimeToleranceMinutes: 5, normalPerPriority: 2)
+        let clock = ManualClock(Stamp(date, 540))
+        let store = try OpsStore(path: try temporaryDatabase(self), scenario: scenario, clock: clock)
+        let d = scenario.departments[0].id
+        let desk = store.deskFor(d)
+        _ = try store.signIn(window: desk.window, staff: desk.clerk, actor: manager)
+        _ = try store.openWindow(desk.window, actor: manager)
+        func issue(_ kind: TicketKind, slot: Double? = nil) throws -> Int64 {
+            clock.advance(minutes: 1)
+            return try store.issueTicket(
+                IssueRequest(kind: kind, department: d, appointmentSlot: slot), idempotencyKey: nil, actor: manager
+            ).id
+        }
+        let n1 = try issue(.walkIn)
+        let n2 = try issue(.walkIn)
+        let late = try issue(.appointment, slot: 500)  // slot 08:20, checked in at 09:03: late
+        let g1 = try issue(.greenChannel)
+        let g2 = try issue(.greenChannel)
+        let onTime = try issue(.appointment, slot: 545)
+        let n3 = try issue(.walkIn)
+        XCTAssertFalse(try store.ticket(late).appointmentClass)
+        XCTAssertTrue(try store.ticket(onTime).appointmentClass)
+        var order: [Int64] = []
+        while let t = try store.callNext(window: desk.window, actor: manager) {
+            order.append(t.id)
+            _ = try store.start(ticket: t.id, actor: manager)
+            _ = try store.finish(ticket: t.id, outcome: .immediate, actor: manager)
+        }
+        // g1; then two owed non-green calls (on-time appointment first, then the oldest walk-in); g2;
+        // then the rest in ticket order.
+        XCTAssertEqual(order, [g1, onTime, n1, g2, n2, late, n3])
+    }
+
+    func testAReturnVisitTicketTakesItsCasesItem() throws {
+        let clock = ManualClock(Stamp(date, 540))
+        let store = try open(clock)
+        let item = store.scenario.items.first { $0.kind == .committed && $0.limitDays != nil }!
+        let first = try store.serve(item: item.id, outcome: .notice, clock: clock)
+        let number = try XCTUnwrap(first.caseNumber)
+        let back = try store.issueTicket(
+            IssueRequest(kind: .returnVisit, caseNumber: number), idempotencyKey: nil, actor: manager)
+        XCTAssertEqual(back.item, item.id)
+        XCTAssertEqual(back.department, item.department)
+        let other = store.scenario.items.first { $0.id != item.id }!
+        XCTAssertThrowsError(
+            try store.issueTicket(
+                IssueRequest(kind: .returnVisit, item: other.id, caseNumber: number), idempotencyKey: nil,
+                actor: manager)
+        ) { XCTAssertEqual(($0 as? OpsError)?.field, "item") }
+        XCTAssertThrowsError(
+            try store.issueTicket(
+                IssueRequest(kind: .returnVisit, caseNumber: 999), idempotencyKey: nil, actor: manager)
+        ) { XCTAssertEqual(($0 as? OpsError)?.field, "caseNumber") }
+    }
+
+    func testWindowsCallingAtOnceNeverCallATicketTwice() throws {
+        let clock = ManualClock(Stamp(date, 540))
+        let store = try open(clock)
+        let scenario = store.scenario
+        // Universal windows with lent clerks (any department of the window).
+        let windows = scenario.physicalWindows.filter { $0.kind == .universal }.map(\.name)
+        let lent = store.catalogue.staff.enumerated().filter { store.catalogue.staffKind[$0.offset] != .rostered }
+            .map(\.element)
+        let n = min(windows.count, lent.count)
+        XCTAssertGreaterThanOrEqual(n, 2)
+        for k in 0..<n {
+            _ = try store.signIn(window: windows[k], staff: lent[k], actor: manager)
+            _ = try store.openWindow(windows[k], actor: manager)
+        }
+        let served = scenario.physicalWindows.first { $0.name == windows[0] }!.departments
+        for i in 0..<150 {
+            _ = try store.issueTicket(
+                IssueRequest(department: served[i % served.count]), idempotencyKey: nil, actor: manager)
+        }
+        let called = Collector<Int64>()
+        let failures = Collector<String>()
+        DispatchQueue.concurrentPerform(iterations: n) { k in
+            do {
+                while let t = try store.callNext(window: windows[k], actor: manager) {
+                    called.append(t.id)
+                    _ = try store.start(ticket: t.id, actor: manager)
+                    _ = try store.finish(ticket: t.id, outcome: .immediate, actor: manager)
+                }
+            } catch { failures.append("\(error)") }
+        }
+        XCTAssertEqual(failures.items, [])
+        XCTAssertEqual(called.items.count, 150)
+        XCTAssertEqual(Set(called.items).count, 150)
+        XCTAssertEqual(try store.queueLengths().values.reduce(0, +), 0)
     }
 }
