@@ -18,6 +18,7 @@ final class FuzzRegressionTests: XCTestCase {
         var data: Data
         var args: [String]
         var file: String
+        var seed = false
     }
 
     func cases() throws -> [Case] {
@@ -39,7 +40,7 @@ final class FuzzRegressionTests: XCTestCase {
             out.append(
                 Case(
                     name: n, data: try Data(contentsOf: corpus.appendingPathComponent(n)), args: ["validate", "{F}"],
-                    file: "fuzz-input.yaml"))
+                    file: "fuzz-input.yaml", seed: true))
         }
         return out
     }
@@ -79,7 +80,7 @@ final class FuzzRegressionTests: XCTestCase {
             XCTAssert(
                 (0...3).contains(p.terminationStatus), "\(c.name): exit \(p.terminationStatus)\n\(text.suffix(500))")
             for t in crashText { XCTAssertFalse(text.contains(t), "\(c.name): \(t)\n\(text.suffix(500))") }
-            if c.name.hasPrefix("scenario-") || c.name.hasPrefix("plan-") || c.name.hasPrefix("sweep-") {
+            if c.seed {
                 XCTAssertEqual(p.terminationStatus, 0, "corpus seed \(c.name) must be valid: \(text.suffix(500))")
             }
         }
