@@ -324,6 +324,15 @@ extension OpsStore {
         }
     }
 
+    /// Electronic supervision per department on `date`: how many open cases are green, yellow and red
+    /// (departments with no open case are listed with zeros), for the manager's board.
+    public func supervisionByDepartment(on date: CivilDate) throws -> [String: [SupervisionLevel: Int]] {
+        var out: [String: [SupervisionLevel: Int]] = [:]
+        for d in scenario.departments { out[d.id] = [.green: 0, .yellow: 0, .red: 0] }
+        for e in try supervision(on: date) { out[e.department, default: [:]][e.level, default: 0] += 1 }
+        return out
+    }
+
     // MARK: Ratings
 
     static func rating(_ r: Row) -> OpsRating {

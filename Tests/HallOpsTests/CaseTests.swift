@@ -63,6 +63,9 @@ final class CaseTests: XCTestCase {
             }
             let expected: SupervisionLevel = d > due ? .red : (left <= 1 ? .yellow : .green)
             XCTAssertEqual(e.level, expected, "on \(d)")
+            let board = try store.supervisionByDepartment(on: d)
+            XCTAssertEqual(board[item.department]?[expected], 1, "on \(d)")
+            XCTAssertEqual(board.values.map { $0.values.reduce(0, +) }.reduce(0, +), 1)
             if d <= due { XCTAssertEqual(e.workingDaysLeft, left, "on \(d)") }
             d = d.adding(days: 1)
         }
