@@ -98,8 +98,14 @@ def mutate(data, rng, corpus):
                 i = rng.randrange(len(lines))
                 lines[i] = rng.choice([b" ", b"  ", b"\t", b""]) + lines[i].lstrip() if rng.random() < 0.5 else b" " + lines[i]
                 data = b"\n".join(lines)
-        elif op == 11:  # alias bombs, anchors
-            data = rng.choice([ALIAS_BOMB, KEY_BOMB, "x: &a 1\n", "y: *nosuch\n"]).encode() + data
+        elif op == 11:  # alias bombs, anchors; sometimes the bomb replaces a list the loader walks
+            bomb = rng.choice([ALIAS_BOMB, KEY_BOMB, "x: &a 1\n", "y: *nosuch\n"]).encode()
+            for key in (b"\ndepartments:", b"\nitems:", b"\ndays:", b"\nfactors:", b"\nshift_types:"):
+                if key in data and rng.random() < 0.5 and bomb in (ALIAS_BOMB.encode(), KEY_BOMB.encode()):
+                    last = b"a9" if bomb == ALIAS_BOMB.encode() else b"k11"
+                    data = data.replace(key, b"\nbomb_" + key[1:] + b" *" + last + key, 1)
+                    break
+            data = bomb + data
         elif op == 12:  # splice a line from another corpus file
             other = rng.choice(corpus)[1].split(b"\n")
             if lines:
@@ -267,6 +273,8 @@ def main():
             with open(os.path.join(work, "fuzz-input.yaml"), "wb") as f:
                 f.write(data)
             why, status = run(binary, expand(args, work, "fuzz-input.yaml"), work)
+            if why is None and status == 2 and kind != "argv":
+                why = "exit status 2 (results not written) into a fresh output folder"
             if kind == "calendar":
                 shutil.copy(os.path.join(CORPUS, "china.yaml"), os.path.join(work, "china.yaml"))
             tried[kind] += 1

@@ -23,6 +23,9 @@ public enum AtomicOutput {
         "back_office.csv", "tidal.csv",
     ]
 
+    /// The main file of each command's output: a folder holding one was written by hallsim.
+    static let anchors: Set<String> = ["summary.json", "compare.json", "batch.json", "shard.json", "plan.json"]
+
     static func isKnown(_ name: String) -> Bool {
         knownNames.contains(name) || (name.hasPrefix("planned") && name.hasSuffix(".yaml"))
     }
@@ -44,7 +47,18 @@ public enum AtomicOutput {
                     description: "\(option) \(path) is a file, not a folder; give a folder for the results")
             }
             let entries = (try? fm.contentsOfDirectory(atPath: dir.path)) ?? []
-            let foreign = entries.filter { !isKnown($0) }.sorted()
+            var foreign = entries.filter { !isKnown($0) }.sorted()
+            // A folder a hallsim command wrote (it holds one of their main files) may also hold result files
+            // of a newer version: regular files with the extensions hallsim writes.
+            if !Set(entries).isDisjoint(with: anchors) {
+                foreign = foreign.filter { name in
+                    var d: ObjCBool = false
+                    let ext = (name as NSString).pathExtension
+                    return name.hasPrefix(".")
+                        || !["csv", "json", "md", "yaml", "html"].contains(ext)
+                        || !fm.fileExists(atPath: dir.appendingPathComponent(name).path, isDirectory: &d) || d.boolValue
+                }
+            }
             if !foreign.isEmpty {
                 throw OutputFolderError(
                     description:

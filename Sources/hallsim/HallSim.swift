@@ -34,7 +34,11 @@ struct HallSim: ParsableCommand {
         }
         do {
             var command = try parseAsRoot(args)
-            try command.run()
+            do { try command.run() } catch let e as ValidationError {
+                // A problem found while running (an option checked against the file): the sentence only.
+                Console.error("Error: \(e.message)")
+                Foundation.exit(1)
+            }
         } catch {
             let code = exitCode(for: error)
             let message = fullMessage(for: error)
