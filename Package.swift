@@ -13,6 +13,7 @@ let package = Package(
     products: [
         .executable(name: "hallsim", targets: ["hallsim"]),
         .executable(name: "hallbench", targets: ["hallbench"]),
+        .executable(name: "hallops", targets: ["hallops"]),
         .library(name: "HallDomain", targets: ["HallDomain"]),
         .library(name: "HallSimulation", targets: ["HallSimulation"]),
     ],
@@ -21,6 +22,12 @@ let package = Package(
         .package(url: "https://github.com/apple/swift-collections", from: "1.6.0"),
         .package(url: "https://github.com/jpsim/Yams", from: "6.2.2"),
         .package(url: "https://github.com/groue/GRDB.swift", exact: "7.10.0"),
+        .package(url: "https://github.com/hummingbird-project/hummingbird", exact: "2.28.1"),
+        .package(url: "https://github.com/hummingbird-project/hummingbird-auth", exact: "2.5.0"),
+        .package(url: "https://github.com/apple/swift-crypto", "3.12.3"..<"5.0.0"),
+        .package(url: "https://github.com/swift-server/swift-service-lifecycle", from: "2.13.0"),
+        .package(url: "https://github.com/apple/swift-http-types", from: "1.8.0"),
+        .package(url: "https://github.com/apple/swift-nio", from: "2.101.2"),
     ],
     targets: [
         // GNU GSL as a system library; the shim wraps GSL's global generator-type variables.
@@ -67,6 +74,30 @@ let package = Package(
                 .product(name: "GRDB", package: "GRDB.swift"),
             ]
         ),
+        // The operations server: HTTP routes, sessions and roles, live events (Hummingbird). Only `hallops`
+        // links it, so the simulator never links a web server.
+        .target(
+            name: "HallOpsServer",
+            dependencies: [
+                "HallOps", "HallDomain",
+                .product(name: "Hummingbird", package: "hummingbird"),
+                .product(name: "HummingbirdAuth", package: "hummingbird-auth"),
+                .product(name: "HummingbirdBcrypt", package: "hummingbird-auth"),
+                .product(name: "Crypto", package: "swift-crypto"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+                .product(name: "HTTPTypes", package: "swift-http-types"),
+                .product(name: "NIOCore", package: "swift-nio"),
+            ]
+        ),
+        .executableTarget(
+            name: "hallops",
+            dependencies: [
+                "HallOpsServer", "HallOps", "HallScenarioYAML", "HallDomain",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+                .product(name: "Hummingbird", package: "hummingbird"),
+            ]
+        ),
         .executableTarget(
             name: "hallsim",
             dependencies: [
@@ -82,6 +113,15 @@ let package = Package(
                 .product(name: "Collections", package: "swift-collections"),
             ],
             path: "Benchmarks/hallbench"
+        ),
+        // The operations server's speed (a separate executable, so hallbench never links the server).
+        .executableTarget(
+            name: "opsbench",
+            dependencies: [
+                "HallOps", "HallDomain", "HallScenarioYAML",
+                .product(name: "GRDB", package: "GRDB.swift"),
+            ],
+            path: "Benchmarks/opsbench"
         ),
         .testTarget(name: "HallRandomTests", dependencies: ["HallRandom"]),
         .testTarget(

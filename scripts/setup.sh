@@ -8,6 +8,8 @@ need=()
 pkg-config --exists gsl 2>/dev/null || need+=(libgsl-dev)
 pkg-config --exists cbc 2>/dev/null || need+=(coinor-libcbc-dev)
 command -v pkg-config >/dev/null 2>&1 || need+=(pkg-config)
+# wrk: the load generator of the operations benchmark (Benchmarks/opsbench).
+command -v wrk >/dev/null 2>&1 || need+=(wrk)
 
 if [ ${#need[@]} -gt 0 ]; then
   echo "setup: installing ${need[*]} with apt-get" >&2

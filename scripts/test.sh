@@ -17,5 +17,10 @@ bash scripts/python-env.sh
 .venv/bin/python scripts/check-calendar.py
 bash scripts/check-notebooks.sh
 bash scripts/check-distributed.sh
+# The operations server over HTTP: the real release binary on 127.0.0.1 (sign-in and roles, concurrency,
+# idempotency, kill -9, SIGTERM with live streams, bad requests), then schemathesis over docs/openapi.yaml.
+HALLOPS_BIN=.build/release/hallops .venv/bin/python -m pytest -q -p no:cacheprovider Tests/ops_http
+# Benchmarks' smoke run on the same build (figures printed, nothing judged).
+swift run -c release --skip-build opsbench --quick
 # The suite is XCTest; its summary ("Executed N tests, with 0 failures") is the closing line.
 swift test -c release --skip-build --disable-swift-testing

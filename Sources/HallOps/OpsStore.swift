@@ -21,7 +21,8 @@ public final class OpsStore: @unchecked Sendable {
     let physical: [PhysicalWindow]
     let callingPolicy: any CallingPolicy
     /// Display prefix of each department.
-    let prefixes: [String: String]
+    /// Ticket prefix of each department (A, B, …, or the settings' own).
+    public let prefixes: [String: String]
 
     /// Opens (creating it and its directory when missing) the database at `path` (WAL, migrations), and
     /// loads departments, items, windows, staff and calendar from the scenario (its ids are the database's
