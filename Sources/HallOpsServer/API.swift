@@ -13,6 +13,7 @@ struct API: Sendable {
     let hub: EventHub
     let manualClock: ManualClock?
     let sessionLifetime: Duration
+    let announcer: Announcer
 
     typealias Group = RouterGroup<OpsRequestContext>
 
@@ -32,13 +33,13 @@ struct API: Sendable {
             context.sessions.clearSession()
             return Response(status: .noContent)
         }
+        // Who is calling; `{"signedIn": false}` for nobody (a page asks before it shows its sign-in form).
         api.get("me") { _, context in
-            let p = try context.requireIdentity()
+            guard let p = context.identity else { return try json(["signedIn": false]) }
             return try json(
-                [
-                    "kind": p.kind.rawValue, "name": p.name, "role": p.role.rawValue, "staffID": p.staffID ?? "",
-                    "deviceKind": p.deviceKind ?? "",
-                ])
+                MeDTO(
+                    signedIn: true, kind: p.kind.rawValue, name: p.name, role: p.role.rawValue, staffID: p.staffID,
+                    deviceKind: p.deviceKind))
         }
 
         // Tickets and live state: staff and devices.
@@ -51,7 +52,9 @@ struct API: Sendable {
         desk.post("ratings", use: rate)
 
         // Everyone signed in, devices too: the live events.
-        api.group().add(middleware: allow(Self.anyRole)).get("events", use: events)
+        let live = api.group().add(middleware: allow(Self.anyRole))
+        live.get("events", use: events)
+        live.get("announcements/{file}", use: announcement)
 
         // Calling and the window: clerks (and managers standing in).
         let staff = api.group().add(middleware: allow(Self.staffRoles))

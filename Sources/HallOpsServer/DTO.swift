@@ -276,3 +276,12 @@ struct ClockBody: Codable {
     var minute: Double
 }
 struct PasswordBody: Codable { var password: String }
+
+struct MeDTO: Codable, Sendable {
+    var signedIn: Bool
+    var kind: String
+    var name: String
+    var role: String
+    var staffID: String?
+    var deviceKind: String?
+}

@@ -25,11 +25,15 @@ public enum OpsServer {
         /// demonstrations); nil in production.
         public var manualClock: ManualClock?
         public var sessionLifetime: Duration
+        /// Where spoken announcements are cached (WAV files made by espeak-ng).
+        public var audioCache: String
 
         public init(
             host: String = "127.0.0.1", port: Int = 8080, publicDirectory: String? = nil,
-            manualClock: ManualClock? = nil, sessionLifetime: Duration = .seconds(12 * 3600)
+            manualClock: ManualClock? = nil, sessionLifetime: Duration = .seconds(12 * 3600),
+            audioCache: String = NSTemporaryDirectory() + "hallops-audio"
         ) {
+            self.audioCache = audioCache
             self.host = host
             self.port = port
             self.publicDirectory = publicDirectory
@@ -49,9 +53,6 @@ public enum OpsServer {
     ) -> some ApplicationProtocol {
         let router = Router(context: OpsRequestContext.self)
         router.add(middleware: ErrorMiddleware())
-        if let dir = options.publicDirectory {
-            router.add(middleware: FileMiddleware(dir, searchForIndexHtml: true))
-        }
         router.add(
             middleware: SessionMiddleware(
                 storage: StorePersistDriver(store: store),
@@ -60,9 +61,14 @@ public enum OpsServer {
                     defaultSessionExpiration: options.sessionLifetime)))
         router.add(middleware: sessionAuthenticator(store: store))
         router.add(middleware: DeviceAuthenticator(store: store))
+        let announcer = Announcer(cacheDirectory: options.audioCache)
         let api = API(
-            store: store, hub: hub, manualClock: options.manualClock, sessionLifetime: options.sessionLifetime)
+            store: store, hub: hub, manualClock: options.manualClock, sessionLifetime: options.sessionLifetime,
+            announcer: announcer)
         api.register(router.group("api"))
+        if let dir = options.publicDirectory {
+            Pages(directory: dir, store: store, audio: announcer).register(router)
+        }
         return Application(
             router: router,
             configuration: .init(address: .hostname(options.host, port: options.port), serverName: "hallops"),

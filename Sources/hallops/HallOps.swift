@@ -58,7 +58,7 @@ struct Serve: AsyncParsableCommand {
     @OptionGroup var database: Database
     @Option(help: "Address to listen on (loopback by default).") var host = "127.0.0.1"
     @Option(help: "Port (0: any free port, printed on start).") var port = 8080
-    @Option(help: "Folder of static pages served at / (default: web/ beside the scenario's project, if present).")
+    @Option(help: "Folder of the hall's pages served at /kiosk, /console, … (default: web/ in the current folder, if present).")
     var web: String?
     @Option(
         help: ArgumentHelp(
@@ -88,6 +88,10 @@ struct Serve: AsyncParsableCommand {
         }
         var web = self.web
         if web == nil, FileManager.default.fileExists(atPath: "web/index.html") { web = "web" }
+        if let w = web, !FileManager.default.fileExists(atPath: w + "/index.html") {
+            fail("--web: \(w) has no index.html (expected the project's web/ folder)")
+        }
+        let audio = URL(fileURLWithPath: database.path).deletingLastPathComponent().appendingPathComponent("audio").path
         var logger = Logger(label: "hallops")
         logger.logLevel =
             ProcessInfo.processInfo.environment["HALLOPS_LOG"].flatMap { Logger.Level(rawValue: $0) } ?? .notice
@@ -95,7 +99,8 @@ struct Serve: AsyncParsableCommand {
         let host = host
         try await OpsServer.run(
             store: store,
-            options: .init(host: host, port: port, publicDirectory: web, manualClock: clock), logger: logger
+            options: .init(host: host, port: port, publicDirectory: web, manualClock: clock, audioCache: audio),
+            logger: logger
         ) { port in
             say("hallops: serving \(db) on http://\(host):\(port)/")
         }

@@ -19,8 +19,9 @@ ADMIN_PASSWORD = "admin-password-1"
 class Server:
     """One hallops process; `restart()` keeps the database."""
 
-    def __init__(self, db: Path, clock: str | None = "2025-10-09T08:30", extra=()):
+    def __init__(self, db: Path, clock: str | None = "2025-10-09T08:30", extra=(), web: bool = False):
         self.db = db
+        self.web = web
         self.clock = clock
         self.extra = list(extra)
         self.proc = None
@@ -28,7 +29,10 @@ class Server:
         self.output = []
 
     def start(self):
-        cmd = [str(BIN), "serve", str(SCENARIO), "--db", str(self.db), "--port", "0", *self.extra]
+        # A restart keeps the port, as a real hall's server would (pages reconnect to the same address).
+        cmd = [str(BIN), "serve", str(SCENARIO), "--db", str(self.db), "--port", str(self.port or 0), *self.extra]
+        if self.web:
+            cmd += ["--web", str(ROOT / "web")]
         if self.clock:
             cmd += ["--manual-clock", self.clock]
         env = dict(os.environ, HALLOPS_ADMIN_PASSWORD=ADMIN_PASSWORD)

@@ -53,6 +53,7 @@ def test_sign_in_and_roles(server):
     r = clerk.get(server.url + "/api/kpi/day/2025-10-09", timeout=5)
     assert r.status_code == 403 and "roles" in r.json()["error"]["message"]
     assert clerk.get(server.url + "/api/me", timeout=5).json()["staffID"] == "wangli"
+    assert requests.get(server.url + "/api/me", timeout=5).json() == {"signedIn": False}
     kiosk = server.device("kiosk")
     assert requests.post(server.url + "/api/windows/ps-1/call-next", headers=kiosk, timeout=5).status_code == 403
     display = server.device("display")
