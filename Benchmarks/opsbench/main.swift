@@ -152,7 +152,9 @@ print(
 // call-next: one client per window (the county hall's 29 windows), each signed in by a manager standing in
 // for a clerk with the window's skills; a client calls its next ticket, then marks it a no-show, and again.
 // Only the call-next requests are timed.
-func post(_ path: String, _ body: String = "{}", cookie: String) async throws -> (Int, Data) {
+let serverPort = port
+
+func post(_ path: String, _ body: String = "{}", cookie: String, port: Int) async throws -> (Int, Data) {
     var r = URLRequest(url: URL(string: "http://127.0.0.1:\(port)\(path)")!)
     r.httpMethod = "POST"
     r.httpBody = Data(body.utf8)
@@ -191,8 +193,9 @@ for w in windows {
     seats.append((w.id, m.id))
 }
 for s in seats {
-    _ = try await post("/api/windows/\(s.window)/sign-in", #"{"staff":"\#(s.staff)"}"#, cookie: cookie)
-    _ = try await post("/api/windows/\(s.window)/open", cookie: cookie)
+    _ = try await post(
+        "/api/windows/\(s.window)/sign-in", #"{"staff":"\#(s.staff)"}"#, cookie: cookie, port: serverPort)
+    _ = try await post("/api/windows/\(s.window)/open", cookie: cookie, port: serverPort)
 }
 let callSeconds = quick ? 3.0 : 10.0
 let latencies = try await withThrowingTaskGroup(of: [Double].self) { group in
@@ -202,12 +205,13 @@ let latencies = try await withThrowingTaskGroup(of: [Double].self) { group in
             let end = DispatchTime.now().uptimeNanoseconds + UInt64(callSeconds * 1e9)
             while DispatchTime.now().uptimeNanoseconds < end {
                 let t0 = DispatchTime.now().uptimeNanoseconds
-                let (status, data) = try await post("/api/windows/\(s.window)/call-next", cookie: cookie)
+                let (status, data) = try await post(
+                    "/api/windows/\(s.window)/call-next", cookie: cookie, port: serverPort)
                 lat.append(Double(DispatchTime.now().uptimeNanoseconds - t0) / 1e6)
                 guard status == 200,
                     let id = (try? JSONSerialization.jsonObject(with: data) as? [String: Any])?["id"] as? Int
                 else { break }  // nothing left to call
-                _ = try await post("/api/tickets/\(id)/no-show", cookie: cookie)
+                _ = try await post("/api/tickets/\(id)/no-show", cookie: cookie, port: serverPort)
             }
             return lat
         }

@@ -69,11 +69,13 @@ public final class Announcer: Sendable {
 
     public init(cacheDirectory: String) {
         cache = cacheDirectory
-        executable = ["/usr/bin/espeak-ng", "/usr/local/bin/espeak-ng"].first(where: FileManager.default.isExecutableFile(atPath:))
+        executable = ["/usr/bin/espeak-ng", "/usr/local/bin/espeak-ng"].first(
+            where: FileManager.default.isExecutableFile(atPath:))
     }
 
     public static func text(display: String, window: String, english: Bool) -> String {
-        english ? "Number \(display.map(String.init).joined(separator: " ")), please go to window \(window)"
+        english
+            ? "Number \(display.map(String.init).joined(separator: " ")), please go to window \(window)"
             : "请 \(display) 号到 \(window) 号窗口办理"
     }
 
@@ -82,7 +84,9 @@ public final class Announcer: Sendable {
         guard let executable else {
             throw APIError(.serviceUnavailable, "spoken announcements need Debian's espeak-ng (scripts/setup.sh)")
         }
-        let key = text.utf8.reduce(into: UInt64(14_695_981_039_346_656_037)) { h, b in h = (h ^ UInt64(b)) &* 1_099_511_628_211 }
+        let key = text.utf8.reduce(into: UInt64(14_695_981_039_346_656_037)) { h, b in
+            h = (h ^ UInt64(b)) &* 1_099_511_628_211
+        }
         let path = "\(cache)/\(String(key, radix: 16))-\(english ? "en" : "zh").wav"
         if let d = FileManager.default.contents(atPath: path) { return d }
         try FileManager.default.createDirectory(atPath: cache, withIntermediateDirectories: true)
@@ -115,7 +119,8 @@ extension API {
             throw APIError(.conflict, "ticket \(t.display) has not been called to a window")
         }
         let english = request.uri.queryParameters["lang"] == "en"
-        let data = try announcer.wav(Announcer.text(display: t.display, window: window, english: english), english: english)
+        let data = try announcer.wav(
+            Announcer.text(display: t.display, window: window, english: english), english: english)
         return Response(
             status: .ok, headers: [.contentType: "audio/wav", .cacheControl: "max-age=3600"],
             body: .init(byteBuffer: ByteBuffer(bytes: data)))

@@ -58,7 +58,10 @@ struct Serve: AsyncParsableCommand {
     @OptionGroup var database: Database
     @Option(help: "Address to listen on (loopback by default).") var host = "127.0.0.1"
     @Option(help: "Port (0: any free port, printed on start).") var port = 8080
-    @Option(help: "Folder of the hall's pages served at /kiosk, /console, … (default: web/ in the current folder, if present).")
+    @Option(
+        help:
+            "Folder of the hall's pages served at /kiosk, /console, … (default: web/ in the current folder, if present)."
+    )
     var web: String?
     @Option(
         help: ArgumentHelp(
