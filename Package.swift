@@ -81,7 +81,7 @@ let package = Package(
             name: "hallbench",
             dependencies: [
                 "HallRunner", "HallPlanner", "HallSimulation", "HallRandom", "HallScenarioYAML", "HallMetrics",
-                .product(name: "Collections", package: "swift-collections"),
+                "HallCalibration", .product(name: "Collections", package: "swift-collections"),
             ],
             path: "Benchmarks/hallbench"
         ),

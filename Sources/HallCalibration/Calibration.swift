@@ -242,25 +242,46 @@ public enum Calibration {
         let physical = base.physicalWindows
         var serviceFits: [ServiceFit] = []
         var specialistMean: [Int: (mean: Double, cv: Double, n: Int)] = [:]
+        // Service-time factor of the desk that served a ticket: the clerk's skill with a roster (lent tidal
+        // clerks work at the window kind's proficiency), else the window kind's proficiency.
+        let rosterSkills = base.staff.flatMap { m in m.memberIDs.map { _ in m.skills } }
+        var clerkOf: [Int: [Int32: Int32]] = [:]
+        var dayOf: [Int] = []
+        for (k, d) in days.enumerated() {
+            clerkOf[k] = d.clerk
+            dayOf += Array(repeating: k, count: d.tickets.count)
+        }
+        func factor(_ t: TicketRecord, at index: Int) -> Double? {
+            guard let w = t.window else { return nil }
+            let dep = base.departments[Int(t.department)].id
+            if base.hasRoster {
+                guard let c = clerkOf[dayOf[index]]?[t.ticket] else { return nil }
+                if Int(c) < rosterSkills.count { return rosterSkills[Int(c)][dep] }
+                return base.proficiencyFactor(physical[Int(w)].kind, department: dep)
+            }
+            return base.proficiencyFactor(physical[Int(w)].kind, department: dep)
+        }
         func duration(_ t: TicketRecord) -> Double? {
             guard t.outcome == .served, let a = t.serviceStart, let b = t.serviceEnd, b > a else { return nil }
             return b - a
         }
         for (i, item) in base.items.enumerated() {
-            let atDesk = all.filter { Int($0.item) == i }
-            let specialist = atDesk.compactMap { t -> Double? in
-                guard let w = t.window, physical[Int(w)].kind == .department else { return nil }
-                return duration(t)
+            let atDesk = all.indices.filter { Int(all[$0].item) == i }
+            let specialist = atDesk.compactMap { j -> Double? in
+                guard let w = all[j].window, let x = duration(all[j]), let f = factor(all[j], at: j), f == 1 else {
+                    return nil
+                }
+                return base.hasRoster || physical[Int(w)].kind == .department ? x : nil
             }
             var sample = specialist
-            var source = "department windows"
+            var source = base.hasRoster ? "clerks at specialist speed (skill 1)" : "department windows"
             if specialist.count < o.minServices {
-                // No specialist window for this item: other windows' times divided by the base slowdown.
-                sample = atDesk.compactMap { t -> Double? in
-                    guard let w = t.window, let x = duration(t) else { return nil }
-                    return x / base.proficiencyFactor(physical[Int(w)].kind, department: item.department)
+                // No specialist window for this item: other desks' times divided by their factor in the base.
+                sample = atDesk.compactMap { j -> Double? in
+                    guard let x = duration(all[j]), let f = factor(all[j], at: j), f > 0 else { return nil }
+                    return x / f
                 }
-                source = "all windows ÷ the base scenario's slowdown factor"
+                source = base.hasRoster ? "all clerks ÷ their skill in the base" : "all windows ÷ the base slowdown"
             }
             var fits: [Estimation.Fit] = []
             for fam in o.serviceFamilies {
@@ -301,11 +322,13 @@ public enum Calibration {
                     case "gamma": .gamma(mean: best.mean, cv: best.cv)
                     default: .exponential(mean: best.mean)
                     }
-                if source == "department windows" {
+                if specialist.count >= o.minServices && !base.hasRoster {
                     // Only times measured at specialists' windows anchor the slowdown (else it is circular).
                     specialistMean[i] = (best.mean, best.cv, sample.count)
-                } else {
-                    fm.note = "no department window served enough of this item"
+                }
+                if specialist.count < o.minServices {
+                    fm.note =
+                        "fewer than \(o.minServices) services at specialist speed: times rescaled by the base factors"
                 }
             } else {
                 fm.note = "fewer than \(o.minServices) services: base kept"
@@ -321,7 +344,7 @@ public enum Calibration {
             }
         }
         // Slowdown: Σ observed ÷ Σ specialist means of the same items, per window kind × department.
-        for kind in [WindowKind.domain, .universal] {
+        for kind in base.hasRoster ? [] : [WindowKind.domain, .universal] {
             for (d, dep) in base.departments.enumerated() {
                 var obs = 0.0
                 var expected = 0.0
@@ -379,13 +402,24 @@ public enum Calibration {
         let exposure = obs.reduce(0) { $0 + $1.time }
         let km = Estimation.kaplanMeierMedian(obs)
         let basePatience = base.behaviour.patience?.mean
+        let shape: Estimation.FixedShape
+        var familyNote = "exponential"
+        switch base.behaviour.patience {
+        case .lognormal(_, let cv)?:
+            shape = .lognormal(cv: cv)
+            familyNote = "lognormal, cv \(cv) kept from the base"
+        case .gamma(_, let cv)?:
+            shape = .gamma(cv: cv)
+            familyNote = "gamma, cv \(cv) kept from the base"
+        default: shape = .exponential
+        }
         var fp = EstimatedField(
             field: "behaviour.patience_min.mean", group: "patience",
             estimate: nil, lower: nil, upper: nil, sampleSize: obs.count,
             method:
-                "exponential MLE with waits censored by the call (\(events) abandonments, \(String(format: "%.0f", exposure)) min at risk); Kaplan–Meier median \(km.map { String(format: "%.1f", $0) } ?? "not reached") min",
+                "censored MLE (\(familyNote)): waits ended by the call are censored, \(events) abandonments, \(String(format: "%.0f", exposure)) min at risk; likelihood-ratio interval; Kaplan–Meier median \(km.map { String(format: "%.1f", $0) } ?? "not reached") min",
             base: basePatience, value: basePatience, estimated: false, note: nil)
-        if let e = Estimation.censoredExponentialMean(events: events, exposure: exposure, level: o.level) {
+        if let e = Estimation.censoredMean(obs, family: shape, level: o.level) {
             fp.estimate = e.mean
             fp.lower = e.lower
             fp.upper = e.upper
@@ -393,8 +427,12 @@ public enum Calibration {
         if events >= o.minEvents, let m = fp.estimate {
             fp.value = m
             fp.estimated = true
-            s.behaviour.patience = .exponential(mean: m)
-            if let b = base.behaviour.patience, b.kindName != "exponential" {
+            switch shape {
+            case .exponential: s.behaviour.patience = .exponential(mean: m)
+            case .lognormal(let cv): s.behaviour.patience = .lognormal(mean: m, cv: cv)
+            case .gamma(let cv): s.behaviour.patience = .gamma(mean: m, cv: cv)
+            }
+            if let b = base.behaviour.patience, !["exponential", "lognormal", "gamma"].contains(b.kindName) {
                 fp.note = "base patience was \(b.kindName); written as exponential"
             }
         } else {
@@ -447,7 +485,8 @@ public enum Calibration {
                 "notice intake times (notice_service_min, base kept)",
                 "balking steps (base kept)",
                 "return delays after a notice and back-office step times (base kept; see docs/calibration.md)",
-            ], options: o)
+            ] + (base.hasRoster ? ["clerks' skills (with a roster the clerks' skills set the speed; base kept)"] : []),
+            options: o)
     }
 
     /// Mean and cv of a duration distribution (cv nil for families without one).

@@ -10,6 +10,8 @@ public struct ObservedDay: Sendable {
     /// The base scenario's demand multiplier for the day (calendar overrides, weekday demand); 1 for one day.
     public var demand: Double
     public var tickets: [TicketRecord]
+    /// The clerk (index into the catalogue's staff) who served each ticket, from windows.csv (halls with a roster).
+    public var clerk: [Int32: Int32] = [:]
 
     public init(
         label: String, date: CivilDate?, periods: [HallDomain.TimeInterval], demand: Double, tickets: [TicketRecord]
@@ -53,7 +55,41 @@ public enum CalibrationRecords {
         guard let text = String(data: data, encoding: .utf8) else {
             throw RecordsError(file: path, message: "not UTF-8 text")
         }
-        return try parse(text, file: path, label: URL(fileURLWithPath: folder).lastPathComponent, base: base)
+        var days = try parse(text, file: path, label: URL(fileURLWithPath: folder).lastPathComponent, base: base)
+        let wpath = URL(fileURLWithPath: folder).appendingPathComponent("windows.csv").path
+        if base.hasRoster, let w = FileManager.default.contents(atPath: wpath),
+            let wt = String(data: w, encoding: .utf8)
+        {
+            try attachClerks(wt, file: wpath, base: base, to: &days)
+        }
+        return days
+    }
+
+    /// Reads who served each ticket from windows.csv (busy rows carry the ticket and the clerk).
+    public static func attachClerks(_ text: String, file: String, base: Scenario, to days: inout [ObservedDay]) throws {
+        let staff = Dictionary(
+            base.catalogue.staff.enumerated().map { ($1, Int32($0)) }, uniquingKeysWith: { a, _ in a })
+        var lines = text.split(separator: "\n").map { $0.hasSuffix("\r") ? $0.dropLast() : $0 }
+        guard !lines.isEmpty else { return }
+        let head = lines.removeFirst().split(separator: ",", omittingEmptySubsequences: false).map(String.init)
+        guard let ci = head.firstIndex(of: "replication"), let si = head.firstIndex(of: "state"),
+            let ti = head.firstIndex(of: "ticket"), let fi = head.firstIndex(of: "staff")
+        else { throw RecordsError(file: file, line: 1, message: "expected the windows.csv header") }
+        let di = head.firstIndex(of: "date")
+        var index: [String: Int] = [:]
+        for (k, d) in days.enumerated() {
+            let rep = d.label.split(separator: "#").last.map { String($0.split(separator: "/").first ?? "") } ?? ""
+            index["\(rep)/\(d.date.map { "\($0)" } ?? "")"] = k
+        }
+        for (n, raw) in lines.enumerated() {
+            let f = raw.split(separator: ",", omittingEmptySubsequences: false)
+            guard f.count == head.count else {
+                throw RecordsError(file: file, line: n + 2, message: "\(f.count) fields, expected \(head.count)")
+            }
+            guard f[si] == "busy", let t = Int32(f[ti]), let c = staff[String(f[fi])] else { continue }
+            let key = "\(f[ci])/\(di.map { String(f[$0]) } ?? "")"
+            if let k = index[key] { days[k].clerk[t] = c }
+        }
     }
 
     /// Days of a tickets.csv text.

@@ -64,7 +64,12 @@ extension CalibrationResult {
         if off.isEmpty {
             out += "Every estimated field's interval contains the base value.\n\n"
         } else {
-            out += "\(off.count) estimated fields have an interval that excludes the base value:\n\n"
+            let expected = Double(estimatedFields.filter { $0.lower != nil }.count) * (1 - options.level)
+            out +=
+                "\(off.count) estimated fields have an interval that excludes the base value (about "
+                + String(format: "%.0f", expected)
+                + " would by chance alone if the base were right; more, or large gaps, mean the model and the hall "
+                + "disagree there):\n\n"
             out += "| field | base | estimate | interval |\n|---|---:|---:|---|\n"
             for f in off {
                 out += "| `\(f.field)` | \(g(f.base)) | \(g(f.estimate)) | \(g(f.lower)) – \(g(f.upper)) |\n"

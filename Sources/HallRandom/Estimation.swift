@@ -187,6 +187,123 @@ public enum Estimation {
         return (exposure / Double(events), 1 / rhi, rlo > 0 ? 1 / rlo : .infinity)
     }
 
+    /// A duration family whose shape (cv) is held fixed while its mean is estimated.
+    public enum FixedShape: Sendable, Hashable {
+        case exponential
+        case lognormal(cv: Double)
+        case gamma(cv: Double)
+    }
+
+    /// The mean of right-censored durations by maximum likelihood, the family's shape held fixed (the base
+    /// scenario's cv): log L(m) = Σ_events log f(t; m) + Σ_censored log S(c; m), maximised over log m by
+    /// GSL's Brent minimiser; the interval is the likelihood-ratio one (χ²₁), each end found by GSL's Brent
+    /// root solver. Returns nil without events.
+    public static func censoredMean(
+        _ obs: [(time: Double, event: Bool)], family: FixedShape, level: Double = 0.95
+    ) -> (mean: Double, lower: Double, upper: Double)? {
+        let events = obs.filter { $0.event && $0.time > 0 }.map(\.time)
+        let censored = obs.filter { !$0.event && $0.time > 0 }.map(\.time)
+        guard !events.isEmpty else { return nil }
+        func logL(_ x: Double) -> Double {
+            let m = Foundation.exp(x)
+            var ll = 0.0
+            switch family {
+            case .exponential:
+                ll = -Double(events.count) * x - (events.reduce(0, +) + censored.reduce(0, +)) / m
+            case .lognormal(let cv):
+                let s2 = Foundation.log(1 + cv * cv)
+                let sigma = s2.squareRoot()
+                let mu = x - s2 / 2
+                for t in events { ll += Foundation.log(max(gsl_ran_lognormal_pdf(t, mu, sigma), 1e-300)) }
+                for c in censored { ll += Foundation.log(max(gsl_cdf_lognormal_Q(c, mu, sigma), 1e-300)) }
+            case .gamma(let cv):
+                let k = 1 / (cv * cv)
+                let theta = m / k
+                for t in events { ll += Foundation.log(max(gsl_ran_gamma_pdf(t, k, theta), 1e-300)) }
+                for c in censored { ll += Foundation.log(max(gsl_cdf_gamma_Q(c, k, theta), 1e-300)) }
+            }
+            return ll
+        }
+        // Start from the exponential estimate, scan a coarse grid, then refine with Brent.
+        let x0 = Foundation.log((events.reduce(0, +) + censored.reduce(0, +)) / Double(events.count))
+        let grid = (-16...16).map { x0 + Double($0) * 0.25 }
+        let values = grid.map(logL)
+        guard let best = values.indices.max(by: { values[$0] < values[$1] }), best > 0, best < grid.count - 1 else {
+            return nil
+        }
+        guard let xHat = minimise({ -logL($0) }, lower: grid[best - 1], guess: grid[best], upper: grid[best + 1])
+        else { return nil }
+        let lHat = logL(xHat)
+        let cut = chiSquareQuantile(level, dof: 1) / 2
+        func g(_ x: Double) -> Double { lHat - logL(x) - cut }
+        var lo = xHat - 0.1
+        var hi = xHat + 0.1
+        var n = 0
+        while g(lo) < 0 && n < 60 {
+            lo -= 0.25
+            n += 1
+        }
+        while g(hi) < 0 && n < 120 {
+            hi += 0.25
+            n += 1
+        }
+        guard let a = root(g, lower: lo, upper: xHat), let b = root(g, lower: xHat, upper: hi) else { return nil }
+        return (Foundation.exp(xHat), Foundation.exp(a), Foundation.exp(b))
+    }
+
+    /// A closure behind GSL's `gsl_function`.
+    final class Box {
+        let f: (Double) -> Double
+        init(_ f: @escaping (Double) -> Double) { self.f = f }
+    }
+
+    static func withGSLFunction<R>(_ f: @escaping (Double) -> Double, _ body: (inout gsl_function) -> R) -> R {
+        hallsim_gsl_quiet_errors()
+        let box = Box(f)
+        let ctx = Unmanaged.passRetained(box).toOpaque()
+        defer { Unmanaged<Box>.fromOpaque(ctx).release() }
+        var fn = gsl_function(
+            function: { x, p in Unmanaged<Box>.fromOpaque(p!).takeUnretainedValue().f(x) }, params: ctx)
+        return body(&fn)
+    }
+
+    /// A root of f in [lower, upper] (signs must differ) by GSL's Brent solver.
+    public static func root(_ f: @escaping (Double) -> Double, lower: Double, upper: Double) -> Double? {
+        guard f(lower) * f(upper) <= 0 else { return nil }
+        return withGSLFunction(f) { fn -> Double? in
+            guard let solver = gsl_root_fsolver_alloc(hallsim_root_brent()) else { return nil }
+            defer { gsl_root_fsolver_free(solver) }
+            guard gsl_root_fsolver_set(solver, &fn, lower, upper) == Int32(GSL_SUCCESS) else { return nil }
+            for _ in 0..<200 {
+                guard gsl_root_fsolver_iterate(solver) == Int32(GSL_SUCCESS) else { return nil }
+                let a = gsl_root_fsolver_x_lower(solver)
+                let b = gsl_root_fsolver_x_upper(solver)
+                if gsl_root_test_interval(a, b, 1e-10, 1e-10) == Int32(GSL_SUCCESS) {
+                    return gsl_root_fsolver_root(solver)
+                }
+            }
+            return gsl_root_fsolver_root(solver)
+        }
+    }
+
+    /// The minimum of f in (lower, upper) given f(guess) below both ends, by GSL's Brent minimiser.
+    public static func minimise(_ f: @escaping (Double) -> Double, lower: Double, guess: Double, upper: Double)
+        -> Double?
+    {
+        withGSLFunction(f) { fn -> Double? in
+            guard let m = gsl_min_fminimizer_alloc(hallsim_min_brent()) else { return nil }
+            defer { gsl_min_fminimizer_free(m) }
+            guard gsl_min_fminimizer_set(m, &fn, guess, lower, upper) == Int32(GSL_SUCCESS) else { return guess }
+            for _ in 0..<200 {
+                guard gsl_min_fminimizer_iterate(m) == Int32(GSL_SUCCESS) else { break }
+                let a = gsl_min_fminimizer_x_lower(m)
+                let b = gsl_min_fminimizer_x_upper(m)
+                if gsl_min_test_interval(a, b, 1e-10, 1e-10) == Int32(GSL_SUCCESS) { break }
+            }
+            return gsl_min_fminimizer_x_minimum(m)
+        }
+    }
+
     /// Kaplan–Meier median of right-censored durations (nil when the curve stays above ½).
     public static func kaplanMeierMedian(_ obs: [(time: Double, event: Bool)]) -> Double? {
         let sorted = obs.sorted { ($0.time, $0.event ? 0 : 1) < ($1.time, $1.event ? 0 : 1) }
