@@ -59,7 +59,7 @@ let package = Package(
             dependencies: ["CCBC", "HallDomain", "HallRandom", "HallSimulation", "HallMetrics", "HallRunner"]
         ),
         // Calibration: scenario parameters estimated from event-log records (simulated or real), with intervals.
-        .target(name: "HallCalibration", dependencies: ["HallDomain", "HallRandom", "HallMetrics"]),
+        .target(name: "HallCalibration", dependencies: ["HallDomain", "HallRandom", "HallMetrics", "HallRunner"]),
         // Operations (a real hall's day): tickets, calling, cases, deadlines and ratings in SQLite, no HTTP.
         // Reuses the domain, the simulator's calling policies, the calendar, the metrics and the writers.
         .target(

@@ -160,7 +160,8 @@ public enum Calibration {
                         name: "overdispersion (Pearson dispersion of daily counts per half-hour)", subject: profile.id,
                         statistic: dispersion / dof, dof: dof, pValue: pv,
                         verdict: pv < 0.01
-                            ? "overdispersed: day-to-day variation beyond Poisson (intervals too narrow; consider day classes)"
+                            ? "overdispersed: day-to-day variation beyond Poisson (intervals too narrow; "
+                                + "consider day classes)"
                             : "consistent with Poisson"))
             }
 
@@ -301,7 +302,8 @@ public enum Calibration {
                 estimate: best?.mean, lower: best?.meanInterval[0], upper: best?.meanInterval[1],
                 sampleSize: sample.count,
                 method:
-                    "\(best?.family ?? "–") by maximum likelihood (AIC among \(o.serviceFamilies.joined(separator: ", "))), \(source)",
+                    "\(best?.family ?? "–") by maximum likelihood (AIC among "
+                    + "\(o.serviceFamilies.joined(separator: ", "))), \(source)",
                 base: baseMean, value: baseMean, estimated: false, note: nil)
             var fc = fm
             fc.field = "items[\(item.id)].service_min.cv"
@@ -417,7 +419,9 @@ public enum Calibration {
             field: "behaviour.patience_min.mean", group: "patience",
             estimate: nil, lower: nil, upper: nil, sampleSize: obs.count,
             method:
-                "censored MLE (\(familyNote)): waits ended by the call are censored, \(events) abandonments, \(String(format: "%.0f", exposure)) min at risk; likelihood-ratio interval; Kaplan–Meier median \(km.map { String(format: "%.1f", $0) } ?? "not reached") min",
+                "censored MLE (\(familyNote)): waits ended by the call are censored, \(events) abandonments, "
+                + "\(String(format: "%.0f", exposure)) min at risk; likelihood-ratio interval; "
+                + "Kaplan–Meier median \(km.map { String(format: "%.1f", $0) } ?? "not reached") min",
             base: basePatience, value: basePatience, estimated: false, note: nil)
         if let e = Estimation.censoredMean(obs, family: shape, level: o.level) {
             fp.estimate = e.mean

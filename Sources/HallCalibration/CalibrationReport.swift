@@ -79,7 +79,8 @@ extension CalibrationResult {
         out += "## Tests\n\n"
         for t in tests {
             out +=
-                "- \(t.name), `\(t.subject)`: dispersion \(String(format: "%.2f", t.statistic)) on \(Int(t.dof)) degrees of freedom, p = \(String(format: "%.3g", t.pValue)): \(t.verdict).\n"
+                "- \(t.name), `\(t.subject)`: dispersion \(String(format: "%.2f", t.statistic)) on "
+                + "\(Int(t.dof)) degrees of freedom, p = \(String(format: "%.3g", t.pValue)): \(t.verdict).\n"
         }
         out += "\n## Service-time fits\n\n| item | n | source | chosen | lognormal AIC / KS | gamma AIC / KS |\n"
         out += "|---|---:|---|---|---|---|\n"
@@ -89,7 +90,8 @@ extension CalibrationResult {
                 return String(format: "%.1f / %.3f", x.aic, x.ks)
             }
             out +=
-                "| \(f.item) | \(f.sampleSize) | \(f.source) | \(f.chosen) | \(cell("lognormal")) | \(cell("gamma")) |\n"
+                "| \(f.item) | \(f.sampleSize) | \(f.source) | \(f.chosen) | \(cell("lognormal")) | "
+                + "\(cell("gamma")) |\n"
         }
         var group = ""
         for f in fields {
@@ -102,7 +104,9 @@ extension CalibrationResult {
             let flag = f.estimated ? "" : " **base kept**" + (f.note.map { " (\($0))" } ?? "")
             let note = f.estimated ? (f.note.map { " (\($0))" } ?? "") : ""
             out +=
-                "| `\(f.field)` | \(g(f.value))\(flag) | \(g(f.estimate)) | \(f.lower == nil ? "–" : "\(g(f.lower)) – \(g(f.upper))") | \(f.sampleSize) | \(g(f.base)) | \(f.method)\(note) |\n"
+                "| `\(f.field)` | \(g(f.value))\(flag) | \(g(f.estimate)) | "
+                + "\(f.lower == nil ? "–" : "\(g(f.lower)) – \(g(f.upper))") | \(f.sampleSize) | "
+                + "\(g(f.base)) | \(f.method)\(note) |\n"
         }
         out += "\n## Not estimated\n\n" + notEstimated.map { "- \($0)\n" }.joined()
         out += "\nDays: " + days.joined(separator: ", ") + "\n"

@@ -69,7 +69,8 @@ struct Calibrate: ParsableCommand {
         let elapsed = Date().timeIntervalSince(started)
         let kept = result.fields.count - result.estimatedFields.count
         print(
-            "\(scenario.name): \(days.count) days, \(result.tickets) tickets calibrated in \(String(format: "%.2f", elapsed)) s; "
+            "\(scenario.name): \(days.count) days, \(result.tickets) tickets calibrated in "
+                + "\(String(format: "%.2f", elapsed)) s; "
                 + "\(result.estimatedFields.count) fields estimated, \(kept) kept from the base")
         print("  results in \(out)/ (calibrated.yaml, calibration.md, calibration.json)")
     }

@@ -54,7 +54,8 @@ final class CalibrationTests: XCTestCase {
         let cov = try coverage(CalibrationOptions(), seeds: Array(1...10))
         let rate = Double(cov.covered) / Double(cov.total)
         print(
-            "calibration ground truth: \(cov.covered)/\(cov.total) intervals cover the true value (\(String(format: "%.3f", rate)), nominal 0.95)"
+            "calibration ground truth: \(cov.covered)/\(cov.total) intervals cover the true value "
+                + "(\(String(format: "%.3f", rate)), nominal 0.95)"
         )
         for m in cov.misses { print("  miss: \(m)") }
         XCTAssertGreaterThan(cov.total, 500, "every group of parameters should be estimated")
