@@ -102,6 +102,17 @@ public enum CalibrationRecords {
         let departments = index(c.departments)
         let windows = index(c.windows)
         let profiles = index(c.profiles)
+        // Records of a real hall (hallops export) name the ticket kind as the source, not the scenario's
+        // arrival profile: a walk-in's profile is then the first walk-in profile whose target has its item.
+        var itemProfile: [Int32: Int32] = [:]
+        for (p, a) in base.arrivals.enumerated() {
+            let covered: [String]
+            switch a.target {
+            case .item(let i): covered = [i]
+            case .department(_, let shares): covered = shares.map(\.item)
+            }
+            for i in covered { if let k = items[i], itemProfile[k] == nil { itemProfile[k] = Int32(p) } }
+        }
         var lines = text.split(separator: "\n", omittingEmptySubsequences: false).map {
             $0.hasSuffix("\r") ? $0.dropLast() : $0
         }
@@ -169,9 +180,11 @@ public enum CalibrationRecords {
             }
             let window = s("window").isEmpty ? nil : try lookup("window", windows)
             let visit = VisitKind(rawValue: s("visit")) ?? .first
+            let item = try lookup("item", items)
+            let inferred: Int32 = channel == .walkIn && visit == .first ? itemProfile[item] ?? -1 : -1
             let rec = TicketRecord(
-                ticket: Int32(s("ticket")) ?? 0, profile: profiles[s("source")] ?? -1,
-                item: try lookup("item", items), department: try lookup("department", departments),
+                ticket: Int32(s("ticket")) ?? 0, profile: profiles[s("source")] ?? inferred,
+                item: item, department: try lookup("department", departments),
                 channel: channel, priority: s("priority") == "1", arrival: arrival, call: try num("call_min"),
                 serviceStart: try num("service_start_min"), serviceEnd: try num("service_end_min"),
                 window: window, outcome: outcome, end: end, visit: visit, caseNumber: Int32(s("case")))

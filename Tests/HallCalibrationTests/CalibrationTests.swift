@@ -135,6 +135,10 @@ final class CalibrationTests: XCTestCase {
             XCTAssertEqual(($0 as! RecordsError).field, "arrival_min")
         }
         XCTAssertThrowsError(try CalibrationRecords.parse("a,b\n1,2", file: "t.csv", label: "x", base: truth))
+        // A real hall's export names the ticket kind, not the profile: the walk-in profile comes from the item.
+        let ops = good.replacingOccurrences(of: ",pa,", with: ",walk_in,")
+        let days = try CalibrationRecords.parse(header + "\n" + ops, file: "t.csv", label: "x", base: truth)
+        XCTAssertEqual(days[0].tickets[0].profile, 0)
     }
 }
 
