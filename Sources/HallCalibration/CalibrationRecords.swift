@@ -200,7 +200,11 @@ public enum CalibrationRecords {
             var periods = base.day.periods
             var demand = 1.0
             if let date = d.date, let p = base.period {
-                if let hd = try p.hallDay(date, regular: base.day.periods) {
+                let day: HallDay?
+                do { day = try p.hallDay(date, regular: base.day.periods) } catch {
+                    throw RecordsError(file: file, field: "date", message: "\(date): \(error)")
+                }
+                if let hd = day {
                     periods = hd.periods
                     demand = hd.demand
                 } else {
