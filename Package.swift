@@ -65,6 +65,8 @@ let package = Package(
             name: "HallPlanner",
             dependencies: ["CCBC", "HallDomain", "HallRandom", "HallSimulation", "HallMetrics", "HallRunner"]
         ),
+        // Calibration: scenario parameters estimated from event-log records (simulated or real), with intervals.
+        .target(name: "HallCalibration", dependencies: ["HallDomain", "HallRandom", "HallMetrics", "HallRunner"]),
         // Operations (a real hall's day): tickets, calling, cases, deadlines and ratings in SQLite, no HTTP.
         // Reuses the domain, the simulator's calling policies, the calendar, the metrics and the writers.
         .target(
@@ -101,7 +103,7 @@ let package = Package(
         .executableTarget(
             name: "hallsim",
             dependencies: [
-                "HallRunner", "HallPlanner", "HallScenarioYAML", "HallDomain",
+                "HallRunner", "HallPlanner", "HallScenarioYAML", "HallDomain", "HallCalibration",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]
         ),
@@ -110,7 +112,7 @@ let package = Package(
             name: "hallbench",
             dependencies: [
                 "HallRunner", "HallPlanner", "HallSimulation", "HallRandom", "HallScenarioYAML", "HallMetrics",
-                .product(name: "Collections", package: "swift-collections"),
+                "HallCalibration", .product(name: "Collections", package: "swift-collections"),
             ],
             path: "Benchmarks/hallbench"
         ),
@@ -134,6 +136,10 @@ let package = Package(
                 "HallOps", "HallDomain", "HallSimulation", "HallMetrics", "HallRunner", "HallScenarioYAML",
                 .product(name: "GRDB", package: "GRDB.swift"),
             ]
+        ),
+        .testTarget(
+            name: "HallCalibrationTests",
+            dependencies: ["HallCalibration", "HallRandom", "HallDomain", "HallScenarioYAML", "HallRunner"]
         ),
         .testTarget(name: "HallScenarioTests", dependencies: ["HallScenarioYAML", "HallDomain"]),
         .testTarget(

@@ -3,6 +3,7 @@ import DequeModule
 //   swift run -c release hallbench [--quick]
 // Benchmarks live apart from the tests: speed is measured here, never asserted in a timed test.
 import Foundation
+import HallCalibration
 import HallDomain
 import HallMetrics
 import HallRandom
@@ -269,6 +270,28 @@ if !county.tidal.isEmpty {
     )
 } else {
     print("  (county-hall.yaml has no tidal rules: tidal cost not measured)")
+}
+
+// MARK: Calibration of a month of county-hall records (tickets.csv and windows.csv text → calibrated scenario).
+
+do {
+    let r = Experiment.run(countyMonth, seed: 2, replications: 1, records: .all)
+    let log = r.logs[0]!
+    let c = countyMonth.catalogue
+    let tickets = EventLogCSV.tickets([(0, log.tickets)], catalogue: c, dated: [(log.dates, log.ticketDay)])
+    let windows = EventLogCSV.windows([(0, log.windows)], catalogue: c, dated: [(log.dates, log.windowDay)])
+    var fields = 0
+    var dayCount = 0
+    let calT = best(quick ? 1 : 3) {
+        var days = try! CalibrationRecords.parse(tickets, file: "tickets.csv", label: "month", base: countyMonth)
+        try! CalibrationRecords.attachClerks(windows, file: "windows.csv", base: countyMonth, to: &days)
+        let cal = Calibration.calibrate(base: countyMonth, days: days)
+        fields = cal.fields.count
+        dayCount = days.count
+    }
+    print(
+        "  calibration of the month's records (\(dayCount) days, \(log.tickets.count) tickets, \(fields) fields): "
+            + "\(String(format: "%.2f s", calT)) (goal ≤ 10 s)")
 }
 
 // MARK: The staffing planner (Benchmarks/hallbench/Planning.swift).

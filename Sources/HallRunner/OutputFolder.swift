@@ -20,11 +20,14 @@ public enum AtomicOutput {
         "summary.json", "report.md", "report.html", "replications.csv", "daily.csv", "tickets.csv", "windows.csv",
         "queues.csv", "staff.csv", "cases.csv", "steps.csv", "compare.json", "compare.md", "tidy.csv",
         "aggregate.csv", "batch.json", "shard.json", "plan.md", "plan.json", "requirements.csv", "shifts.csv",
-        "back_office.csv", "tidal.csv",
+        "back_office.csv", "tidal.csv", "calibrated.yaml", "calibration.md", "calibration.json", "backtest.md",
+        "backtest.json", "backtest.csv",
     ]
 
     /// The main file of each command's output: a folder holding one was written by hallsim.
-    static let anchors: Set<String> = ["summary.json", "compare.json", "batch.json", "shard.json", "plan.json"]
+    static let anchors: Set<String> = [
+        "summary.json", "compare.json", "batch.json", "shard.json", "plan.json", "calibration.json", "backtest.json",
+    ]
 
     static func isKnown(_ name: String) -> Bool {
         knownNames.contains(name) || (name.hasPrefix("planned") && name.hasSuffix(".yaml"))

@@ -14,7 +14,7 @@ struct HallSim: ParsableCommand {
         discussion: "Exit status: 0 done, 1 bad input (nothing written), 2 results could not be written, "
             + "3 a plan that cannot meet every target (written).",
         version: version,
-        subcommands: [Validate.self, Run.self, Compare.self, Batch.self, Merge.self, Plan.self]
+        subcommands: [Validate.self, Run.self, Compare.self, Batch.self, Merge.self, Plan.self, Calibrate.self, BacktestCommand.self]
     )
 
     /// Parses and runs a command. Every failure is a sentence on stderr and an exit status in {0, 1, 2, 3}:

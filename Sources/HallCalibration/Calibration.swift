@@ -1,0 +1,525 @@
+import Foundation
+import HallDomain
+import HallRandom
+
+/// One estimated scenario field: what the records say, how sure, and what it replaced.
+public struct EstimatedField: Sendable, Codable, Hashable {
+    /// Scenario path, e.g. `arrivals[pa].per_hour@09:00-09:30`, `items[xa].service_min.mean`.
+    public var field: String
+    public var group: String
+    /// The estimate (nil when nothing was observed).
+    public var estimate: Double?
+    /// Interval at the calibration's level (95 %).
+    public var lower: Double?
+    public var upper: Double?
+    /// Observations behind the estimate (tickets, services, days… as `method` says).
+    public var sampleSize: Int
+    public var method: String
+    /// The base scenario's value.
+    public var base: Double?
+    /// The value written to the calibrated scenario.
+    public var value: Double?
+    /// True when the estimate replaced the base value; false when the base was kept (too few observations).
+    public var estimated: Bool
+    public var note: String?
+
+    /// Whether the interval contains `x`.
+    public func covers(_ x: Double) -> Bool {
+        guard let lower, let upper else { return false }
+        return lower <= x + 1e-12 && x <= upper + 1e-12
+    }
+}
+
+/// A statistical test reported beside the fields (e.g. overdispersion of arrival counts).
+public struct CalibrationTest: Sendable, Codable, Hashable {
+    public var name: String
+    public var subject: String
+    public var statistic: Double
+    public var dof: Double
+    public var pValue: Double
+    public var verdict: String
+}
+
+/// A service-time fit with its competitors.
+public struct ServiceFit: Sendable, Codable, Hashable {
+    public var item: String
+    public var sampleSize: Int
+    public var chosen: String
+    public var fits: [Estimation.Fit]
+    public var source: String
+}
+
+public struct CalibrationOptions: Sendable {
+    /// Interval level.
+    public var level = 0.95
+    /// Minimum observations: days for arrival rates, applicants for shares and rates, services for fits.
+    public var minDays = 5
+    public var minTrials = 30
+    public var minServices = 30
+    public var minEvents = 10
+    /// Families tried for service times (AIC chooses). Only the exponential is a deliberate
+    /// mis-specification used by the tests to show that the coverage check can fail.
+    public var serviceFamilies = ["lognormal", "gamma"]
+    /// Keep only served tickets (a hall that logs served applicants only): another deliberate
+    /// mis-specification for the tests.
+    public var servedOnly = false
+    public init() {}
+}
+
+public struct CalibrationResult: Sendable {
+    public var base: Scenario
+    public var scenario: Scenario
+    public var fields: [EstimatedField]
+    public var tests: [CalibrationTest]
+    public var serviceFits: [ServiceFit]
+    public var days: [String]
+    public var tickets: Int
+    public var notEstimated: [String]
+    public var options: CalibrationOptions
+}
+
+/// Estimates a scenario's demand, intake and behaviour parameters from observed days.
+public enum Calibration {
+    public static func calibrate(
+        base: Scenario, days allDays: [ObservedDay], options o: CalibrationOptions = CalibrationOptions()
+    ) -> CalibrationResult {
+        var days = allDays
+        if o.servedOnly {
+            for i in days.indices { days[i].tickets = days[i].tickets.filter { $0.outcome.isServed } }
+        }
+        var s = base
+        var fields: [EstimatedField] = []
+        var tests: [CalibrationTest] = []
+        let cat = base.catalogue
+        let z = Estimation.normalQuantile(1 - (1 - o.level) / 2)
+        let walkInProfiles = base.arrivals.count
+
+        // MARK: Walk-in arrival rates per profile × half-hour (at demand 1), with Poisson intervals.
+        for (p, profile) in base.arrivals.enumerated() {
+            var newRates: [RateInterval] = []
+            var dispersion = 0.0
+            var dof = 0.0
+            // Arrival times of this profile's first visits, per day.
+            let times: [[Double]] = days.map { d in
+                d.tickets.filter { Int($0.profile) == p && $0.visit == .first && $0.channel == .walkIn }.map(\.arrival)
+            }
+            for r in profile.rates {
+                var a = r.interval.start.minutes
+                let end = r.interval.end.minutes
+                while a < end - 1e-9 {
+                    let b = min(end, (floor(a / 30) + 1) * 30)
+                    var count = 0
+                    var exposure = 0.0
+                    var daily: [(Int, Double)] = []
+                    var openDays = 0
+                    for (k, d) in days.enumerated() {
+                        let e = d.demand * d.openMinutes(from: a, to: b) / 60
+                        guard e > 0 else { continue }
+                        openDays += 1
+                        let n = times[k].reduce(0) { $0 + ($1 >= a && $1 < b ? 1 : 0) }
+                        count += n
+                        exposure += e
+                        daily.append((n, e))
+                    }
+                    let name = "arrivals[\(profile.id)].per_hour@\(ClockTime.format(a))-\(ClockTime.format(b))"
+                    var f = EstimatedField(
+                        field: name, group: "arrival rate", estimate: nil, lower: nil, upper: nil, sampleSize: openDays,
+                        method: "Poisson MLE count/exposure, exact (Garwood) interval; \(count) arrivals",
+                        base: r.perHour, value: r.perHour, estimated: false, note: nil)
+                    if exposure > 0 {
+                        let rate = Double(count) / exposure
+                        let (lo, hi) = Estimation.poissonRateInterval(count: count, exposure: exposure, level: o.level)
+                        f.estimate = rate
+                        f.lower = lo
+                        f.upper = hi
+                        if rate > 0 {
+                            for (n, e) in daily {
+                                let m = rate * e
+                                dispersion += (Double(n) - m) * (Double(n) - m) / m
+                            }
+                            dof += Double(daily.count - 1)
+                        }
+                    }
+                    if openDays >= o.minDays, let e = f.estimate {
+                        f.value = e
+                        f.estimated = true
+                    } else {
+                        f.note = "fewer than \(o.minDays) open days: base kept"
+                    }
+                    fields.append(f)
+                    newRates.append(
+                        RateInterval(from: ClockTime(minutes: a), to: ClockTime(minutes: b), perHour: f.value!))
+                    a = b
+                }
+            }
+            s.arrivals[p].rates = mergeEqual(newRates)
+            if dof > 0 {
+                let pv = Estimation.chiSquareUpperTail(dispersion, dof: dof)
+                tests.append(
+                    CalibrationTest(
+                        name: "overdispersion (Pearson dispersion of daily counts per half-hour)", subject: profile.id,
+                        statistic: dispersion / dof, dof: dof, pValue: pv,
+                        verdict: pv < 0.01
+                            ? "overdispersed: day-to-day variation beyond Poisson (intervals too narrow; "
+                                + "consider day classes)"
+                            : "consistent with Poisson"))
+            }
+
+            // Item shares of a department profile.
+            let first = days.flatMap { d in
+                d.tickets.filter { Int($0.profile) == p && $0.visit == .first && $0.channel == .walkIn }
+            }
+            if case .department(let dep, let shares) = profile.target {
+                let n = first.count
+                var newShares: [ItemShare] = []
+                for sh in shares {
+                    guard let idx = cat.items.firstIndex(of: sh.item) else { continue }
+                    let k = first.reduce(0) { $0 + (Int($1.item) == idx ? 1 : 0) }
+                    let (lo, hi) = Estimation.wilsonInterval(successes: k, trials: n, level: o.level)
+                    var f = EstimatedField(
+                        field: "arrivals[\(profile.id)].shares[\(sh.item)]", group: "item share",
+                        estimate: n > 0 ? Double(k) / Double(n) : nil, lower: lo, upper: hi, sampleSize: n,
+                        method: "multinomial proportion, Wilson interval", base: sh.share, value: sh.share,
+                        estimated: false, note: nil)
+                    if n >= o.minTrials {
+                        f.value = f.estimate
+                        f.estimated = true
+                    } else {
+                        f.note = "fewer than \(o.minTrials) applicants: base kept"
+                    }
+                    fields.append(f)
+                    newShares.append(ItemShare(item: sh.item, share: f.value!))
+                }
+                let total = newShares.reduce(0) { $0 + $1.share }
+                if total > 0, newShares.allSatisfy({ $0.share >= 0 }) {
+                    s.arrivals[p].target = .department(
+                        dep, shares: newShares.map { ItemShare(item: $0.item, share: $0.share / total) })
+                }
+            }
+            // Green-channel share.
+            do {
+                let n = first.count
+                let k = first.reduce(0) { $0 + ($1.priority ? 1 : 0) }
+                let (lo, hi) = Estimation.wilsonInterval(successes: k, trials: n, level: o.level)
+                var f = EstimatedField(
+                    field: "arrivals[\(profile.id)].green_channel_share", group: "green-channel share",
+                    estimate: n > 0 ? Double(k) / Double(n) : nil, lower: lo, upper: hi, sampleSize: n,
+                    method: "binomial proportion, Wilson interval", base: profile.priorityShare,
+                    value: profile.priorityShare, estimated: false, note: nil)
+                if n >= o.minTrials {
+                    f.value = f.estimate
+                    f.estimated = true
+                } else {
+                    f.note = "fewer than \(o.minTrials) applicants: base kept"
+                }
+                fields.append(f)
+                s.arrivals[p].priorityShare = f.value!
+            }
+        }
+
+        // MARK: One-time-notice rates per item (first visits reaching a window).
+        let all = days.flatMap(\.tickets)
+        for (i, item) in base.items.enumerated() {
+            let reached = all.filter { Int($0.item) == i && $0.visit == .first && $0.outcome.isServed }
+            let n = reached.count
+            let k = reached.reduce(0) { $0 + ($1.outcome == .notice ? 1 : 0) }
+            let (lo, hi) = Estimation.wilsonInterval(successes: k, trials: n, level: o.level)
+            var f = EstimatedField(
+                field: "items[\(item.id)].incomplete_probability", group: "one-time-notice rate",
+                estimate: n > 0 ? Double(k) / Double(n) : nil, lower: lo, upper: hi, sampleSize: n,
+                method: "binomial proportion of first visits served, Wilson interval",
+                base: item.incompleteProbability, value: item.incompleteProbability, estimated: false, note: nil)
+            if n >= o.minTrials {
+                f.value = f.estimate
+                f.estimated = true
+            } else {
+                f.note = "fewer than \(o.minTrials) first visits at a window: base kept"
+            }
+            fields.append(f)
+            s.items[i].incompleteProbability = f.value!
+        }
+
+        // MARK: Service times per item at department (specialist) windows; generalist slowdown.
+        let physical = base.physicalWindows
+        var serviceFits: [ServiceFit] = []
+        var specialistMean: [Int: (mean: Double, cv: Double, n: Int)] = [:]
+        // Service-time factor of the desk that served a ticket: the clerk's skill with a roster (lent tidal
+        // clerks work at the window kind's proficiency), else the window kind's proficiency.
+        let rosterSkills = base.staff.flatMap { m in m.memberIDs.map { _ in m.skills } }
+        var clerkOf: [Int: [Int32: Int32]] = [:]
+        var dayOf: [Int] = []
+        for (k, d) in days.enumerated() {
+            clerkOf[k] = d.clerk
+            dayOf += Array(repeating: k, count: d.tickets.count)
+        }
+        func factor(_ t: TicketRecord, at index: Int) -> Double? {
+            guard let w = t.window else { return nil }
+            let dep = base.departments[Int(t.department)].id
+            if base.hasRoster {
+                guard let c = clerkOf[dayOf[index]]?[t.ticket] else { return nil }
+                if Int(c) < rosterSkills.count { return rosterSkills[Int(c)][dep] }
+                return base.proficiencyFactor(physical[Int(w)].kind, department: dep)
+            }
+            return base.proficiencyFactor(physical[Int(w)].kind, department: dep)
+        }
+        func duration(_ t: TicketRecord) -> Double? {
+            guard t.outcome == .served, let a = t.serviceStart, let b = t.serviceEnd, b > a else { return nil }
+            return b - a
+        }
+        for (i, item) in base.items.enumerated() {
+            let atDesk = all.indices.filter { Int(all[$0].item) == i }
+            let specialist = atDesk.compactMap { j -> Double? in
+                guard let w = all[j].window, let x = duration(all[j]), let f = factor(all[j], at: j), f == 1 else {
+                    return nil
+                }
+                return base.hasRoster || physical[Int(w)].kind == .department ? x : nil
+            }
+            var sample = specialist
+            var source = base.hasRoster ? "clerks at specialist speed (skill 1)" : "department windows"
+            if specialist.count < o.minServices {
+                // No specialist window for this item: other desks' times divided by their factor in the base.
+                sample = atDesk.compactMap { j -> Double? in
+                    guard let x = duration(all[j]), let f = factor(all[j], at: j), f > 0 else { return nil }
+                    return x / f
+                }
+                source = base.hasRoster ? "all clerks ÷ their skill in the base" : "all windows ÷ the base slowdown"
+            }
+            var fits: [Estimation.Fit] = []
+            for fam in o.serviceFamilies {
+                let fit: Estimation.Fit? =
+                    switch fam {
+                    case "lognormal": Estimation.fitLognormal(sample, level: o.level)
+                    case "gamma": Estimation.fitGamma(sample, level: o.level)
+                    default: Estimation.fitExponential(sample, level: o.level)
+                    }
+                if let fit { fits.append(fit) }
+            }
+            let best = fits.min { $0.aic < $1.aic }
+            let enough = sample.count >= o.minServices && best != nil
+            let (baseMean, baseCV) = meanCV(item.service)
+            var fm = EstimatedField(
+                field: "items[\(item.id)].service_min.mean", group: "service time mean",
+                estimate: best?.mean, lower: best?.meanInterval[0], upper: best?.meanInterval[1],
+                sampleSize: sample.count,
+                method:
+                    "\(best?.family ?? "–") by maximum likelihood (AIC among "
+                    + "\(o.serviceFamilies.joined(separator: ", "))), \(source)",
+                base: baseMean, value: baseMean, estimated: false, note: nil)
+            var fc = fm
+            fc.field = "items[\(item.id)].service_min.cv"
+            fc.group = "service time cv"
+            fc.estimate = best?.cv
+            fc.lower = best?.cvInterval[0]
+            fc.upper = best?.cvInterval[1]
+            fc.base = baseCV
+            fc.value = baseCV
+            if enough, let best {
+                fm.value = best.mean
+                fm.estimated = true
+                fc.value = best.cv
+                fc.estimated = true
+                s.items[i].service =
+                    switch best.family {
+                    case "lognormal": .lognormal(mean: best.mean, cv: best.cv)
+                    case "gamma": .gamma(mean: best.mean, cv: best.cv)
+                    default: .exponential(mean: best.mean)
+                    }
+                if specialist.count >= o.minServices && !base.hasRoster {
+                    // Only times measured at specialists' windows anchor the slowdown (else it is circular).
+                    specialistMean[i] = (best.mean, best.cv, sample.count)
+                }
+                if specialist.count < o.minServices {
+                    fm.note =
+                        "fewer than \(o.minServices) services at specialist speed: times rescaled by the base factors"
+                }
+            } else {
+                fm.note = "fewer than \(o.minServices) services: base kept"
+                fc.note = fm.note
+            }
+            fields.append(fm)
+            if baseCV != nil || fc.estimated { fields.append(fc) }
+            if !sample.isEmpty {
+                serviceFits.append(
+                    ServiceFit(
+                        item: item.id, sampleSize: sample.count, chosen: best?.family ?? "–", fits: fits, source: source
+                    ))
+            }
+        }
+        // Slowdown: Σ observed ÷ Σ specialist means of the same items, per window kind × department.
+        for kind in base.hasRoster ? [] : [WindowKind.domain, .universal] {
+            for (d, dep) in base.departments.enumerated() {
+                var obs = 0.0
+                var expected = 0.0
+                var n = 0
+                var sq = 0.0
+                var specialistVar = 0.0
+                for t in all where Int(t.department) == d {
+                    guard let w = t.window, physical[Int(w)].kind == kind, let x = duration(t),
+                        let sm = specialistMean[Int(t.item)]
+                    else { continue }
+                    obs += x
+                    expected += sm.mean
+                    sq += (x / sm.mean) * (x / sm.mean)
+                    n += 1
+                    specialistVar += sm.cv * sm.cv / Double(max(sm.n, 1))
+                }
+                let hasWindows = physical.contains { $0.kind == kind && $0.departments.contains(dep.id) }
+                guard hasWindows else { continue }
+                let baseFactor = base.proficiencyFactor(kind, department: dep.id)
+                var f = EstimatedField(
+                    field: "proficiency[\(kind.rawValue)].\(dep.id)", group: "generalist slowdown",
+                    estimate: nil, lower: nil, upper: nil, sampleSize: n,
+                    method: "ratio of service times to the specialist means of the same items; delta-method interval",
+                    base: baseFactor, value: baseFactor, estimated: false, note: nil)
+                if n >= 2, expected > 0 {
+                    let r = obs / expected
+                    let meanRel = sq / Double(n)
+                    let cv2 = max(meanRel / (r * r) - 1, 0)
+                    // Var(log R) ≈ cv² / n of the generalist times + the specialist means' own error.
+                    let se = (cv2 / Double(n) + specialistVar / Double(n)).squareRoot()
+                    f.estimate = r
+                    f.lower = r * Foundation.exp(-z * se)
+                    f.upper = r * Foundation.exp(z * se)
+                }
+                if n >= o.minServices, let r = f.estimate {
+                    f.value = r
+                    f.estimated = true
+                    setFactor(&s, kind: kind, department: dep.id, factor: r)
+                } else {
+                    f.note =
+                        specialistMean.isEmpty || f.estimate == nil
+                        ? "no specialist times to compare with: base kept"
+                        : "fewer than \(o.minServices) services: base kept"
+                }
+                fields.append(f)
+            }
+        }
+
+        // MARK: Patience from waits censored by the call (exponential MLE with censoring; Kaplan–Meier median).
+        var obs: [(time: Double, event: Bool)] = []
+        for t in all where t.outcome != .balked {
+            obs.append((max(t.wait, 0), t.outcome == .reneged))
+        }
+        let events = obs.reduce(0) { $0 + ($1.event ? 1 : 0) }
+        let exposure = obs.reduce(0) { $0 + $1.time }
+        let km = Estimation.kaplanMeierMedian(obs)
+        let basePatience = base.behaviour.patience?.mean
+        let shape: Estimation.FixedShape
+        var familyNote = "exponential"
+        switch base.behaviour.patience {
+        case .lognormal(_, let cv)?:
+            shape = .lognormal(cv: cv)
+            familyNote = "lognormal, cv \(cv) kept from the base"
+        case .gamma(_, let cv)?:
+            shape = .gamma(cv: cv)
+            familyNote = "gamma, cv \(cv) kept from the base"
+        default: shape = .exponential
+        }
+        var fp = EstimatedField(
+            field: "behaviour.patience_min.mean", group: "patience",
+            estimate: nil, lower: nil, upper: nil, sampleSize: obs.count,
+            method:
+                "censored MLE (\(familyNote)): waits ended by the call are censored, \(events) abandonments, "
+                + "\(String(format: "%.0f", exposure)) min at risk; likelihood-ratio interval; "
+                + "Kaplan–Meier median \(km.map { String(format: "%.1f", $0) } ?? "not reached") min",
+            base: basePatience, value: basePatience, estimated: false, note: nil)
+        if let e = Estimation.censoredMean(obs, family: shape, level: o.level) {
+            fp.estimate = e.mean
+            fp.lower = e.lower
+            fp.upper = e.upper
+        }
+        if events >= o.minEvents, let m = fp.estimate {
+            fp.value = m
+            fp.estimated = true
+            switch shape {
+            case .exponential: s.behaviour.patience = .exponential(mean: m)
+            case .lognormal(let cv): s.behaviour.patience = .lognormal(mean: m, cv: cv)
+            case .gamma(let cv): s.behaviour.patience = .gamma(mean: m, cv: cv)
+            }
+            if let b = base.behaviour.patience, !["exponential", "lognormal", "gamma"].contains(b.kindName) {
+                fp.note = "base patience was \(b.kindName); written as exponential"
+            }
+        } else {
+            fp.note = "fewer than \(o.minEvents) abandonments: base kept"
+        }
+        fields.append(fp)
+
+        // MARK: No-show (过号) probability and grace.
+        do {
+            let called = all.filter { $0.outcome.wasCalled }
+            let k = called.reduce(0) { $0 + ($1.outcome == .noShow ? 1 : 0) }
+            let n = called.count
+            let (lo, hi) = Estimation.wilsonInterval(successes: k, trials: n, level: o.level)
+            var f = EstimatedField(
+                field: "behaviour.no_show.probability", group: "no-show probability",
+                estimate: n > 0 ? Double(k) / Double(n) : nil, lower: lo, upper: hi, sampleSize: n,
+                method: "binomial proportion of called tickets, Wilson interval",
+                base: base.behaviour.noShowProbability, value: base.behaviour.noShowProbability, estimated: false,
+                note: nil)
+            if n >= o.minTrials {
+                f.value = f.estimate
+                f.estimated = true
+                s.behaviour.noShowProbability = f.estimate!
+            } else {
+                f.note = "fewer than \(o.minTrials) calls: base kept"
+            }
+            fields.append(f)
+            let graces = called.filter { $0.outcome == .noShow }.compactMap { t in t.call.map { t.end - $0 } }.sorted()
+            if graces.count >= o.minEvents, let med = Statistics.quantile(sorted: graces, 0.5) {
+                s.behaviour.noShowGraceMinutes = med
+                fields.append(
+                    EstimatedField(
+                        field: "behaviour.no_show.grace_min", group: "no-show grace", estimate: med, lower: nil,
+                        upper: nil, sampleSize: graces.count,
+                        method: "median of call-to-leave times of no-shows (a rule of the hall, no interval)",
+                        base: base.behaviour.noShowGraceMinutes, value: med, estimated: true, note: nil))
+            }
+        }
+
+        let dayLabels = days.map(\.label)
+        s.description =
+            (base.description.isEmpty ? "" : base.description + " ")
+            + "Calibrated from \(days.count) observed days (hallsim calibrate)."
+        _ = walkInProfiles
+        return CalibrationResult(
+            base: base, scenario: s, fields: fields, tests: tests, serviceFits: serviceFits, days: dayLabels,
+            tickets: all.count,
+            notEstimated: [
+                "appointments' show-up and punctuality (base kept)",
+                "notice intake times (notice_service_min, base kept)",
+                "balking steps (base kept)",
+                "return delays after a notice and back-office step times (base kept; see docs/calibration.md)",
+            ] + (base.hasRoster ? ["clerks' skills (with a roster the clerks' skills set the speed; base kept)"] : []),
+            options: o)
+    }
+
+    /// Mean and cv of a duration distribution (cv nil for families without one).
+    static func meanCV(_ d: Distribution) -> (Double, Double?) {
+        switch d {
+        case .exponential(let m): (m, 1)
+        case .lognormal(let m, let cv), .gamma(let m, let cv): (m, cv)
+        default: (d.mean, d.mean > 0 ? d.variance.squareRoot() / d.mean : nil)
+        }
+    }
+
+    static func setFactor(_ s: inout Scenario, kind: WindowKind, department: String, factor: Double) {
+        if let i = s.proficiency.firstIndex(where: { $0.windowKind == kind }) {
+            s.proficiency[i].byDepartment[department] = factor
+        } else {
+            s.proficiency.append(Proficiency(windowKind: kind, defaultFactor: 1, byDepartment: [department: factor]))
+        }
+    }
+
+    /// Joins adjacent half-hours with the same rate (the base's values kept where nothing was estimated).
+    static func mergeEqual(_ rates: [RateInterval]) -> [RateInterval] {
+        var out: [RateInterval] = []
+        for r in rates {
+            if let last = out.last, last.perHour == r.perHour, last.interval.end == r.interval.start {
+                out[out.count - 1] = RateInterval(from: last.interval.start, to: r.interval.end, perHour: r.perHour)
+            } else {
+                out.append(r)
+            }
+        }
+        return out
+    }
+}

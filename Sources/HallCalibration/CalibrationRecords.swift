@@ -1,0 +1,222 @@
+import Foundation
+import HallDomain
+
+/// One observed hall day: its tickets (event-log records) and when the hall was open.
+public struct ObservedDay: Sendable {
+    /// "folder#replication" or "folder#replication/date": where the day came from.
+    public var label: String
+    public var date: CivilDate?
+    public var periods: [HallDomain.TimeInterval]
+    /// The base scenario's demand multiplier for the day (calendar overrides, weekday demand); 1 for one day.
+    public var demand: Double
+    public var tickets: [TicketRecord]
+    /// The clerk (index into the catalogue's staff) who served each ticket, from windows.csv (halls with a roster).
+    public var clerk: [Int32: Int32] = [:]
+
+    public init(
+        label: String, date: CivilDate?, periods: [HallDomain.TimeInterval], demand: Double, tickets: [TicketRecord]
+    ) {
+        self.label = label
+        self.date = date
+        self.periods = periods
+        self.demand = demand
+        self.tickets = tickets
+    }
+
+    /// Open minutes of the day inside [a, b).
+    public func openMinutes(from a: Double, to b: Double) -> Double {
+        periods.reduce(0) { $0 + max(0, min(b, $1.end.minutes) - max(a, $1.start.minutes)) }
+    }
+}
+
+public struct RecordsError: Error, CustomStringConvertible {
+    public var file: String
+    public var line: Int?
+    public var field: String?
+    public var message: String
+    public var description: String {
+        var s = file
+        if let line { s += ":\(line)" }
+        if let field { s += ": \(field)" }
+        return s + ": " + message
+    }
+}
+
+/// Reads the event log a folder holds (tickets.csv as `hallsim run` and `hallops export` write it).
+public enum CalibrationRecords {
+    /// Days of `folder`: one per replication (and per date for a run over dates).
+    public static func read(folder: String, base: Scenario) throws -> [ObservedDay] {
+        let path = URL(fileURLWithPath: folder).appendingPathComponent("tickets.csv").path
+        guard let data = FileManager.default.contents(atPath: path) else {
+            throw RecordsError(
+                file: path,
+                message: "cannot read the file; expected a records folder written by hallsim run or hallops export")
+        }
+        guard let text = String(data: data, encoding: .utf8) else {
+            throw RecordsError(file: path, message: "not UTF-8 text")
+        }
+        var days = try parse(text, file: path, label: URL(fileURLWithPath: folder).lastPathComponent, base: base)
+        let wpath = URL(fileURLWithPath: folder).appendingPathComponent("windows.csv").path
+        if base.hasRoster, let w = FileManager.default.contents(atPath: wpath),
+            let wt = String(data: w, encoding: .utf8)
+        {
+            try attachClerks(wt, file: wpath, base: base, to: &days)
+        }
+        return days
+    }
+
+    /// Reads who served each ticket from windows.csv (busy rows carry the ticket and the clerk).
+    public static func attachClerks(_ text: String, file: String, base: Scenario, to days: inout [ObservedDay]) throws {
+        let staff = Dictionary(
+            base.catalogue.staff.enumerated().map { ($1, Int32($0)) }, uniquingKeysWith: { a, _ in a })
+        var lines = text.split(separator: "\n").map { $0.hasSuffix("\r") ? $0.dropLast() : $0 }
+        guard !lines.isEmpty else { return }
+        let head = lines.removeFirst().split(separator: ",", omittingEmptySubsequences: false).map(String.init)
+        guard let ci = head.firstIndex(of: "replication"), let si = head.firstIndex(of: "state"),
+            let ti = head.firstIndex(of: "ticket"), let fi = head.firstIndex(of: "staff")
+        else { throw RecordsError(file: file, line: 1, message: "expected the windows.csv header") }
+        let di = head.firstIndex(of: "date")
+        var index: [String: Int] = [:]
+        for (k, d) in days.enumerated() {
+            let rep = d.label.split(separator: "#").last.map { String($0.split(separator: "/").first ?? "") } ?? ""
+            index["\(rep)/\(d.date.map { "\($0)" } ?? "")"] = k
+        }
+        for (n, raw) in lines.enumerated() {
+            let f = raw.split(separator: ",", omittingEmptySubsequences: false)
+            guard f.count == head.count else {
+                throw RecordsError(file: file, line: n + 2, message: "\(f.count) fields, expected \(head.count)")
+            }
+            guard f[si] == "busy", let t = Int32(f[ti]), let c = staff[String(f[fi])] else { continue }
+            let key = "\(f[ci])/\(di.map { String(f[$0]) } ?? "")"
+            if let k = index[key] { days[k].clerk[t] = c }
+        }
+    }
+
+    /// Days of a tickets.csv text.
+    public static func parse(_ text: String, file: String, label: String, base: Scenario) throws -> [ObservedDay] {
+        let c = base.catalogue
+        func index(_ names: [String]) -> [String: Int32] {
+            Dictionary(names.enumerated().map { ($1, Int32($0)) }, uniquingKeysWith: { a, _ in a })
+        }
+        let items = index(c.items)
+        let departments = index(c.departments)
+        let windows = index(c.windows)
+        let profiles = index(c.profiles)
+        // Records of a real hall (hallops export) name the ticket kind as the source, not the scenario's
+        // arrival profile: a walk-in's profile is then the first walk-in profile whose target has its item.
+        var itemProfile: [Int32: Int32] = [:]
+        for (p, a) in base.arrivals.enumerated() {
+            let covered: [String]
+            switch a.target {
+            case .item(let i): covered = [i]
+            case .department(_, let shares): covered = shares.map(\.item)
+            }
+            for i in covered { if let k = items[i], itemProfile[k] == nil { itemProfile[k] = Int32(p) } }
+        }
+        var lines = text.split(separator: "\n", omittingEmptySubsequences: false).map {
+            $0.hasSuffix("\r") ? $0.dropLast() : $0
+        }
+        while lines.last?.isEmpty == true { lines.removeLast() }
+        guard let head = lines.first else { throw RecordsError(file: file, line: 1, message: "empty file") }
+        let columns = head.split(separator: ",", omittingEmptySubsequences: false).map(String.init)
+        var col: [String: Int] = [:]
+        for (i, name) in columns.enumerated() { col[name] = i }
+        let required = [
+            "replication", "ticket", "source", "channel", "item", "department", "priority", "arrival_min",
+            "call_min", "service_start_min", "service_end_min", "end_min", "window", "outcome",
+        ]
+        for r in required where col[r] == nil {
+            throw RecordsError(
+                file: file, line: 1, field: r, message: "missing column (expected the tickets.csv header)")
+        }
+        var byDay: [String: (rep: Int, date: CivilDate?, tickets: [TicketRecord])] = [:]
+        var order: [String] = []
+        for (ln, raw) in lines.enumerated().dropFirst() {
+            let lineNo = ln + 1
+            let f = raw.split(separator: ",", omittingEmptySubsequences: false)
+            guard f.count == columns.count else {
+                throw RecordsError(
+                    file: file, line: lineNo, message: "\(f.count) fields, expected \(columns.count) as in the header")
+            }
+            func s(_ k: String) -> String { col[k].map { String(f[$0]) } ?? "" }
+            func num(_ k: String) throws -> Double? {
+                let v = s(k)
+                if v.isEmpty { return nil }
+                guard let x = Double(v), x.isFinite else {
+                    throw RecordsError(file: file, line: lineNo, field: k, message: "expected a number, found \"\(v)\"")
+                }
+                return x
+            }
+            func lookup(_ k: String, _ table: [String: Int32]) throws -> Int32 {
+                guard let i = table[s(k)] else {
+                    throw RecordsError(
+                        file: file, line: lineNo, field: k,
+                        message:
+                            "\"\(s(k))\" is not in the base scenario (calibrate against the scenario the hall runs)")
+                }
+                return i
+            }
+            guard let rep = Int(s("replication")) else {
+                throw RecordsError(file: file, line: lineNo, field: "replication", message: "expected an integer")
+            }
+            var date: CivilDate?
+            if col["date"] != nil {
+                guard let d = CivilDate(parsing: s("date")) else {
+                    throw RecordsError(file: file, line: lineNo, field: "date", message: "expected YYYY-MM-DD")
+                }
+                date = d
+            }
+            guard let outcome = TicketOutcome(rawValue: s("outcome")) else {
+                throw RecordsError(
+                    file: file, line: lineNo, field: "outcome", message: "unknown outcome \"\(s("outcome"))\"")
+            }
+            guard let channel = Channel(rawValue: s("channel")) else {
+                throw RecordsError(
+                    file: file, line: lineNo, field: "channel", message: "unknown channel \"\(s("channel"))\"")
+            }
+            guard let arrival = try num("arrival_min"), let end = try num("end_min") else {
+                throw RecordsError(
+                    file: file, line: lineNo, field: "arrival_min", message: "arrival and end are required")
+            }
+            let window = s("window").isEmpty ? nil : try lookup("window", windows)
+            let visit = VisitKind(rawValue: s("visit")) ?? .first
+            let item = try lookup("item", items)
+            let inferred: Int32 = channel == .walkIn && visit == .first ? itemProfile[item] ?? -1 : -1
+            let rec = TicketRecord(
+                ticket: Int32(s("ticket")) ?? 0, profile: profiles[s("source")] ?? inferred,
+                item: item, department: try lookup("department", departments),
+                channel: channel, priority: s("priority") == "1", arrival: arrival, call: try num("call_min"),
+                serviceStart: try num("service_start_min"), serviceEnd: try num("service_end_min"),
+                window: window, outcome: outcome, end: end, visit: visit, caseNumber: Int32(s("case")))
+            let key = "\(rep)/\(date.map { "\($0)" } ?? "")"
+            if byDay[key] == nil {
+                byDay[key] = (rep, date, [])
+                order.append(key)
+            }
+            byDay[key]!.tickets.append(rec)
+        }
+        return try order.map { key in
+            let d = byDay[key]!
+            var periods = base.day.periods
+            var demand = 1.0
+            if let date = d.date, let p = base.period {
+                let day: HallDay?
+                do { day = try p.hallDay(date, regular: base.day.periods) } catch {
+                    throw RecordsError(file: file, field: "date", message: "\(date): \(error)")
+                }
+                if let hd = day {
+                    periods = hd.periods
+                    demand = hd.demand
+                } else {
+                    throw RecordsError(
+                        file: file, field: "date",
+                        message:
+                            "\(date) has tickets but the base scenario's calendar has the hall closed or unknown then")
+                }
+            }
+            return ObservedDay(
+                label: "\(label)#\(d.rep)" + (d.date.map { "/\($0)" } ?? ""), date: d.date, periods: periods,
+                demand: demand, tickets: d.tickets)
+        }
+    }
+}

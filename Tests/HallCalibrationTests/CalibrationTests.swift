@@ -1,0 +1,198 @@
+import Foundation
+import HallCalibration
+import HallDomain
+import HallRandom
+import HallRunner
+import HallScenarioYAML
+import XCTest
+
+let repoRoot = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
+    .deletingLastPathComponent()
+
+/// Ground truth: simulate days of a known hall, calibrate from the records (through tickets.csv, as the
+/// command reads them), and check that the intervals cover the true values at about their nominal rate.
+final class CalibrationTests: XCTestCase {
+    static let scenarioPath = repoRoot.appendingPathComponent("scenarios/validation/calibration-hall.yaml").path
+
+    /// Observed days of `days` simulated replications, parsed back from their tickets.csv text.
+    func observedDays(_ truth: Scenario, seed: UInt64, days: Int) throws -> [ObservedDay] {
+        let run = Experiment.run(truth, seed: seed, replications: days, threads: 2, records: .all)
+        let logs = run.logs.enumerated().map { ($0.offset, $0.element!.tickets) }
+        let csv = EventLogCSV.tickets(logs, catalogue: truth.catalogue)
+        return try CalibrationRecords.parse(csv, file: "tickets.csv", label: "seed\(seed)", base: truth)
+    }
+
+    /// Coverage of the true (base) values by the estimated fields' intervals, over several 20-day samples.
+    func coverage(_ options: CalibrationOptions, seeds: [UInt64]) throws -> (covered: Int, total: Int, misses: [String])
+    {
+        let truth = try ScenarioLoader.load(path: Self.scenarioPath)
+        var c = 0
+        var n = 0
+        var misses: [String] = []
+        for seed in seeds {
+            let days = try observedDays(truth, seed: seed, days: 20)
+            XCTAssertEqual(days.count, 20)
+            let r = Calibration.calibrate(base: truth, days: days, options: options)
+            let cov = r.coverage { f in f.lower == nil ? nil : f.base }
+            c += cov.covered
+            n += cov.total
+            misses += r.estimatedFields.filter { f in f.lower != nil && !f.covers(f.base!) }.map {
+                "\(seed) \($0.field): \($0.estimate!) [\($0.lower!), \($0.upper!)] truth \($0.base!)"
+            }
+        }
+        return (c, n, misses)
+    }
+
+    /// The check: over N parameters, coverage at least the lower 0.1 % binomial quantile of a 95 % procedure.
+    func passes(_ cov: (covered: Int, total: Int, misses: [String])) -> Bool {
+        let n = Double(cov.total)
+        let sd = (n * 0.95 * 0.05).squareRoot()
+        return Double(cov.covered) >= n * 0.95 - 3.09 * sd
+    }
+
+    func testGroundTruthCovered() throws {
+        let cov = try coverage(CalibrationOptions(), seeds: Array(1...10))
+        let rate = Double(cov.covered) / Double(cov.total)
+        print(
+            "calibration ground truth: \(cov.covered)/\(cov.total) intervals cover the true value "
+                + "(\(String(format: "%.3f", rate)), nominal 0.95)"
+        )
+        for m in cov.misses { print("  miss: \(m)") }
+        XCTAssertGreaterThan(cov.total, 500, "every group of parameters should be estimated")
+        XCTAssertTrue(passes(cov), "coverage \(rate) is below what a 95 % procedure gives")
+        // Not absurdly wide either: a procedure covering everything on ~300 parameters is suspect.
+        XCTAssertLessThan(rate, 0.995)
+    }
+
+    func testMisspecifiedServiceFamilyFails() throws {
+        var o = CalibrationOptions()
+        o.serviceFamilies = ["exponential"]
+        let cov = try coverage(o, seeds: Array(1...10))
+        print("exponential service times: \(cov.covered)/\(cov.total)")
+        XCTAssertFalse(passes(cov), "an exponential fit of non-exponential service times must fail the check")
+    }
+
+    func testMisspecifiedServedOnlyFails() throws {
+        var o = CalibrationOptions()
+        o.servedOnly = true
+        let cov = try coverage(o, seeds: Array(1...10))
+        print("served tickets only: \(cov.covered)/\(cov.total)")
+        XCTAssertFalse(passes(cov), "counting served applicants only must fail the check")
+    }
+
+    func testCalibratedScenarioReadsBackAndFlagsSmallSamples() throws {
+        let truth = try ScenarioLoader.load(path: Self.scenarioPath)
+        let days = try observedDays(truth, seed: 9, days: 3)
+        let r = Calibration.calibrate(base: truth, days: days)
+        // Three days are below the 5-day minimum: every arrival rate keeps the base and says so.
+        let rates = r.fields.filter { $0.group == "arrival rate" }
+        XCTAssertFalse(rates.isEmpty)
+        for f in rates {
+            XCTAssertFalse(f.estimated)
+            XCTAssertEqual(f.value, f.base)
+            XCTAssertNotNil(f.note)
+        }
+        // Universal windows serve c only: no specialist times, the slowdown is kept from the base.
+        let slow = try XCTUnwrap(r.fields.first { $0.field == "proficiency[universal].c" })
+        XCTAssertFalse(slow.estimated)
+        let yaml = ScenarioWriter.yaml(r.scenario)
+        let back = try ScenarioLoader.parse(yaml: yaml, file: "calibrated.yaml")
+        XCTAssertEqual(back.arrivals, r.scenario.arrivals)
+        XCTAssertTrue(r.markdown().contains("base kept"))
+        XCTAssertNoThrow(try r.json())
+    }
+
+    func testPatienceIsNotTheMeanOfAbandoners() throws {
+        let truth = try ScenarioLoader.load(path: Self.scenarioPath)
+        let days = try observedDays(truth, seed: 4, days: 20)
+        let r = Calibration.calibrate(base: truth, days: days)
+        let f = try XCTUnwrap(r.fields.first { $0.field == "behaviour.patience_min.mean" })
+        XCTAssertTrue(f.estimated)
+        let abandoners = days.flatMap(\.tickets).filter { $0.outcome == .reneged }.map(\.wait)
+        let naive = abandoners.reduce(0, +) / Double(abandoners.count)
+        // The naive mean sees only the impatient: far below the truth (25 min), and outside the interval.
+        XCTAssertLessThan(naive, 0.7 * 25)
+        XCTAssertFalse(f.covers(naive))
+        XCTAssertTrue(f.covers(25))
+    }
+
+    func testBadRecordsNameFileLineAndField() throws {
+        let truth = try ScenarioLoader.load(path: Self.scenarioPath)
+        let header = EventLogCSV.ticketHeader
+        let good = "0,1,pa,walk_in,a1,a,0,510.0000,08:30:00,511.0000,511.0000,515.0000,515.0000,1.0000,a-1,served"
+        XCTAssertNoThrow(
+            try CalibrationRecords.parse(header + "\n" + good + "\n", file: "t.csv", label: "x", base: truth))
+        let bad = good.replacingOccurrences(of: ",a1,", with: ",zz,")
+        XCTAssertThrowsError(try CalibrationRecords.parse(header + "\n" + bad, file: "t.csv", label: "x", base: truth))
+        {
+            let e = $0 as! RecordsError
+            XCTAssertEqual(e.line, 2)
+            XCTAssertEqual(e.field, "item")
+        }
+        let num = good.replacingOccurrences(of: "510.0000", with: "ten")
+        XCTAssertThrowsError(try CalibrationRecords.parse(header + "\n" + num, file: "t.csv", label: "x", base: truth))
+        {
+            XCTAssertEqual(($0 as! RecordsError).field, "arrival_min")
+        }
+        XCTAssertThrowsError(try CalibrationRecords.parse("a,b\n1,2", file: "t.csv", label: "x", base: truth))
+        // A real hall's export names the ticket kind, not the profile: the walk-in profile comes from the item.
+        let ops = good.replacingOccurrences(of: ",pa,", with: ",walk_in,")
+        let days = try CalibrationRecords.parse(header + "\n" + ops, file: "t.csv", label: "x", base: truth)
+        XCTAssertEqual(days[0].tickets[0].profile, 0)
+    }
+}
+
+/// The numerical pieces against known values.
+final class EstimationTests: XCTestCase {
+    func testPoissonInterval() {
+        // Garwood interval for 10 events in 1 unit: 4.795 – 18.39 (standard tables).
+        let (lo, hi) = Estimation.poissonRateInterval(count: 10, exposure: 1)
+        XCTAssertEqual(lo, 4.7954, accuracy: 1e-3)
+        XCTAssertEqual(hi, 18.390, accuracy: 1e-3)
+        XCTAssertEqual(Estimation.poissonRateInterval(count: 0, exposure: 2).0, 0)
+        XCTAssertEqual(Estimation.poissonRateInterval(count: 0, exposure: 1).1, 3.689, accuracy: 1e-3)
+    }
+
+    func testWilson() {
+        // 5 of 20 at 95 %: 0.1119 – 0.4687.
+        let (lo, hi) = Estimation.wilsonInterval(successes: 5, trials: 20)
+        XCTAssertEqual(lo, 0.1119, accuracy: 1e-4)
+        XCTAssertEqual(hi, 0.4687, accuracy: 1e-4)
+    }
+
+    func testGammaShapeSolvesTheLikelihoodEquation() {
+        // A sample with log(mean) − mean(log) = s has shape solving log k − ψ(k) = s; k ≈ (3 − s + √((s−3)² + 24s)) / 12s.
+        let xs = [2.0, 3.0, 5.0, 7.0, 11.0, 13.0]
+        let fit = Estimation.fitGamma(xs)!
+        let k = 1 / (fit.cv * fit.cv)
+        let n = Double(xs.count)
+        let s = log(xs.reduce(0, +) / n) - xs.reduce(0) { $0 + log($1) } / n
+        let approx = (3 - s + ((s - 3) * (s - 3) + 24 * s).squareRoot()) / (12 * s)
+        XCTAssertEqual(k, approx, accuracy: 0.02 * approx)
+        XCTAssertEqual(fit.mean, 41.0 / 6, accuracy: 1e-12)
+        XCTAssertLessThan(fit.ks, 0.3)
+    }
+
+    func testLognormalAndAICChooseTheTrueFamily() {
+        let stream = RandomStream(seed: 7, replication: 0, name: "lognormal-test")
+        let rng = stream.handle
+        let sigma2 = log(1 + 0.8 * 0.8)
+        let mu = log(4) - sigma2 / 2
+        let xs = (0..<4000).map { _ in exp(mu + sigma2.squareRoot() * rng.gaussian(mean: 0, sd: 1)) }
+        // One sample: intervals at 99.9 % so that the check fails only when the method is wrong.
+        let ln = Estimation.fitLognormal(xs, level: 0.999)!
+        let ga = Estimation.fitGamma(xs, level: 0.999)!
+        XCTAssertLessThan(ln.aic, ga.aic)
+        XCTAssertTrue(ln.meanInterval[0] < 4 && 4 < ln.meanInterval[1], "\(ln)")
+        XCTAssertTrue(ln.cvInterval[0] < 0.8 && 0.8 < ln.cvInterval[1], "\(ln)")
+        XCTAssertLessThan(ln.ks, ga.ks)
+        withExtendedLifetime(stream) {}
+    }
+
+    func testKaplanMeierMedian() {
+        // Events at 1, 2, 3 with a censored 2.5: S(1) = 3/4, S(2) = 1/2 → median 2.
+        let m = Estimation.kaplanMeierMedian([(1, true), (2, true), (2.5, false), (3, true)])
+        XCTAssertEqual(m, 2)
+        XCTAssertNil(Estimation.kaplanMeierMedian([(1, false), (2, false)]))
+    }
+}
