@@ -23,6 +23,12 @@ public enum EventLogCSV {
         return "\(rep),\(dated.dates[Int(dated.day[i])]),"
     }
 
+    /// A catalogue name, or empty where the record names none (-1: a real hall's ticket taken for a
+    /// department without choosing an item).
+    static func name(_ names: [String], _ index: Int32) -> String {
+        names.indices.contains(Int(index)) ? names[Int(index)] : ""
+    }
+
     static func header(_ h: String, dated: Bool, extra: String = "") -> String {
         (dated ? h.replacingOccurrences(of: "replication,", with: "replication,date,") + extra : h) + "\n"
     }
@@ -36,7 +42,7 @@ public enum EventLogCSV {
             for i in order {
                 let r = rows[i]
                 var fields: [String] = [
-                    "\(r.ticket)", c.profiles[Int(r.profile)], r.channel.rawValue, c.items[Int(r.item)],
+                    "\(r.ticket)", name(c.profiles, r.profile), r.channel.rawValue, name(c.items, r.item),
                     c.departments[Int(r.department)], r.priority ? "1" : "0", num(r.arrival),
                     ClockTime.format(r.arrival, seconds: true),
                     num(r.call), num(r.serviceStart), num(r.serviceEnd), num(r.end), num(r.wait),

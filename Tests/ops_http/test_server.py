@@ -297,3 +297,22 @@ def test_case_deadlines_and_supervision(server):
     admin.put(u + "/api/clock", json={"date": case["committedDeadline"], "minute": 540}, timeout=5)
     assert [e["level"] for e in admin.get(u + "/api/supervision", timeout=5).json()] == ["yellow"]
     assert clerk.get(u + "/api/supervision?level=yellow", timeout=5).status_code == 200
+
+
+def test_export_of_a_day_with_department_only_tickets(server, tmp_path):
+    """A kiosk ticket taken for a department (no item) is exported with an empty item, not a crash."""
+    import subprocess
+    from conftest import BIN, SCENARIO
+
+    kiosk = server.device("kiosk")
+    served_ticket(server, kiosk)
+    issue(server, kiosk)
+    server.login().post(server.url + "/api/days/2025-10-09/close", timeout=10)
+    server.stop()
+    out = tmp_path / "export"
+    r = subprocess.run([str(BIN), "export", str(SCENARIO), "--db", str(server.db), "--from", "2025-10-09", "--out", str(out)],
+                       capture_output=True, text=True, timeout=120)
+    assert r.returncode == 0, r.stderr[-2000:]
+    rows = (out / "tickets.csv").read_text().splitlines()
+    assert len(rows) == 3 and ",ps," in rows[1]
+    assert (out / "summary.json").exists()
