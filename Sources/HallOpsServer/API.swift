@@ -148,6 +148,17 @@ struct API: Sendable {
         return d
     }
 
+    /// An optional query parameter naming one of an enumeration's values; 400 naming the values otherwise.
+    func query<E: RawRepresentable & CaseIterable>(_ request: Request, _ name: String) throws -> E?
+    where E.RawValue == String {
+        guard let raw = request.uri.queryParameters[Substring(name)] else { return nil }
+        guard let v = E(rawValue: String(raw)) else {
+            let values = E.allCases.map(\.rawValue).joined(separator: ", ")
+            throw APIError(.badRequest, "query '\(name)' is one of \(values)", field: name)
+        }
+        return v
+    }
+
     func text(_ s: String, _ field: String, max: Int = 2000) throws -> String {
         guard s.count <= max else {
             throw APIError(.badRequest, "'\(field)' has at most \(max) characters", field: field)
@@ -223,16 +234,7 @@ struct API: Sendable {
     }
 
     @Sendable func listTickets(_ request: Request, context: OpsRequestContext) async throws -> Response {
-        var state: TicketState?
-        if let s = request.uri.queryParameters["state"] {
-            guard let v = TicketState(rawValue: String(s)) else {
-                throw APIError(
-                    .badRequest,
-                    "query 'state' is one of \(TicketState.allCases.map(\.rawValue).joined(separator: ", "))",
-                    field: "state")
-            }
-            state = v
-        }
+        let state: TicketState? = try query(request, "state")
         return try json(try store.tickets(on: try queryDate(request), state: state).map(TicketDTO.init))
     }
 
@@ -307,16 +309,7 @@ struct API: Sendable {
     // MARK: Cases
 
     @Sendable func listCases(_ request: Request, context: OpsRequestContext) async throws -> Response {
-        var state: CaseState?
-        if let s = request.uri.queryParameters["state"] {
-            guard let v = CaseState(rawValue: String(s)) else {
-                throw APIError(
-                    .badRequest,
-                    "query 'state' is one of \(CaseState.allCases.map(\.rawValue).joined(separator: ", "))",
-                    field: "state")
-            }
-            state = v
-        }
+        let state: CaseState? = try query(request, "state")
         let dept = request.uri.queryParameters["department"].map(String.init)
         return try json(try store.cases(department: dept, state: state).map(CaseDTO.init))
     }
@@ -324,12 +317,7 @@ struct API: Sendable {
     @Sendable func supervision(_ request: Request, context: OpsRequestContext) async throws -> Response {
         let dept = request.uri.queryParameters["department"].map(String.init)
         var entries = try store.supervision(on: try queryDate(request), department: dept)
-        if let l = request.uri.queryParameters["level"] {
-            guard let level = SupervisionLevel(rawValue: String(l)) else {
-                throw APIError(.badRequest, "query 'level' is one of green, yellow, red", field: "level")
-            }
-            entries = entries.filter { $0.level == level }
-        }
+        if let level: SupervisionLevel = try query(request, "level") { entries = entries.filter { $0.level == level } }
         return try json(entries.map(SupervisionDTO.init))
     }
 
