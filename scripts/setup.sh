@@ -10,6 +10,13 @@ pkg-config --exists cbc 2>/dev/null || need+=(coinor-libcbc-dev)
 command -v pkg-config >/dev/null 2>&1 || need+=(pkg-config)
 # wrk: the load generator of the operations benchmark (Benchmarks/opsbench).
 command -v wrk >/dev/null 2>&1 || need+=(wrk)
+# The hall's screens: Chart.js served by hallops, spoken calls (espeak-ng), CJK fonts; browser tests drive
+# Debian's Chromium through its driver.
+[ -d /usr/share/javascript/chart.js ] || need+=(libjs-chart.js)
+command -v espeak-ng >/dev/null 2>&1 || need+=(espeak-ng)
+[ -d /usr/share/fonts/opentype/noto ] && fc-list 2>/dev/null | grep -q "Noto Sans CJK" || need+=(fonts-noto-cjk)
+command -v chromium >/dev/null 2>&1 || need+=(chromium)
+command -v chromedriver >/dev/null 2>&1 || need+=(chromium-driver)
 
 if [ ${#need[@]} -gt 0 ]; then
   echo "setup: installing ${need[*]} with apt-get" >&2

@@ -19,7 +19,8 @@ bash scripts/check-notebooks.sh
 bash scripts/check-distributed.sh
 # The operations server over HTTP: the real release binary on 127.0.0.1 (sign-in and roles, concurrency,
 # idempotency, kill -9, SIGTERM with live streams, bad requests), then schemathesis over docs/openapi.yaml.
-HALLOPS_BIN=.build/release/hallops .venv/bin/python -m pytest -q -p no:cacheprovider Tests/ops_http
+# The hall's screens in headless Chromium (Selenium): screenshots under outputs/screens/.
+HALLOPS_BIN=.build/release/hallops .venv/bin/python -m pytest -q -p no:cacheprovider Tests/ops_http Tests/browser
 # Benchmarks' smoke run on the same build (figures printed, nothing judged).
 swift run -c release --skip-build opsbench --quick
 # The suite is XCTest; its summary ("Executed N tests, with 0 failures") is the closing line.
