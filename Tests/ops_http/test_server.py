@@ -8,7 +8,9 @@ from concurrent.futures import ThreadPoolExecutor
 
 import requests
 
-from conftest import Server
+import subprocess
+
+from conftest import BIN, SCENARIO, Server
 
 SQL = "'); DROP TABLE tickets; -- \" OR 1=1 /* 你好 */"
 
@@ -301,9 +303,6 @@ def test_case_deadlines_and_supervision(server):
 
 def test_export_of_a_day_with_department_only_tickets(server, tmp_path):
     """A kiosk ticket taken for a department (no item) is exported with an empty item, not a crash."""
-    import subprocess
-    from conftest import BIN, SCENARIO
-
     kiosk = server.device("kiosk")
     served_ticket(server, kiosk)
     issue(server, kiosk)
