@@ -8,7 +8,7 @@ from PIL import Image
 from selenium.webdriver.common.by import By
 from selenium.webdriver.support.ui import WebDriverWait
 
-from conftest import SCREENS, js_errors  # Tests/browser/conftest.py
+from browser_harness import SCREENS, js_errors
 
 
 def wait_for(driver, fn, timeout=10, message=""):

@@ -6,7 +6,7 @@ import subprocess
 import sys
 from pathlib import Path
 
-from conftest import ROOT
+from hallops_harness import ROOT
 
 
 def test_no_operation_answers_500(server):

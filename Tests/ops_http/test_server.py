@@ -10,7 +10,7 @@ import requests
 
 import subprocess
 
-from conftest import BIN, SCENARIO, Server
+from hallops_harness import BIN, SCENARIO, Server
 
 SQL = "'); DROP TABLE tickets; -- \" OR 1=1 /* 你好 */"
 
