@@ -220,17 +220,16 @@ struct API: Sendable {
         return try json(dto, status: .created)
     }
 
-    /// Tickets of the same department waiting ahead, and a naive estimate (people ahead × mean intake ÷
-    /// open windows serving the department).
+    /// Tickets of the same department waiting ahead (a new ticket is last in its queue; the store keeps the
+    /// counts, so this costs no scan of the day's tickets), and a naive estimate (people ahead × mean
+    /// intake ÷ open windows serving the department).
     func peopleAhead(_ t: OpsTicket) throws -> (count: Int, estimate: Double?) {
-        let waiting = try store.tickets(on: t.date, state: .waiting).filter {
-            $0.department == t.department && $0.id != t.id && $0.queuedAt <= t.queuedAt
-        }
+        let ahead = t.state == .waiting ? max(0, (try store.queueLengths()[t.department] ?? 1) - 1) : 0
         let open = try store.windows().filter { $0.departments.contains(t.department) && $0.status == .open }.count
         let items = store.scenario.items.filter { $0.department == t.department }
         let mean = items.isEmpty ? nil : items.map { $0.service.mean }.reduce(0, +) / Double(items.count)
-        guard let mean, open > 0 else { return (waiting.count, nil) }
-        return (waiting.count, Double(waiting.count + 1) * mean / Double(open))
+        guard let mean, open > 0 else { return (ahead, nil) }
+        return (ahead, Double(ahead + 1) * mean / Double(open))
     }
 
     @Sendable func listTickets(_ request: Request, context: OpsRequestContext) async throws -> Response {

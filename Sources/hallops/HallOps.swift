@@ -40,8 +40,9 @@ struct Database: ParsableArguments {
 }
 
 /// Writes a line to standard output at once (print is buffered when output is a pipe).
+/// A closed pipe (the reader went away) is not a reason to crash: the line is dropped.
 func say(_ line: String) {
-    FileHandle.standardOutput.write(Data((line + "\n").utf8))
+    try? FileHandle.standardOutput.write(contentsOf: Data((line + "\n").utf8))
 }
 
 func fail(_ message: String, status: Int32 = 1) -> Never {
