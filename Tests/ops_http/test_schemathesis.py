@@ -15,8 +15,10 @@ def test_no_operation_answers_500(server):
     st = Path(sys.executable).with_name("schemathesis")
     examples = os.environ.get("HALLOPS_FUZZ_EXAMPLES", "25")
     cmd = [str(st), "run", str(ROOT / "docs" / "openapi.yaml"), "--url", server.url, "-H", f"Cookie: {cookie}",
-           "--max-examples", examples, "--seed", "20261205", "--workers", "2",
+           "--max-examples", examples, "--seed", "20261205", "--workers", "1",
            "--checks", "not_a_server_error,status_code_conformance,content_type_conformance,response_schema_conformance",
+           # One worker: with two, CPython 3.11 sometimes fails inside schemathesis's own code generation
+           # ("AST constructor recursion depth mismatch"), a runtime error of the tool, not of the server.
            # The live stream never ends by itself, and logging out would end the fuzzer's own session.
            "--exclude-path", "/api/events", "--exclude-path", "/api/logout",
            "--request-timeout", "20"]
