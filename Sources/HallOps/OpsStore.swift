@@ -211,6 +211,22 @@ public final class OpsStore: @unchecked Sendable {
                     """), arguments: [date.description, name])!
     }
 
+    /// One ticket transition in one transaction: the ticket must be in one of `states` (else the sentence
+    /// of `illegal`); `body` does the rest and returns the id of the ticket to answer with (the same one, or
+    /// a transfer's new segment).
+    func transition(
+        _ ticket: Int64, from states: Set<TicketState>, _ action: String, _ why: String,
+        _ body: (Database, Row) throws -> Int64
+    ) throws -> OpsTicket {
+        try db.write { db in
+            let t = try ticketRow(db, ticket)
+            guard let state = TicketState(rawValue: t["state"]), states.contains(state) else {
+                throw Self.illegal(t, action, why)
+            }
+            return Self.ticket(try ticketRow(db, try body(db, t)))
+        }
+    }
+
     static func illegal(_ t: Row, _ action: String, _ why: String) -> OpsError {
         let display: String = t["display"]
         let state: String = t["state"]
@@ -481,11 +497,7 @@ public final class OpsStore: @unchecked Sendable {
 
     /// Calls the ticket at the window again (the first call time is kept; calls are counted, up to maxCalls).
     public func recall(ticket: Int64, actor: OpsActor) throws -> OpsTicket {
-        try db.write { db in
-            let t = try ticketRow(db, ticket)
-            guard (t["state"] as String) == TicketState.called.rawValue else {
-                throw Self.illegal(t, "recall", "only a called ticket can be called again")
-            }
+        try transition(ticket, from: [.called], "recall", "only a called ticket can be called again") { db, t in
             let calls: Int = t["calls"]
             guard calls < settings.maxCalls else {
                 throw Self.illegal(t, "recall", "it was called \(calls) times, the limit; mark it no-show")
@@ -494,7 +506,7 @@ public final class OpsStore: @unchecked Sendable {
             try db.cachedStatement(sql: "UPDATE tickets SET calls = calls + 1 WHERE id = ?").execute(arguments: [ticket]
             )
             try audit(db, actor, "ticket.recall", "ticket:\(ticket)", ["calls": "\(calls + 1)"])
-            return Self.ticket(try ticketRow(db, ticket))
+            return ticket
         }
     }
 
@@ -509,11 +521,9 @@ public final class OpsStore: @unchecked Sendable {
 
     /// Called and absent (过号).
     public func noShow(ticket: Int64, actor: OpsActor) throws -> OpsTicket {
-        try db.write { db in
-            let t = try ticketRow(db, ticket)
-            guard (t["state"] as String) == TicketState.called.rawValue else {
-                throw Self.illegal(t, "no-show", "only a called ticket whose holder did not come is a no-show")
-            }
+        try transition(
+            ticket, from: [.called], "no-show", "only a called ticket whose holder did not come is a no-show"
+        ) { db, t in
             let window: String = t["window"]
             try checkClerk(db, try windowRow(db, window), actor)
             let now = clock.now()
@@ -521,17 +531,13 @@ public final class OpsStore: @unchecked Sendable {
                 arguments: [now.minute, ticket])
             try freeWindow(db, now, window: window)
             try audit(db, actor, "ticket.no_show", "ticket:\(ticket)")
-            return Self.ticket(try ticketRow(db, ticket))
+            return ticket
         }
     }
 
     /// The applicant reached the desk: intake starts.
     public func start(ticket: Int64, actor: OpsActor) throws -> OpsTicket {
-        try db.write { db in
-            let t = try ticketRow(db, ticket)
-            guard (t["state"] as String) == TicketState.called.rawValue else {
-                throw Self.illegal(t, "start", "intake starts only for a called ticket")
-            }
+        try transition(ticket, from: [.called], "start", "intake starts only for a called ticket") { db, t in
             let window: String = t["window"]
             let w = try windowRow(db, window)
             try checkClerk(db, w, actor)
@@ -540,17 +546,13 @@ public final class OpsStore: @unchecked Sendable {
                 arguments: [now.minute, ticket])
             try logWindow(db, now, window: window, state: .busy, ticket: t["sequence"], clerk: w["clerk"])
             try audit(db, actor, "ticket.start", "ticket:\(ticket)")
-            return Self.ticket(try ticketRow(db, ticket))
+            return ticket
         }
     }
 
     /// Intake ended with an outcome; an accepted committed item opens a case (its number on the ticket).
     public func finish(ticket: Int64, outcome: FinishOutcome, actor: OpsActor) throws -> OpsTicket {
-        try db.write { db in
-            let t = try ticketRow(db, ticket)
-            guard (t["state"] as String) == TicketState.started.rawValue else {
-                throw Self.illegal(t, "finish", "only a ticket whose intake started can finish")
-            }
+        try transition(ticket, from: [.started], "finish", "only a ticket whose intake started can finish") { db, t in
             let window: String = t["window"]
             try checkClerk(db, try windowRow(db, window), actor)
             let now = clock.now()
@@ -560,18 +562,15 @@ public final class OpsStore: @unchecked Sendable {
             ).execute(arguments: [now.minute, outcome.rawValue, caseNumber, ticket])
             try freeWindow(db, now, window: window)
             try audit(db, actor, "ticket.finish", "ticket:\(ticket)", ["outcome": outcome.rawValue])
-            return Self.ticket(try ticketRow(db, ticket))
+            return ticket
         }
     }
 
     /// Ends this segment (transferred) and queues a new one with the same display number; returns the new one.
     public func transfer(ticket: Int64, to target: TransferTarget, actor: OpsActor) throws -> OpsTicket {
-        try db.write { db in
-            let t = try ticketRow(db, ticket)
-            let state: String = t["state"]
-            guard state == TicketState.called.rawValue || state == TicketState.started.rawValue else {
-                throw Self.illegal(t, "transfer", "only the ticket at a window can be transferred")
-            }
+        try transition(ticket, from: [.called, .started], "transfer", "only the ticket at a window can be transferred")
+        {
+            db, t in
             var department: String = t["department"]
             var targetWindow: String?
             var targetClerk: String?
@@ -618,17 +617,15 @@ public final class OpsStore: @unchecked Sendable {
             let id = db.lastInsertedRowID
             try changeWaiting(db, now, department: department, by: 1)
             try audit(db, actor, "ticket.transfer", "ticket:\(ticket)", ["segment": "\(id)", "department": department])
-            return Self.ticket(try ticketRow(db, id))
+            return id
         }
     }
 
     /// Puts a called ticket back in its queue (it keeps its place by sequence and its first call time).
     public func requeue(ticket: Int64, actor: OpsActor) throws -> OpsTicket {
-        try db.write { db in
-            let t = try ticketRow(db, ticket)
-            guard (t["state"] as String) == TicketState.called.rawValue else {
-                throw Self.illegal(t, "requeue", "only a called ticket not yet at the desk can go back to the queue")
-            }
+        try transition(
+            ticket, from: [.called], "requeue", "only a called ticket not yet at the desk can go back to the queue"
+        ) { db, t in
             let window: String = t["window"]
             try checkClerk(db, try windowRow(db, window), actor)
             let now = clock.now()
@@ -638,23 +635,19 @@ public final class OpsStore: @unchecked Sendable {
             try freeWindow(db, now, window: window)
             try changeWaiting(db, now, department: t["department"], by: 1)
             try audit(db, actor, "ticket.requeue", "ticket:\(ticket)")
-            return Self.ticket(try ticketRow(db, ticket))
+            return ticket
         }
     }
 
     /// The applicant left or withdrew while waiting (counts as reneged in the KPIs).
     public func cancel(ticket: Int64, actor: OpsActor) throws -> OpsTicket {
-        try db.write { db in
-            let t = try ticketRow(db, ticket)
-            guard (t["state"] as String) == TicketState.waiting.rawValue else {
-                throw Self.illegal(t, "cancel", "only a waiting ticket can be cancelled")
-            }
+        try transition(ticket, from: [.waiting], "cancel", "only a waiting ticket can be cancelled") { db, t in
             let now = clock.now()
             try db.cachedStatement(sql: "UPDATE tickets SET state = 'cancelled', ended_at = ? WHERE id = ?").execute(
                 arguments: [now.minute, ticket])
             try changeWaiting(db, now, department: t["department"], by: -1)
             try audit(db, actor, "ticket.cancel", "ticket:\(ticket)")
-            return Self.ticket(try ticketRow(db, ticket))
+            return ticket
         }
     }
 
