@@ -67,7 +67,7 @@ public enum OpsServer {
             announcer: announcer)
         api.register(router.group("api"))
         if let dir = options.publicDirectory {
-            Pages(directory: dir, store: store, audio: announcer).register(router)
+            Pages(directory: dir).register(router)
         }
         return Application(
             router: router,

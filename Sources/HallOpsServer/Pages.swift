@@ -9,8 +9,6 @@ import NIOCore
 /// spoken announcement made on the server with Debian's espeak-ng (headless browsers have no voices).
 struct Pages: Sendable {
     let directory: String
-    let store: OpsStore
-    let audio: Announcer
 
     static let chartPaths = [
         "/usr/share/javascript/chart.js/chart.umd.js", "/usr/share/javascript/chart.js/chart.min.js",
