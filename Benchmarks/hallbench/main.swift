@@ -219,11 +219,11 @@ print(
 )
 var parCustomers = 0
 let oneT = best(3) {
-    parCustomers = Experiment.run(county, seed: 1, replications: countyDays, threads: 1).stats.reduce(0) {
+    parCustomers = Experiment.run(county, seed: 1, replications: 0..<countyDays, threads: 1).stats.reduce(0) {
         $0 + $1.tickets
     }
 }
-let allT = best(3) { _ = Experiment.run(county, seed: 1, replications: countyDays).stats }
+let allT = best(3) { _ = Experiment.run(county, seed: 1, replications: 0..<countyDays).stats }
 print(
     "  \(countyDays) replications, 1 thread  \(rate(parCustomers, oneT))   (\(String(format: "%.3f s", oneT)), KPIs included)"
 )
@@ -236,13 +236,13 @@ var monthCases = 0
 var monthSteps = 0
 var monthDays = 0
 let monthT = best(3) {
-    let r = Experiment.run(countyMonth, seed: 1, replications: 20)
+    let r = Experiment.run(countyMonth, seed: 1, replications: 0..<20)
     monthTickets = r.periodStats!.reduce(0) { $0 + $1.tickets }
     monthCases = r.periodStats!.reduce(0) { $0 + $1.cases }
     monthSteps = r.periodStats!.reduce(0) { $0 + $1.steps }
     monthDays = r.periodStats![0].openDays
 }
-let monthOneT = best(3) { _ = Experiment.run(countyMonth, seed: 1, replications: 20, threads: 1) }
+let monthOneT = best(3) { _ = Experiment.run(countyMonth, seed: 1, replications: 0..<20, threads: 1) }
 let p = countyMonth.period!
 print("  the month \(p.start)…\(p.end) (\(monthDays) open days, back office), 20 replications:")
 print(
@@ -275,7 +275,7 @@ if !county.tidal.isEmpty {
 // MARK: Calibration of a month of county-hall records (tickets.csv and windows.csv text → calibrated scenario).
 
 do {
-    let r = Experiment.run(countyMonth, seed: 2, replications: 1, records: .all)
+    let r = Experiment.run(countyMonth, seed: 2, replications: 0..<1, records: .all)
     let log = r.logs[0]!
     let c = countyMonth.catalogue
     let tickets = EventLogCSV.tickets([(0, log.tickets)], catalogue: c, dated: [(log.dates, log.ticketDay)])

@@ -89,7 +89,7 @@ public enum Backtest {
         scenario: Scenario, days: [ObservedDay], replications: Int, seed: UInt64, threads: Int? = nil,
         level: Double = 0.95
     ) -> BacktestResult {
-        let sim = Experiment.run(scenario, seed: seed, replications: replications, threads: threads, records: .all)
+        let sim = Experiment.run(scenario, seed: seed, replications: 0..<replications, threads: threads, records: .all)
         // Simulated figures per date (one bucket "" for a one-day scenario).
         var simulated: [String: [DayFigures]] = [:]
         for log in sim.logs.compactMap({ $0 }) {

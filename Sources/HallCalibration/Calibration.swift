@@ -101,7 +101,7 @@ public enum Calibration {
             var dof = 0.0
             // Arrival times of this profile's first visits, per day.
             let times: [[Double]] = days.map { d in
-                d.tickets.filter { Int($0.profile) == p && $0.visit == .first && $0.channel == .walkIn }.map(\.arrival)
+                d.tickets.filter { Int($0.source) == p && $0.visit == .first && $0.channel == .walkIn }.map(\.arrival)
             }
             for r in profile.rates {
                 var a = r.interval.start.minutes
@@ -167,7 +167,7 @@ public enum Calibration {
 
             // Item shares of a department profile.
             let first = days.flatMap { d in
-                d.tickets.filter { Int($0.profile) == p && $0.visit == .first && $0.channel == .walkIn }
+                d.tickets.filter { Int($0.source) == p && $0.visit == .first && $0.channel == .walkIn }
             }
             if case .department(let dep, let shares) = profile.target {
                 let n = first.count

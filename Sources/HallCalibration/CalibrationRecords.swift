@@ -183,7 +183,7 @@ public enum CalibrationRecords {
             let item = try lookup("item", items)
             let inferred: Int32 = channel == .walkIn && visit == .first ? itemProfile[item] ?? -1 : -1
             let rec = TicketRecord(
-                ticket: Int32(s("ticket")) ?? 0, profile: profiles[s("source")] ?? inferred,
+                ticket: Int32(s("ticket")) ?? 0, source: profiles[s("source")] ?? inferred,
                 item: item, department: try lookup("department", departments),
                 channel: channel, priority: s("priority") == "1", arrival: arrival, call: try num("call_min"),
                 serviceStart: try num("service_start_min"), serviceEnd: try num("service_end_min"),

@@ -45,7 +45,9 @@ public enum Channel: String, Sendable, Hashable, Codable, CaseIterable {
 /// One row per ticket (per applicant that came, balked ones included).
 public struct TicketRecord: Sendable, Hashable {
     public var ticket: Int32
-    public var profile: Int32
+    /// Where the applicant came from: a walk-in profile, an appointment block, or the planned visits
+    /// (in that order; the `source` column of tickets.csv names it).
+    public var source: Int32
     public var item: Int32
     public var department: Int32
     public var channel: Channel
@@ -66,12 +68,12 @@ public struct TicketRecord: Sendable, Hashable {
     public var caseNumber: Int32?
 
     public init(
-        ticket: Int32, profile: Int32, item: Int32, department: Int32, channel: Channel, priority: Bool,
+        ticket: Int32, source: Int32, item: Int32, department: Int32, channel: Channel, priority: Bool,
         arrival: Double, call: Double?, serviceStart: Double?, serviceEnd: Double?, window: Int32?,
         outcome: TicketOutcome, end: Double, visit: VisitKind = .first, caseNumber: Int32? = nil
     ) {
         self.ticket = ticket
-        self.profile = profile
+        self.source = source
         self.item = item
         self.department = department
         self.channel = channel

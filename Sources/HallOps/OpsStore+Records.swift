@@ -30,7 +30,7 @@ extension OpsStore {
         let end: Double = r["ended_at"]
         let visit: VisitKind = kind == .returnVisit ? .return : (kind == .collection ? .collection : .first)
         return TicketRecord(
-            ticket: r["sequence"], profile: Int32(TicketKind.allCases.firstIndex(of: kind)!),
+            ticket: r["sequence"], source: Int32(TicketKind.allCases.firstIndex(of: kind)!),
             item: item.flatMap { s.itemIndex[$0] } ?? -1, department: s.departmentIndex[department]!,
             channel: kind == .appointment ? .appointment : .walkIn, priority: r["priority"], arrival: r["queued_at"],
             call: called ? r["called_at"] : nil, serviceStart: served ? r["started_at"] : nil,

@@ -467,7 +467,7 @@ public final class OpsStore: @unchecked Sendable {
                               AND state = 'waiting' AND target_window IS NULL AND target_clerk IS NULL
                             """), arguments: [date, d, c == .priority, c == .appointment])
                 guard let head else { continue }
-                let q = HallBoard.queue(department: di, class: c.rawValue)
+                let q = QueueID(department: di, class: c).index
                 board.head[q] = head
                 var n: Int32 = 1
                 if needCounts {
@@ -492,7 +492,7 @@ public final class OpsStore: @unchecked Sendable {
         else { return nil }
         return try Row.fetchOne(
             try db.cachedStatement(sql: "SELECT * FROM tickets WHERE date = ? AND sequence = ?"),
-            arguments: [date, board.head[q]])
+            arguments: [date, board.head(q)])
     }
 
     /// Calls the ticket at the window again (the first call time is kept; calls are counted, up to maxCalls).

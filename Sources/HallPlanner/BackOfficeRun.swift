@@ -1,6 +1,7 @@
 import Foundation
 import HallDomain
 import HallMetrics
+import HallRunner
 import HallSimulation
 
 /// One replication of a run over dates, seen from the back office: the case KPIs per lead department,
@@ -64,28 +65,19 @@ final class NullSink: RecordSink {
 enum BackOfficeRun {
     /// Runs the given replications of a multi-day scenario in parallel (results in that order; each
     /// replication has its own streams, so results do not depend on the number of threads).
-    static func run(_ s: Scenario, seed: UInt64, replications list: [Int]) -> [BackOfficeTally] {
+    static func run(_ s: Scenario, seed: UInt64, replications list: [Int], threads: Int? = nil) -> [BackOfficeTally] {
         let period = CompiledPeriod(s)
         let catalogue = s.catalogue
-        let n = list.count
-        let box = Results(count: n)
-        let workers = max(1, min(ProcessInfo.processInfo.activeProcessorCount, n))
-        DispatchQueue.concurrentPerform(iterations: workers) { _ in
-            while true {
-                guard let i = box.take() else { return }
-                let cases = CaseMetrics(catalogue: catalogue, dates: period.dates)
-                let steps = StepTally(period: period, departments: catalogue.departments.count)
-                let null = NullSink()
-                _ = simulatePeriod(
-                    period, seed: seed, replication: list[i], daySink: { _, _ in null },
-                    caseSink: TeeSink([cases, steps]))
-                let t = BackOfficeTally(
-                    kpis: cases.result(arrivals: [:]), work: steps.work, steps: steps.steps, waitSum: steps.waitSum,
-                    reviewsArrived: steps.reviewsArrived, reviewsEnded: steps.reviewsEnded)
-                box.set(i, t)
-            }
+        return Replications.map(list, threads: threads) { r in
+            let cases = CaseMetrics(catalogue: catalogue, dates: period.dates)
+            let steps = StepTally(period: period, departments: catalogue.departments.count)
+            let null = NullSink()
+            _ = simulatePeriod(
+                period, seed: seed, replication: r, daySink: { _, _ in null }, caseSink: TeeSink([cases, steps]))
+            return BackOfficeTally(
+                kpis: cases.result(arrivals: [:]), work: steps.work, steps: steps.steps, waitSum: steps.waitSum,
+                reviewsArrived: steps.reviewsArrived, reviewsEnded: steps.reviewsEnded)
         }
-        return box.values()
     }
 
     /// Back-office working minutes of the whole run (one clerk's capacity over the period).
@@ -93,30 +85,5 @@ enum BackOfficeRun {
         let p = CompiledPeriod(s)
         guard let first = p.dates.first, let last = p.dates.last else { return 0 }
         return p.workingMinutes(from: Stamp(first, 0), to: Stamp(last, 1440))
-    }
-}
-
-/// Replication results filled from several threads, and the next replication to run.
-private final class Results: @unchecked Sendable {
-    private var items: [BackOfficeTally?]
-    private var next = 0
-    private let lock = NSLock()
-    init(count: Int) { items = Array(repeating: nil, count: count) }
-    func take() -> Int? {
-        lock.lock()
-        defer { lock.unlock() }
-        guard next < items.count else { return nil }
-        next += 1
-        return next - 1
-    }
-    func set(_ i: Int, _ v: BackOfficeTally) {
-        lock.lock()
-        items[i] = v
-        lock.unlock()
-    }
-    func values() -> [BackOfficeTally] {
-        lock.lock()
-        defer { lock.unlock() }
-        return items.map { $0! }
     }
 }

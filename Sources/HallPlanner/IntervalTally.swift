@@ -1,5 +1,6 @@
 import Foundation
 import HallDomain
+import HallRunner
 import HallSimulation
 
 /// Per (department, interval) counts of one simulated day, from the ticket records: applicants, those
@@ -35,21 +36,14 @@ final class IntervalTally: RecordSink {
 
     /// Simulates the given replications in parallel (results in that order; independent of threads).
     static func run(
-        _ s: Scenario, intervals: [HallDomain.TimeInterval], target: Double, seed: UInt64, replications: [Int]
+        _ s: Scenario, intervals: [HallDomain.TimeInterval], target: Double, seed: UInt64, replications: [Int],
+        threads: Int? = nil
     ) -> [IntervalTally] {
         let hall = CompiledHall(s)
-        let out = (0..<replications.count).map { _ in
-            IntervalTally(departments: s.departments.count, intervals: intervals, target: target)
+        return Replications.map(replications, threads: threads) { r in
+            let tally = IntervalTally(departments: s.departments.count, intervals: intervals, target: target)
+            _ = simulateDay(hall, seed: seed, replication: r, sink: tally)
+            return tally
         }
-        let box = UnsafeSendable(out)
-        DispatchQueue.concurrentPerform(iterations: replications.count) { i in
-            _ = simulateDay(hall, seed: seed, replication: replications[i], sink: box.value[i])
-        }
-        return out
     }
-}
-
-struct UnsafeSendable<T>: @unchecked Sendable {
-    let value: T
-    init(_ v: T) { value = v }
 }

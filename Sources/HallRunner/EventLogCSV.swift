@@ -42,7 +42,7 @@ public enum EventLogCSV {
             for i in order {
                 let r = rows[i]
                 var fields: [String] = [
-                    "\(r.ticket)", name(c.profiles, r.profile), r.channel.rawValue, name(c.items, r.item),
+                    "\(r.ticket)", name(c.profiles, r.source), r.channel.rawValue, name(c.items, r.item),
                     c.departments[Int(r.department)], r.priority ? "1" : "0", num(r.arrival),
                     ClockTime.format(r.arrival, seconds: true),
                     num(r.call), num(r.serviceStart), num(r.serviceEnd), num(r.end), num(r.wait),

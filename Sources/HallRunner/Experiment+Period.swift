@@ -13,36 +13,28 @@ extension Experiment {
     ) -> ExperimentResult {
         let period = CompiledPeriod(scenario)
         let catalogue = scenario.catalogue
-        let n = list.count
-        let slots = Slots<(DayKPIs, PeriodKPIs, PeriodStats, RecordLog?)>(count: n)
-        let workers = max(1, min(threads ?? ProcessInfo.processInfo.activeProcessorCount, n))
-        let next = Counter()
-        DispatchQueue.concurrentPerform(iterations: workers) { _ in
-            while let i = next.take(below: n) {
-                let r = list[i]
-                let keep = records == .all || (records == .first && r == 0)
-                let buffer = keep ? DatedBuffer(dates: period.dates) : nil
-                var dayMetrics: [(CivilDate, DayMetrics)] = []
-                let cases = CaseMetrics(catalogue: catalogue, dates: period.dates)
-                let caseSink: RecordSink = buffer.map { TeeSink([cases, $0]) } ?? cases
-                let stats = simulatePeriod(
-                    period, seed: seed, replication: r,
-                    daySink: { k, day in
-                        let m = DayMetrics(
-                            catalogue: catalogue, day: DaySchedule(periods: day.periods, atBreak: scenario.day.atBreak),
-                            waitTargetMinutes: scenario.waitTargetMinutes, warmupMinutes: scenario.warmupMinutes)
-                        dayMetrics.append((day.date, m))
-                        guard let buffer else { return m }
-                        buffer.day = Int32(k)
-                        return TeeSink([m, buffer])
-                    }, caseSink: caseSink)
-                let days = dayMetrics.map { $0.1.result() }
-                var arrivals: [CivilDate: Int] = [:]
-                for ((date, _), k) in zip(dayMetrics, days) { arrivals[date] = Int((k.overall[.arrivals] ?? 0) ?? 0) }
-                slots.set(i, (DayKPIs.mean(of: days), cases.result(arrivals: arrivals), stats, buffer?.log))
-            }
+        let results = Replications.map(list, threads: threads) { r in
+            let keep = records == .all || (records == .first && r == 0)
+            let buffer = keep ? DatedBuffer(dates: period.dates) : nil
+            var dayMetrics: [(CivilDate, DayMetrics)] = []
+            let cases = CaseMetrics(catalogue: catalogue, dates: period.dates)
+            let caseSink: RecordSink = buffer.map { TeeSink([cases, $0]) } ?? cases
+            let stats = simulatePeriod(
+                period, seed: seed, replication: r,
+                daySink: { k, day in
+                    let m = DayMetrics(
+                        catalogue: catalogue, day: DaySchedule(periods: day.periods, atBreak: scenario.day.atBreak),
+                        waitTargetMinutes: scenario.waitTargetMinutes, warmupMinutes: scenario.warmupMinutes)
+                    dayMetrics.append((day.date, m))
+                    guard let buffer else { return m }
+                    buffer.day = Int32(k)
+                    return TeeSink([m, buffer])
+                }, caseSink: caseSink)
+            let days = dayMetrics.map { $0.1.result() }
+            var arrivals: [CivilDate: Int] = [:]
+            for ((date, _), k) in zip(dayMetrics, days) { arrivals[date] = Int((k.overall[.arrivals] ?? 0) ?? 0) }
+            return (DayKPIs.mean(of: days), cases.result(arrivals: arrivals), stats, buffer?.log)
         }
-        let results = slots.values()
         let dayStats = results.map { DayStats(tickets: $0.2.tickets, events: $0.2.events, end: 0) }
         return ExperimentResult(
             scenario: scenario, seed: seed, days: results.map(\.0), stats: dayStats, logs: results.map(\.3),

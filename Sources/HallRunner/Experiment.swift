@@ -83,83 +83,32 @@ public struct RecordLog: Sendable {
 }
 
 public enum Experiment {
-    /// Runs replications 0..<n in parallel on `threads` threads (default: all cores). Each replication
-    /// has its own streams, so the result is identical whatever the number of threads.
+    /// Runs the given replications (e.g. `0..<n`) in parallel on `threads` threads (default: all cores),
+    /// results in that order. Each replication has its own streams, so the result is identical whatever
+    /// the number of threads.
     public static func run(
-        _ scenario: Scenario, seed: UInt64, replications n: Int, threads: Int? = nil,
+        _ scenario: Scenario, seed: UInt64, replications: some Sequence<Int>, threads: Int? = nil,
         records: RecordsMode = .none
     ) -> ExperimentResult {
-        run(scenario, seed: seed, replications: 0..<n, threads: threads, records: records)
-    }
-
-    /// Runs the given replications (results in that order).
-    public static func run(
-        _ scenario: Scenario, seed: UInt64, replications range: Range<Int>, threads: Int? = nil,
-        records: RecordsMode = .none
-    ) -> ExperimentResult {
-        run(scenario, seed: seed, replications: Array(range), threads: threads, records: records)
-    }
-
-    /// Runs the given replications (results in that order).
-    public static func run(
-        _ scenario: Scenario, seed: UInt64, replications list: [Int], threads: Int? = nil,
-        records: RecordsMode = .none
-    ) -> ExperimentResult {
+        let list = Array(replications)
         if scenario.period != nil {
             return runPeriod(scenario, seed: seed, replications: list, threads: threads, records: records)
         }
         let hall = CompiledHall(scenario)
-        let n = list.count
-        let slots = Slots<(DayKPIs, DayStats, RecordLog?)>(count: n)
-        let workers = max(1, min(threads ?? ProcessInfo.processInfo.activeProcessorCount, n))
-        let next = Counter()
-        DispatchQueue.concurrentPerform(iterations: workers) { _ in
-            while let i = next.take(below: n) {
-                let r = list[i]
-                let metrics = DayMetrics(
-                    catalogue: hall.catalogue, day: scenario.day,
-                    waitTargetMinutes: scenario.waitTargetMinutes, warmupMinutes: scenario.warmupMinutes)
-                let keep = records == .all || (records == .first && r == 0)
-                let buffer = keep ? RecordBuffer() : nil
-                let sink: RecordSink = buffer.map { TeeSink([metrics, $0]) } ?? metrics
-                let stats = simulateDay(hall, seed: seed, replication: r, sink: sink)
-                let log = buffer.map {
-                    RecordLog(tickets: $0.tickets, windows: $0.windows, queues: $0.queues, staff: $0.staff)
-                }
-                slots.set(i, (metrics.result(), stats, log))
+        let results = Replications.map(list, threads: threads) { r in
+            let metrics = DayMetrics(
+                catalogue: hall.catalogue, day: scenario.day,
+                waitTargetMinutes: scenario.waitTargetMinutes, warmupMinutes: scenario.warmupMinutes)
+            let keep = records == .all || (records == .first && r == 0)
+            let buffer = keep ? RecordBuffer() : nil
+            let sink: RecordSink = buffer.map { TeeSink([metrics, $0]) } ?? metrics
+            let stats = simulateDay(hall, seed: seed, replication: r, sink: sink)
+            let log = buffer.map {
+                RecordLog(tickets: $0.tickets, windows: $0.windows, queues: $0.queues, staff: $0.staff)
             }
+            return (metrics.result(), stats, log)
         }
-        let results = slots.values()
         return ExperimentResult(
             scenario: scenario, seed: seed, days: results.map(\.0), stats: results.map(\.1), logs: results.map(\.2))
-    }
-}
-
-/// Write-once result slots filled from several threads.
-final class Slots<T>: @unchecked Sendable {
-    private var items: [T?]
-    private let lock = NSLock()
-    init(count: Int) { items = Array(repeating: nil, count: count) }
-    func set(_ i: Int, _ v: T) {
-        lock.lock()
-        items[i] = v
-        lock.unlock()
-    }
-    func values() -> [T] {
-        lock.lock()
-        defer { lock.unlock() }
-        return items.map { $0! }
-    }
-}
-
-final class Counter: @unchecked Sendable {
-    private var value = 0
-    private let lock = NSLock()
-    func take(below n: Int) -> Int? {
-        lock.lock()
-        defer { lock.unlock() }
-        guard value < n else { return nil }
-        value += 1
-        return value - 1
     }
 }

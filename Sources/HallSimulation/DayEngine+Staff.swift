@@ -22,24 +22,22 @@ extension DayEngine {
         }
         let dayStart = hall.periods.first?.open ?? 0
         for c in clerks.indices where absent[c] {
-            sink.record(StaffRecord(time: dayStart, staff: Int32(c), state: .absent))
+            emit(StaffRecord(time: dayStart, staff: Int32(c), state: .absent))
         }
     }
 
     func scheduleStaff() {
         for (c, clerk) in hall.clerks.enumerated() where assigned[c] >= 0 {
             for d in clerk.duty {
-                calendar.schedule(.staffChange, at: d.start, index: Int32(c), tag: 1)
-                calendar.schedule(.staffChange, at: d.end, index: Int32(c), tag: 0)
+                schedule(.dutyStarts(clerk: c), at: d.start)
+                schedule(.dutyEnds(clerk: c), at: d.end)
             }
         }
     }
 
-    func staffChange(clerk c: Int, starts: Bool) {
-        if starts {
-            seat(clerk: Int32(c), window: Int(assigned[c]))
-            return
-        }
+    func dutyStarts(clerk c: Int) { seat(clerk: Int32(c), window: Int(assigned[c])) }
+
+    func dutyEnds(clerk c: Int) {
         let w = Int(clerkWindow[c])
         guard w >= 0 else {
             // Still waiting for the previous clerk to finish: no longer coming.
@@ -53,7 +51,7 @@ extension DayEngine {
 
     /// A clerk sits at a window (or waits for its clerk to finish) and the window starts calling.
     func seat(clerk c: Int32, window w: Int) {
-        guard clerkAt[w] == DayEngine.noClerk else {
+        guard clerkAt[w] == WindowClerk.none else {
             waitingToSit[w] = c
             return
         }
@@ -68,13 +66,13 @@ extension DayEngine {
             // Lent (tidal) clerks work at the window kind's speed; rostered clerks at their own.
             factorNow[w * nd + d] = tidal ? hall.factor[w * nd + d] : clerk.skill[d]
         }
-        sink.record(StaffRecord(time: calendar.now, staff: c, state: .atWindow, window: Int32(w)))
+        emit(StaffRecord(time: calendar.now, staff: c, state: .atWindow, window: Int32(w)))
         if isFree(w) { callNext(window: w) }
     }
 
     /// Windows of halls without a roster are staffed all day by unnamed clerks at the kind's speed.
     func seatUnnamed(_ w: Int) {
-        clerkAt[w] = DayEngine.unnamedClerk
+        clerkAt[w] = WindowClerk.unnamed
         let nd = departmentCount
         for d in 0..<nd { board.serves[w * nd + d] = hall.windowServes[w * nd + d] }
     }
@@ -82,7 +80,7 @@ extension DayEngine {
     /// The clerk leaves window w, which closes; a clerk waiting to sit takes over.
     func release(window w: Int) {
         let c = clerkAt[w]
-        clerkAt[w] = DayEngine.noClerk
+        clerkAt[w] = WindowClerk.none
         leaving[w] = false
         owedNormal[w] = 0
         let nd = departmentCount
@@ -90,7 +88,7 @@ extension DayEngine {
         setWindow(w, .closed)
         if c >= 0 {
             clerkWindow[Int(c)] = -1
-            sink.record(StaffRecord(time: calendar.now, staff: c, state: .off, window: Int32(w)))
+            emit(StaffRecord(time: calendar.now, staff: c, state: .off, window: Int32(w)))
             let r = Int(hall.tidalRuleOfWindow[w])
             if r >= 0, hall.clerks[Int(c)].kind != .rostered { tidalClerkReturns(c, rule: r, window: Int32(w)) }
         }

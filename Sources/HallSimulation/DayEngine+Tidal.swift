@@ -18,7 +18,7 @@ extension DayEngine {
         case .estimatedWait:
             var windows = 0
             for w in clerkAt.indices
-            where clerkAt[w] != DayEngine.noClerk
+            where clerkAt[w] != WindowClerk.none
                 && rule.departments.contains(where: { board.canServe(window: w, department: $0) })
             { windows += 1 }
             return Double(queue) * rule.meanWork / Double(max(windows, 1))
@@ -28,7 +28,9 @@ extension DayEngine {
     func oldestArrival(_ r: Int) -> Double? {
         var oldest = Double.infinity
         for d in hall.tidal[r].departments {
-            for c in 0..<TicketClass.count { oldest = min(oldest, headArrival[BoardIndex.q(d, c)]) }
+            for c in 0..<TicketClass.count {
+                oldest = min(oldest, headArrival[QueueID(department: d, classIndex: c).index])
+            }
         }
         return oldest.isFinite ? oldest : nil
     }
@@ -47,37 +49,37 @@ extension DayEngine {
         if reached {
             if closePending[r] {
                 closePending[r] = false
-                closeToken[r] &+= 1
+                closeGeneration[r].invalidate()
             }
             // No walk-over that could not give the window its minimum open time before the period closes.
             guard calendar.now + rule.walkOver + rule.minOpen <= periodCloses, tidalWalking[r] == 0,
                 tidalOpen[r].count < rule.maxOpen, let c = tidalFree[r].last,
-                let w = rule.windows.first(where: { clerkAt[Int($0)] == DayEngine.noClerk && waitingToSit[Int($0)] < 0 }
+                let w = rule.windows.first(where: { clerkAt[Int($0)] == WindowClerk.none && waitingToSit[Int($0)] < 0 }
                 )
             else { return }
             tidalFree[r].removeLast()
             tidalWalking[r] += 1
-            waitingToSit[Int(w)] = -2  // reserved while the clerk walks over
-            sink.record(StaffRecord(time: calendar.now, staff: c, state: .walking, window: w))
-            calendar.schedule(.tidalOpen, at: calendar.now + rule.walkOver, index: w, tag: c)
+            waitingToSit[Int(w)] = WindowClerk.reservedForWalkOver
+            emit(StaffRecord(time: calendar.now, staff: c, state: .walking, window: w))
+            schedule(.tidalWindowOpens(window: Int(w), clerk: c), at: calendar.now + rule.walkOver)
             return
         }
         if m < rule.closeBelow, !tidalOpen[r].isEmpty {
             if !closePending[r] {
                 closePending[r] = true
-                closeToken[r] &+= 1
-                calendar.schedule(.tidalCheck, at: calendar.now + rule.closeAfter, index: Int32(r), tag: closeToken[r])
+                closeGeneration[r].invalidate()
+                schedule(.tidalCloseDue(rule: r, stamp: closeGeneration[r].stamp), at: calendar.now + rule.closeAfter)
             }
         } else if closePending[r] {
             closePending[r] = false
-            closeToken[r] &+= 1
+            closeGeneration[r].invalidate()
         }
         // The oldest ticket ages without any event: ask to be woken when it reaches the threshold.
         if rule.measure == .oldestWait, let oldest = oldestArrival(r) {
             let at = oldest + rule.openAt
             if at != ageCheckAt[r] {
                 ageCheckAt[r] = at
-                calendar.schedule(.tidalCheck, at: at, index: Int32(r), tag: -1)
+                schedule(.tidalAgeCheck(rule: r), at: at)
             }
         }
     }
@@ -92,13 +94,9 @@ extension DayEngine {
         tidalEvaluate(r)
     }
 
-    /// A close countdown ended (token current) or an age check is due (token −1).
-    func tidalCheck(rule r: Int, token: Int32) {
-        guard token >= 0 else {
-            tidalEvaluate(r)
-            return
-        }
-        guard token == closeToken[r], closePending[r], let w = tidalOpen[r].last else { return }
+    /// A close countdown ended: close the last window opened, if the countdown is still current.
+    func tidalCloseDue(rule r: Int, stamp: Int32) {
+        guard closeGeneration[r].isCurrent(stamp), closePending[r], let w = tidalOpen[r].last else { return }
         closePending[r] = false
         let rule = hall.tidal[r]
         // Compare with the instant the re-check is scheduled at, not a difference that can round below.
@@ -106,8 +104,8 @@ extension DayEngine {
         if calendar.now < openUntil {
             // Not open long enough yet: check again when it will have been.
             closePending[r] = true
-            closeToken[r] &+= 1
-            calendar.schedule(.tidalCheck, at: openUntil, index: Int32(r), tag: closeToken[r])
+            closeGeneration[r].invalidate()
+            schedule(.tidalCloseDue(rule: r, stamp: closeGeneration[r].stamp), at: openUntil)
             return
         }
         tidalOpen[r].removeLast()

@@ -17,7 +17,7 @@ struct QueueKey: Comparable {
 /// reviewer is lent to a tidal window.
 extension PeriodEngine {
     func newJob(_ c: Int32, review: Int, department d: Int32, stepIndex: Int, step: ReviewStep, at t: Double) -> Int {
-        let dept = p.departments[Int(d)]!
+        let dept = period.departments[Int(d)]!
         let stream = step.byApprovers ? approvalStreams[Int(d)]! : reviewStreams[Int(d)]!
         let work = (step.byApprovers ? dept.approvalTime : dept.reviewTime).sample(stream)
         jobs.append(
@@ -30,16 +30,16 @@ extension PeriodEngine {
     /// A step reaches the department's inbox at t; staff see it at the next check time.
     func arrive(_ j: Int, at t: Double, atOnce: Bool = false) {
         guard t.isFinite else { return }
-        let v = atOnce ? t : p.visible(t)
+        let v = atOnce ? t : period.visible(t)
         guard v.isFinite else { return }
-        bo.schedule(.visible, at: v, index: Int32(j))
+        backOffice.schedule(.visible, at: v, index: Int32(j))
     }
 
     func runBackOffice(until end: Double) {
-        while let t = bo.nextTime, t < end, let e = bo.next() {
+        while let t = backOffice.nextTime, t < end, let e = backOffice.next() {
             events += 1
             switch e.tier {
-            case .stepEnd: stepEnd(Int(e.index), token: e.tag)
+            case .stepEnd: stepEnd(Int(e.index), stamp: e.tag)
             case .lendEnd: lendEnd(e.index)
             case .lendStart: lendStart(e.index)
             case .visible: becomesVisible(Int(e.index))
@@ -50,13 +50,13 @@ extension PeriodEngine {
     func queueIndex(_ j: Int) -> Int { Int(jobs[j].department) * 2 + (jobs[j].step.byApprovers ? 1 : 0) }
 
     func becomesVisible(_ j: Int) {
-        jobs[j].visible = bo.now
+        jobs[j].visible = backOffice.now
         enqueue(j)
         dispatch(queueIndex(j))
     }
 
     func enqueue(_ j: Int) {
-        let edf = p.departments[Int(jobs[j].department)]!.edf
+        let edf = period.departments[Int(jobs[j].department)]!.edf
         let key =
             edf
             ? QueueKey(
@@ -68,12 +68,12 @@ extension PeriodEngine {
 
     /// Free staff of a queue take its waiting steps; among free staff, the one who can start first.
     func dispatch(_ q: Int) {
-        let now = bo.now
+        let now = backOffice.now
         while !queues[q].isEmpty {
             var best: Int32 = -1
             var bestStart = Double.infinity
             for s in serversOf[q] where servers[Int(s)].job < 0 && !servers[Int(s)].away {
-                let start = p.clocks[servers[Int(s)].clock].nextWorking(now)
+                let start = period.clocks[servers[Int(s)].clock].nextWorking(now)
                 if start < bestStart {
                     best = s
                     bestStart = start
@@ -85,22 +85,22 @@ extension PeriodEngine {
             jobs[j].server = best
             jobs[j].resumedAt = bestStart
             jobs[j].firstStart = min(jobs[j].firstStart, bestStart)
-            jobs[j].token &+= 1
-            let end = p.clocks[servers[Int(best)].clock].finish(from: bestStart, work: jobs[j].remaining)
-            if end.isFinite { bo.schedule(.stepEnd, at: end, index: Int32(j), tag: jobs[j].token) }
+            jobs[j].generation.invalidate()
+            let end = period.clocks[servers[Int(best)].clock].finish(from: bestStart, work: jobs[j].remaining)
+            if end.isFinite { backOffice.schedule(.stepEnd, at: end, index: Int32(j), tag: jobs[j].generation.stamp) }
         }
     }
 
-    func stepEnd(_ j: Int, token: Int32) {
-        guard jobs[j].token == token, jobs[j].server >= 0, !jobs[j].done else { return }
-        let now = bo.now
+    func stepEnd(_ j: Int, stamp: Int32) {
+        guard jobs[j].generation.isCurrent(stamp), jobs[j].server >= 0, !jobs[j].done else { return }
+        let now = backOffice.now
         let q = queueIndex(j)
         servers[Int(jobs[j].server)].job = -1
         jobs[j].done = true
         jobs[j].remaining = 0
         recordStep(j, end: now)
         let c = jobs[j].caseNumber
-        let steps = p.itemRules[Int(cases[Int(c)].item)].reviews[jobs[j].review].steps
+        let steps = period.itemRules[Int(cases[Int(c)].item)].reviews[jobs[j].review].steps
         let next = jobs[j].stepIndex + 1
         if next < steps.count {
             var at = now
@@ -122,24 +122,24 @@ extension PeriodEngine {
     /// Returns when the case comes back (the start of the following working day).
     func suspend(_ c: Int32, after t: Double, job: Int) -> Double {
         let n = cases[Int(c)].specialDays
-        let today = p.stamp(t).date
+        let today = period.stamp(t).date
         var days: [CivilDate] = []
         var d = today
         while days.count < n {
             d = d.adding(days: 1)
             // The scenario's validation covers the longest limit plus special procedures after the run.
-            precondition(p.calendar.covers(d), "special procedure runs past the calendar's data at \(d)")
-            if (try? p.calendar.isWorkingDay(d)) == true { days.append(d) }
+            precondition(period.calendar.covers(d), "special procedure runs past the calendar's data at \(d)")
+            if (try? period.calendar.isWorkingDay(d)) == true { days.append(d) }
         }
         cases[Int(c)].suspensions.append(days.first!...days.last!)
         cases[Int(c)].suspendedDays += n
-        let back = p.workdayStart(workingDaysAfter: today, n)
+        let back = period.workdayStart(workingDaysAfter: today, n)
         stepRecords += 1
         caseSink.record(
             CaseStepRecord(
-                caseNumber: c, department: jobs[job].department, step: .special, arrived: p.stamp(t),
-                visible: p.stamp(t), start: Stamp(days.first!, 0),
-                end: back.isFinite ? p.stamp(back) : nil, work: 0))
+                caseNumber: c, department: jobs[job].department, step: .special, arrived: period.stamp(t),
+                visible: period.stamp(t), start: Stamp(days.first!, 0),
+                end: back.isFinite ? period.stamp(back) : nil, work: 0))
         return back
     }
 
@@ -149,9 +149,10 @@ extension PeriodEngine {
         caseSink.record(
             CaseStepRecord(
                 caseNumber: job.caseNumber, department: job.department, step: StepKind(job.step),
-                arrived: p.stamp(job.arrived), visible: p.stamp(job.visible.isFinite ? job.visible : job.arrived),
-                start: job.firstStart.isFinite ? p.stamp(job.firstStart) : nil,
-                end: end.map { p.stamp($0) }, work: job.work))
+                arrived: period.stamp(job.arrived),
+                visible: period.stamp(job.visible.isFinite ? job.visible : job.arrived),
+                start: job.firstStart.isFinite ? period.stamp(job.firstStart) : nil,
+                end: end.map { period.stamp($0) }, work: job.work))
     }
 
     /// A back-office clerk of department d leaves for a tidal window: an idle reviewer if there is one,
@@ -166,10 +167,10 @@ extension PeriodEngine {
             jobs[Int(servers[Int($0)].job)].resumedAt < jobs[Int(servers[Int($1)].job)].resumedAt
         }) {
             let j = Int(servers[Int(s)].job)
-            let clock = p.clocks[servers[Int(s)].clock]
-            jobs[j].remaining = max(0, jobs[j].remaining - clock.work(from: jobs[j].resumedAt, to: bo.now))
+            let clock = period.clocks[servers[Int(s)].clock]
+            jobs[j].remaining = max(0, jobs[j].remaining - clock.work(from: jobs[j].resumedAt, to: backOffice.now))
             jobs[j].server = -1
-            jobs[j].token &+= 1
+            jobs[j].generation.invalidate()
             servers[Int(s)].job = -1
             servers[Int(s)].away = true
             away[Int(d)].append(s)

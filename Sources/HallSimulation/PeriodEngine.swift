@@ -33,7 +33,7 @@ enum BackOfficeTier: UInt8, EventTiers {
 
 /// State of a multi-day run. Cases are here; the back office's queues are in PeriodEngine+BackOffice.
 final class PeriodEngine {
-    let p: CompiledPeriod
+    let period: CompiledPeriod
     let seed: UInt64
     let replication: Int
     let caseSink: RecordSink
@@ -61,7 +61,7 @@ final class PeriodEngine {
     var planned: [[PlannedVisit]]
 
     // Back office.
-    var bo = EventCalendar<BackOfficeTier>()
+    var backOffice = EventCalendar<BackOfficeTier>()
     struct Job {
         var caseNumber: Int32
         var department: Int32
@@ -76,7 +76,8 @@ final class PeriodEngine {
         var work: Double
         var remaining: Double
         var server: Int32 = -1
-        var token: Int32 = 0
+        /// Invalidates the step-end event scheduled for this job when its clerk is taken away.
+        var generation = Generation()
         var done = false
     }
     var jobs: [Job] = []
@@ -106,7 +107,7 @@ final class PeriodEngine {
     var approvalStreams: [RandomStream?]
 
     init(period: CompiledPeriod, seed: UInt64, replication: Int, caseSink: RecordSink) {
-        p = period
+        self.period = period
         self.seed = seed
         self.replication = replication
         self.caseSink = caseSink
@@ -136,13 +137,15 @@ final class PeriodEngine {
         seedBacklog()
         var tickets = 0
         var openDays = 0
-        for (k, date) in p.dates.enumerated() {
-            if let day = p.hallDays[k] {
+        for (k, date) in period.dates.enumerated() {
+            if let day = period.hallDays[k] {
                 openDays += 1
-                let hall = p.halls[p.hallOfDay[k]]
-                let desk = DeskObserver(engine: self, day: k, date: date, hall: hall, downstream: daySink(k, day))
+                let hall = period.halls[period.hallOfDay[k]]
+                let desk = DeskHooks(engine: self, day: k, date: date, hall: hall)
                 let daySeed = StreamSeed.derive(seed: seed, replication: replication, stream: "day/\(date)")
-                let stats = simulateDay(hall, seed: daySeed, replication: replication, sink: desk, planned: planned[k])
+                let stats = simulateDay(
+                    hall, seed: daySeed, replication: replication, sink: daySink(k, day), calling: nil, routing: nil,
+                    planned: planned[k], hooks: desk, checkInvariants: false)
                 tickets += stats.tickets
                 events += stats.events
                 desk.finish()
@@ -157,7 +160,7 @@ final class PeriodEngine {
 
     func newCase(item: Int32, firstVisit: Stamp?, fromBacklog: Bool) -> Int32 {
         var c = CaseState(
-            item: item, department: p.itemRules[Int(item)].department, firstVisit: firstVisit, status: .inReview)
+            item: item, department: period.itemRules[Int(item)].department, firstVisit: firstVisit, status: .inReview)
         c.fromBacklog = fromBacklog
         cases.append(c)
         return Int32(cases.count - 1)
@@ -194,9 +197,9 @@ final class PeriodEngine {
 
     /// Intake done at a window: a one-time notice, a decision on the spot, or acceptance.
     func intake(_ c: Int32, _ r: TicketRecord, day k: Int, date: CivilDate) {
-        let rule = p.itemRules[Int(r.item)]
+        let rule = period.itemRules[Int(r.item)]
         if r.outcome == .notice {
-            guard let nr = p.scenario.noticeReturn, returns.uniform() < nr.probability else {
+            guard let nr = period.scenario.noticeReturn, returns.uniform() < nr.probability else {
                 cases[Int(c)].status = .gaveUp
                 return
             }
@@ -210,32 +213,32 @@ final class PeriodEngine {
             cases[Int(c)].decided = stamp
             return
         }
-        accept(c, at: stamp, handOff: p.handOffInstant(date, r.end), firstStep: nil)
+        accept(c, at: stamp, handOff: period.handOffInstant(date, r.end), firstStep: nil)
     }
 
     /// Plans the next visit of a case on the first open day `n` working days after `date` (n = 0: the
     /// next open day). Past the run's end the case waits (awaiting return, or result not collected).
     func planReturn(_ c: Int32, after date: CivilDate, workingDays n: Int, visit: VisitKind) {
         if visit == .return { cases[Int(c)].status = .awaitingReturn }
-        if visit == .return, n == 0, let nr = p.scenario.noticeReturn, returns.uniform() >= nr.probability {
+        if visit == .return, n == 0, let nr = period.scenario.noticeReturn, returns.uniform() >= nr.probability {
             cases[Int(c)].status = .gaveUp
             return
         }
-        guard let k = p.hallDay(workingDaysAfter: date, n) else { return }
-        let item = visit == .collection ? (p.collectItem ?? cases[Int(c)].item) : cases[Int(c)].item
-        let incomplete = visit == .collection ? 0 : p.itemRules[Int(item)].incompleteProbability
+        guard let k = period.hallDay(workingDaysAfter: date, n) else { return }
+        let item = visit == .collection ? (period.collectItem ?? cases[Int(c)].item) : cases[Int(c)].item
+        let incomplete = visit == .collection ? 0 : period.itemRules[Int(item)].incompleteProbability
         planned[k].append(
             PlannedVisit(
-                time: p.visitTime(day: k, u: visitTime.uniform()), item: item, visit: visit,
+                time: period.visitTime(day: k, u: visitTime.uniform()), item: item, visit: visit,
                 caseNumber: c, incompleteProbability: incomplete))
     }
 
     /// Acceptance (受理): the deadline starts, and the case goes to every reviewing department.
     func accept(_ c: Int32, at stamp: Stamp, handOff t: Double, firstStep: ReviewStep?, visibleAtOnce: Bool = false) {
-        let rule = p.itemRules[Int(cases[Int(c)].item)]
+        let rule = period.itemRules[Int(cases[Int(c)].item)]
         cases[Int(c)].status = .inReview
         cases[Int(c)].accepted = stamp
-        cases[Int(c)].deadline = p.deadline(stamp.date, limit: rule.limit, suspensions: [])
+        cases[Int(c)].deadline = period.deadline(stamp.date, limit: rule.limit, suspensions: [])
         if let sp = rule.special, firstStep == nil || firstStep == .review, special.uniform() < sp.probability {
             cases[Int(c)].specialDays = sp.minDays + special.uniformInt(sp.maxDays - sp.minDays + 1)
         }
@@ -251,10 +254,10 @@ final class PeriodEngine {
 
     /// Every department has finished: the decision (办结), then delivery.
     func decide(_ c: Int32, at t: Double) {
-        let stamp = p.stamp(t)
+        let stamp = period.stamp(t)
         cases[Int(c)].decided = stamp
         cases[Int(c)].status = .decided
-        let d = p.scenario.delivery
+        let d = period.scenario.delivery
         if delivery.uniform() < d.collectShare {
             cases[Int(c)].delivery = .collect
             let n = d.collectAfter.min + delivery.uniformInt(d.collectAfter.max - d.collectAfter.min + 1)
@@ -265,10 +268,10 @@ final class PeriodEngine {
     }
 
     func seedBacklog() {
-        for entry in p.backlog {
+        for entry in period.backlog {
             for _ in 0..<entry.count {
                 let c = newCase(item: entry.item, firstVisit: nil, fromBacklog: true)
-                let opens = p.scenario.day.opens.minutes
+                let opens = period.scenario.day.opens.minutes
                 // Work already in review is visible from the start.
                 accept(c, at: Stamp(entry.accepted, opens), handOff: 0, firstStep: entry.step, visibleAtOnce: true)
             }
@@ -277,23 +280,24 @@ final class PeriodEngine {
 
     /// Records every case, and the steps still unfinished, at the end of the run.
     func finish() {
-        for j in jobs.indices where !jobs[j].done && jobs[j].arrived < p.horizon { recordStep(j, end: nil) }
+        for j in jobs.indices where !jobs[j].done && jobs[j].arrived < period.horizon { recordStep(j, end: nil) }
         for (i, c) in cases.enumerated() {
             var deadline = c.deadline
             if let accepted = c.accepted, !c.suspensions.isEmpty {
-                deadline = p.deadline(accepted.date, limit: p.itemRules[Int(c.item)].limit, suspensions: c.suspensions)
+                deadline = period.deadline(
+                    accepted.date, limit: period.itemRules[Int(c.item)].limit, suspensions: c.suspensions)
             }
             var lead: Int?
             if c.status == .decided, let a = c.accepted, let d = c.decided {
-                lead = p.workingDays(after: a.date, through: d.date) - c.suspendedDays
+                lead = period.workingDays(after: a.date, through: d.date) - c.suspendedDays
             }
             var archived: CivilDate?
             let delivered =
                 c.delivery == .mail
                 ? c.decided : (c.delivery == .collect ? c.collected : (c.status == .doneAtWindow ? c.decided : nil))
-            if let delivered, p.scenario.delivery.archiveWithin >= 0 {
-                archived = try? p.calendar.deadline(
-                    acceptance: delivered.date, workingDays: p.scenario.delivery.archiveWithin)
+            if let delivered, period.scenario.delivery.archiveWithin >= 0 {
+                archived = try? period.calendar.deadline(
+                    acceptance: delivered.date, workingDays: period.scenario.delivery.archiveWithin)
             }
             caseSink.record(
                 CaseRecord(
@@ -305,24 +309,23 @@ final class PeriodEngine {
     }
 }
 
-/// Watches one front-desk day: numbers new cases on their tickets, passes every record on, and turns
-/// the back office's clerks lent to tidal windows into absences of its reviewers.
-final class DeskObserver: RecordSink {
+/// The hooks of one front-desk day of a run over dates: a first visit that reached a window opens a case
+/// (its ticket record then carries the case number), and the back office's clerks lent to tidal windows
+/// become absences of its reviewers.
+final class DeskHooks: DayHooks {
     unowned let engine: PeriodEngine
     let day: Int
     let date: CivilDate
-    let downstream: RecordSink
     /// Department index lending each clerk (back-office sources), or -1.
     let lender: [Int32]
     var lentSince: [Double]
-    /// Time of the latest record.
+    /// Time of the latest ticket end or staff change.
     var last = 0.0
 
-    init(engine: PeriodEngine, day: Int, date: CivilDate, hall: CompiledHall, downstream: RecordSink) {
+    init(engine: PeriodEngine, day: Int, date: CivilDate, hall: CompiledHall) {
         self.engine = engine
         self.day = day
         self.date = date
-        self.downstream = downstream
         var lender = [Int32](repeating: -1, count: hall.clerks.count)
         let ids = hall.scenario.departments.map(\.id)
         for (ri, rule) in hall.scenario.tidal.enumerated() {
@@ -334,16 +337,12 @@ final class DeskObserver: RecordSink {
         lentSince = Array(repeating: .nan, count: hall.clerks.count)
     }
 
-    func record(_ r: TicketRecord) {
+    func ticketEnded(_ r: inout TicketRecord) {
         last = max(last, r.end)
-        var r = r
         engine.ticket(&r, day: day, date: date)
-        downstream.record(r)
     }
-    func record(_ r: WindowRecord) { downstream.record(r) }
-    func record(_ r: QueueRecord) { downstream.record(r) }
-    func record(_ r: StaffRecord) {
-        downstream.record(r)
+
+    func staffChanged(_ r: StaffRecord) {
         last = max(last, r.time)
         let s = Int(r.staff)
         let d = lender[s]
@@ -352,17 +351,17 @@ final class DeskObserver: RecordSink {
         let t = Double(day) * 1440 + r.time
         if atDesk, lentSince[s].isNaN {
             lentSince[s] = r.time
-            engine.bo.schedule(.lendStart, at: t, index: d)
+            engine.backOffice.schedule(.lendStart, at: t, index: d)
         } else if !atDesk, !lentSince[s].isNaN {
             lentSince[s] = .nan
-            engine.bo.schedule(.lendEnd, at: t, index: d)
+            engine.backOffice.schedule(.lendEnd, at: t, index: d)
         }
     }
 
     /// Clerks still lent when the day's records end come back then.
     func finish() {
         for (s, since) in lentSince.enumerated() where !since.isNaN {
-            engine.bo.schedule(.lendEnd, at: Double(day) * 1440 + last, index: lender[s])
+            engine.backOffice.schedule(.lendEnd, at: Double(day) * 1440 + last, index: lender[s])
         }
     }
 }

@@ -1,58 +1,9 @@
-/// Ticket classes, each with its own queue per department.
-public enum TicketClass: Int, Sendable, CaseIterable {
-    case normal = 0
-    /// An appointment that arrived on time (with `appointments_first`).
-    case appointment = 1
-    /// The green channel.
-    case priority = 2
-
-    public static let count = 3
-}
-
-/// What a calling or routing policy may look at. Owned by one day's engine (one thread); a class so
-/// that handing it to a policy copies nothing.
-public final class HallBoard {
-    public let departments: Int
-    /// Number of the ticket at the head of queue `q = department * 3 + class`, or `Int32.max` when empty.
-    @exclusivity(unchecked) public var head: [Int32]
-    /// Tickets in queue q.
-    @exclusivity(unchecked) public var count: [Int32]
-    @exclusivity(unchecked) public var idle: [Bool]
-    @exclusivity(unchecked) public var idleSince: [Double]
-    /// Whether window w can serve department d now (its clerk has the skill): `serves[w * departments + d]`.
-    @exclusivity(unchecked) public var serves: [Bool]
-
-    /// An empty board (every queue empty, every window closed). The engine and the operations module
-    /// (which fills it from its database before each call) both build one.
-    public init(departments: Int, windows: Int) {
-        self.departments = departments
-        head = [Int32](repeating: .max, count: departments * TicketClass.count)
-        count = [Int32](repeating: 0, count: departments * TicketClass.count)
-        idle = [Bool](repeating: false, count: windows)
-        idleSince = [Double](repeating: 0, count: windows)
-        serves = [Bool](repeating: false, count: windows * departments)
-    }
-
-    @inline(__always) public static func queue(department: Int32, class c: Int) -> Int {
-        Int(department) * TicketClass.count + c
-    }
-    @inline(__always) public func canServe(window w: Int, department d: Int32) -> Bool {
-        serves[w * departments + Int(d)]
-    }
-}
-
-/// A set of ticket classes treated as one pool by a calling decision (bit i = class i).
-public struct ClassSet: Sendable, Equatable {
-    public var bits: UInt8
-    public init(_ classes: TicketClass...) { bits = classes.reduce(0) { $0 | 1 << UInt8($1.rawValue) } }
-    @inline(__always) public func contains(_ c: Int) -> Bool { bits & (1 << UInt8(c)) != 0 }
-}
-
 /// Which waiting ticket an idle window calls, among the given classes (the engine asks class by class:
-/// green channel, on-time appointments, others — in the order its guard allows). Returns a queue index
-/// or nil.
+/// green channel, on-time appointments, others — in the order its guard allows). Returns the queue whose
+/// head the window calls, or nil. A new policy: a struct conforming to this, a case of `CallingRule` in
+/// the domain and its line in `CallingRule.policy` (Simulation.swift); see docs/engine.md.
 public protocol CallingPolicy: Sendable {
-    func choose(window: Int, departments: [Int32], home: Int32, classes: ClassSet, board: HallBoard) -> Int?
+    func choose(window: Int, departments: [Int32], home: Int32, classes: ClassSet, board: HallBoard) -> QueueID?
 }
 
 /// The calling decision of one window, class by class (green channel, on-time appointments, others),
@@ -67,13 +18,13 @@ public enum CallingGuard {
         (.appointment, ClassSet(.appointment)), (.normal, ClassSet(.normal)), (.priority, ClassSet(.priority)),
     ]
 
-    /// The queue (`department * 3 + class`) window `window` calls next, or nil. `classWaiting[c]` is the
+    /// The queue window `window` calls next, or nil. `classWaiting[c]` is the
     /// number of tickets waiting in class c over all departments (classes with none are skipped).
     @inline(__always)
     public static func chooseQueue(
         window: Int, departments: [Int32], home: Int32, owedNormal: Int, classWaiting: [Int32],
         policy: any CallingPolicy, board: HallBoard
-    ) -> Int? {
+    ) -> QueueID? {
         let order = owedNormal > 0 ? guardedOrder : classOrder
         for (c, classes) in order where classWaiting[c.rawValue] > 0 {
             if let q = policy.choose(
@@ -97,47 +48,50 @@ public enum CallingGuard {
 /// The oldest ticket over every department the window can serve.
 public struct FIFOCalling: CallingPolicy {
     public init() {}
-    public func choose(window: Int, departments: [Int32], home: Int32, classes: ClassSet, board: HallBoard) -> Int? {
+    public func choose(window: Int, departments: [Int32], home: Int32, classes: ClassSet, board: HallBoard)
+        -> QueueID?
+    {
+        FIFOCalling.oldest(in: departments, window: window, classes: classes, board: board)
+    }
+
+    /// The queue with the oldest head ticket among the given departments the window can serve (ticket
+    /// numbers grow with arrival, so the lowest number is the oldest).
+    @inline(__always)
+    static func oldest<Departments: Sequence<Int32>>(
+        in departments: Departments, window: Int, classes: ClassSet, board: HallBoard
+    ) -> QueueID? {
         var best = -1
         var bestNumber = Int32.max
         for d in departments where board.canServe(window: window, department: d) {
             for c in 0..<TicketClass.count where classes.contains(c) {
-                let q = BoardIndex.q(d, c)
+                let q = QueueID(department: d, classIndex: c).index
                 if board.head[q] < bestNumber {
                     bestNumber = board.head[q]
                     best = q
                 }
             }
         }
-        return best >= 0 ? best : nil
+        return best >= 0 ? QueueID(index: best) : nil
     }
 }
 
 /// The window's home department (its first) first, then the oldest of the others.
 public struct OwnDepartmentFirstCalling: CallingPolicy {
     public init() {}
-    public func choose(window: Int, departments: [Int32], home: Int32, classes: ClassSet, board: HallBoard) -> Int? {
-        if board.canServe(window: window, department: home) {
-            var best = -1
-            var bestNumber = Int32.max
-            for c in 0..<TicketClass.count where classes.contains(c) {
-                let q = BoardIndex.q(home, c)
-                if board.head[q] < bestNumber {
-                    bestNumber = board.head[q]
-                    best = q
-                }
-            }
-            if best >= 0 { return best }
-        }
-        return FIFOCalling().choose(
-            window: window, departments: departments, home: home, classes: classes, board: board)
+    public func choose(window: Int, departments: [Int32], home: Int32, classes: ClassSet, board: HallBoard)
+        -> QueueID?
+    {
+        FIFOCalling.oldest(in: CollectionOfOne(home), window: window, classes: classes, board: board)
+            ?? FIFOCalling.oldest(in: departments, window: window, classes: classes, board: board)
     }
 }
 
 /// The department with the most tickets waiting (ties: the older head), then its oldest ticket.
 public struct LongestQueueFirstCalling: CallingPolicy {
     public init() {}
-    public func choose(window: Int, departments: [Int32], home: Int32, classes: ClassSet, board: HallBoard) -> Int? {
+    public func choose(window: Int, departments: [Int32], home: Int32, classes: ClassSet, board: HallBoard)
+        -> QueueID?
+    {
         var best = -1
         var bestCount: Int32 = 0
         var bestNumber = Int32.max
@@ -146,7 +100,7 @@ public struct LongestQueueFirstCalling: CallingPolicy {
             var q = -1
             var number = Int32.max
             for c in 0..<TicketClass.count where classes.contains(c) {
-                let qc = BoardIndex.q(d, c)
+                let qc = QueueID(department: d, classIndex: c).index
                 n += board.count[qc]
                 if board.head[qc] < number {
                     number = board.head[qc]
@@ -159,12 +113,8 @@ public struct LongestQueueFirstCalling: CallingPolicy {
                 bestNumber = number
             }
         }
-        return best >= 0 ? best : nil
+        return best >= 0 ? QueueID(index: best) : nil
     }
-}
-
-enum BoardIndex {
-    @inline(__always) static func q(_ d: Int32, _ c: Int) -> Int { Int(d) * TicketClass.count + c }
 }
 
 /// Which idle window takes a ticket that finds several idle. `eligible` lists the windows whose

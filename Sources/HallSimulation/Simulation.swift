@@ -16,16 +16,28 @@ public struct DayStats: Sendable, Equatable {
 
 /// Simulates one terminating day: the hall opens empty, doors close, every ticket issued is served
 /// (by the clerks still on duty; tickets nobody is left to call end `unserved`). Random numbers come
-/// from streams named by purpose and seeded from (seed, replication, name).
+/// from streams named by purpose and seeded from (seed, replication, name). `checkInvariants` checks the
+/// engine's state after every event in a release build too (debug builds always do).
 public func simulateDay(
     _ hall: CompiledHall, seed: UInt64, replication: Int, sink: RecordSink,
     calling: (any CallingPolicy)? = nil, routing: (any RoutingPolicy)? = nil,
-    planned: [PlannedVisit] = []
+    planned: [PlannedVisit] = [], checkInvariants: Bool = false
+) -> DayStats {
+    simulateDay(
+        hall, seed: seed, replication: replication, sink: sink, calling: calling, routing: routing, planned: planned,
+        hooks: nil, checkInvariants: checkInvariants)
+}
+
+/// The same, with hooks (a run over dates opens cases and lends reviewers through them).
+func simulateDay(
+    _ hall: CompiledHall, seed: UInt64, replication: Int, sink: RecordSink,
+    calling: (any CallingPolicy)?, routing: (any RoutingPolicy)?,
+    planned: [PlannedVisit], hooks: DayHooks?, checkInvariants: Bool
 ) -> DayStats {
     let engine = DayEngine(
         hall: hall, seed: seed, replication: replication, sink: sink,
         calling: calling ?? hall.calling.rule.policy, routing: routing ?? hall.scenario.routing.policy,
-        planned: planned)
+        planned: planned, hooks: hooks, checkInvariants: checkInvariants)
     return engine.run()
 }
 

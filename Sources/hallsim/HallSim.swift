@@ -14,7 +14,10 @@ struct HallSim: ParsableCommand {
         discussion: "Exit status: 0 done, 1 bad input (nothing written), 2 results could not be written, "
             + "3 a plan that cannot meet every target (written).",
         version: version,
-        subcommands: [Validate.self, Run.self, Compare.self, Batch.self, Merge.self, Plan.self, Calibrate.self, BacktestCommand.self]
+        subcommands: [
+            Validate.self, Run.self, Compare.self, Batch.self, Merge.self, Plan.self, Calibrate.self,
+            BacktestCommand.self,
+        ]
     )
 
     /// Parses and runs a command. Every failure is a sentence on stderr and an exit status in {0, 1, 2, 3}:
@@ -129,7 +132,7 @@ struct Run: ParsableCommand {
         let started = Date()
         let mode = records ?? (scenario.period == nil ? .all : .first)
         let result = Experiment.run(
-            scenario, seed: seed, replications: replications, threads: common.threads, records: mode)
+            scenario, seed: seed, replications: 0..<replications, threads: common.threads, records: mode)
         let elapsed = Date().timeIntervalSince(started)
         let dir = URL(fileURLWithPath: outPath)
         let files = try Outputs.run(result, sourceFile: file)

@@ -8,7 +8,7 @@ import XCTest
 /// The backtest's intervals cover observed days of the hall that made them, and not those of another hall.
 final class BacktestTests: XCTestCase {
     func observed(_ s: Scenario, seed: UInt64, days: Int) throws -> [ObservedDay] {
-        let run = Experiment.run(s, seed: seed, replications: days, threads: 2, records: .all)
+        let run = Experiment.run(s, seed: seed, replications: 0..<days, threads: 2, records: .all)
         let csv = EventLogCSV.tickets(
             run.logs.enumerated().map { ($0.offset, $0.element!.tickets) }, catalogue: s.catalogue)
         return try CalibrationRecords.parse(csv, file: "tickets.csv", label: "obs", base: s)

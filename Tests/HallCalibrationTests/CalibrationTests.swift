@@ -16,7 +16,7 @@ final class CalibrationTests: XCTestCase {
 
     /// Observed days of `days` simulated replications, parsed back from their tickets.csv text.
     func observedDays(_ truth: Scenario, seed: UInt64, days: Int) throws -> [ObservedDay] {
-        let run = Experiment.run(truth, seed: seed, replications: days, threads: 2, records: .all)
+        let run = Experiment.run(truth, seed: seed, replications: 0..<days, threads: 2, records: .all)
         let logs = run.logs.enumerated().map { ($0.offset, $0.element!.tickets) }
         let csv = EventLogCSV.tickets(logs, catalogue: truth.catalogue)
         return try CalibrationRecords.parse(csv, file: "tickets.csv", label: "seed\(seed)", base: truth)
@@ -138,7 +138,7 @@ final class CalibrationTests: XCTestCase {
         // A real hall's export names the ticket kind, not the profile: the walk-in profile comes from the item.
         let ops = good.replacingOccurrences(of: ",pa,", with: ",walk_in,")
         let days = try CalibrationRecords.parse(header + "\n" + ops, file: "t.csv", label: "x", base: truth)
-        XCTAssertEqual(days[0].tickets[0].profile, 0)
+        XCTAssertEqual(days[0].tickets[0].source, 0)
     }
 }
 

@@ -56,7 +56,7 @@ final class BackOfficeTests: XCTestCase {
         var s = try validationScenario("back-office-mmc")
         s.backOffice!.departments[0].reviewTime = .exponential(mean: 300)  // reviews of most of a day
         s.backOffice!.departments[0].reviewers = [BackOfficeStaff(count: 33)]
-        let result = Experiment.run(s, seed: 7, replications: 3, records: .all)
+        let result = Experiment.run(s, seed: 7, replications: 0..<3, records: .all)
         for (rep, log) in result.logs.enumerated() {
             let daily = result.cases![rep].daily
             let cal = s.period!.calendar
@@ -264,7 +264,8 @@ final class BackOfficeTests: XCTestCase {
         let fifo = try inlineScenario(yaml.replacingOccurrences(of: "DISCIPLINE", with: "fifo"))
         let edf = try inlineScenario(yaml.replacingOccurrences(of: "DISCIPLINE", with: "edf"))
         let c = Comparison(
-            a: Experiment.run(fifo, seed: 5, replications: 10), b: Experiment.run(edf, seed: 5, replications: 10),
+            a: Experiment.run(fifo, seed: 5, replications: 0..<10),
+            b: Experiment.run(edf, seed: 5, replications: 0..<10),
             aName: "fifo", bName: "edf")
         let onTime = try XCTUnwrap(c.rows.first { $0.kpi == "on_time_rate" })
         XCTAssertTrue(onTime.significant, onTime.sentence)
@@ -276,8 +277,8 @@ final class BackOfficeTests: XCTestCase {
     /// The result of a run over dates does not depend on the number of threads.
     func testPeriodRunIsIndependentOfThreads() throws {
         let s = try validationScenario("back-office-mmc")
-        let one = try Experiment.run(s, seed: 3, replications: 3, threads: 1, records: .first).files()
-        let two = try Experiment.run(s, seed: 3, replications: 3, threads: 2, records: .first).files()
+        let one = try Experiment.run(s, seed: 3, replications: 0..<3, threads: 1, records: .first).files()
+        let two = try Experiment.run(s, seed: 3, replications: 0..<3, threads: 2, records: .first).files()
         XCTAssertEqual(one.map(\.name), two.map(\.name))
         for (a, b) in zip(one, two) { XCTAssertEqual(a.data, b.data, a.name) }
         XCTAssertTrue(one.map(\.name).contains("cases.csv") && one.map(\.name).contains("daily.csv"))

@@ -6,7 +6,7 @@ import XCTest
 
 final class DeterminismTests: XCTestCase {
     func files(_ s: Scenario, seed: UInt64, threads: Int) throws -> [String: Data] {
-        let r = Experiment.run(s, seed: seed, replications: 6, threads: threads, records: .all)
+        let r = Experiment.run(s, seed: seed, replications: 0..<6, threads: threads, records: .all)
         return Dictionary(uniqueKeysWithValues: try r.files().map { ($0.name, $0.data) })
     }
 
@@ -22,8 +22,8 @@ final class DeterminismTests: XCTestCase {
 
     func testCommonRandomNumbersAcrossLayouts() throws {
         // Changing the windows does not change who comes, when, or their intake draws.
-        let a = Experiment.run(try validationScenario("pooling-dedicated"), seed: 8, replications: 1, records: .all)
-        let b = Experiment.run(try validationScenario("pooling-universal"), seed: 8, replications: 1, records: .all)
+        let a = Experiment.run(try validationScenario("pooling-dedicated"), seed: 8, replications: 0..<1, records: .all)
+        let b = Experiment.run(try validationScenario("pooling-universal"), seed: 8, replications: 0..<1, records: .all)
         let ta = a.logs[0]!.tickets.sorted { $0.ticket < $1.ticket }
         let tb = b.logs[0]!.tickets.sorted { $0.ticket < $1.ticket }
         XCTAssertEqual(ta.map(\.arrival), tb.map(\.arrival))
@@ -38,7 +38,7 @@ final class DeterminismTests: XCTestCase {
         // every applicant leaves with an outcome.
         var s = try ScenarioLoader.load(path: repoRoot.appendingPathComponent("scenarios/county-hall.yaml").path)
         s.period = nil
-        let r = Experiment.run(s, seed: 1, replications: 400)
+        let r = Experiment.run(s, seed: 1, replications: 0..<400)
         for d in r.days {
             XCTAssertEqual(
                 d.overall[.arrivals]!!,
@@ -50,7 +50,7 @@ final class DeterminismTests: XCTestCase {
 
     func testLittleOnTheCountyHall() throws {
         let s = try ScenarioLoader.load(path: repoRoot.appendingPathComponent("scenarios/county-hall.yaml").path)
-        let r = Experiment.run(s, seed: 3, replications: 4)
+        let r = Experiment.run(s, seed: 3, replications: 0..<4)
         for d in r.days {
             XCTAssertLessThan(relGapForTest(d.queueArea, d.waitSum), 1e-9)
             XCTAssertLessThan(relGapForTest(d.busyArea, d.serviceSum), 1e-9)

@@ -31,7 +31,7 @@ func estimate(
     _ s: Scenario, replications: Int, seed: UInt64 = 20_261_124, confidence: Double = 0.99,
     _ measure: (Day) -> [String: Double]
 ) -> [String: Estimate] {
-    let result = Experiment.run(s, seed: seed, replications: replications, records: .all)
+    let result = Experiment.run(s, seed: seed, replications: 0..<replications, records: .all)
     for d in result.days {
         // Little's law on every run: two independent record streams agree.
         XCTAssertLessThan(relGapForTest(d.queueArea, d.waitSum), 1e-9, "queue area vs waits")

@@ -54,7 +54,7 @@ final class TheoryValidationTests: XCTestCase {
     func testKPIPipelineAgreesWithTheory() throws {
         // The same M/M/3 through summary.json's figures (DayMetrics → Summary), not the test's own sums.
         let s = try validationScenario("mm3-rho09")
-        let summary = Experiment.run(s, seed: 99, replications: 30).summary
+        let summary = Experiment.run(s, seed: 99, replications: 0..<30).summary
         let wait = summary.overall["wait_mean_min"]!
         let sl = summary.overall["sl_share"]!
         let wq = QueueingTheory.mmcMeanWait(servers: 3, arrivalRate: 27, serviceRate: 10)
@@ -158,7 +158,8 @@ final class TheoryValidationTests: XCTestCase {
         // Same applicants (common random numbers) at 3×2 dedicated vs 6 universal windows.
         let dedicated = try validationScenario("pooling-dedicated")
         let universal = try validationScenario("pooling-universal")
-        let wait = { (s: Scenario) in Experiment.run(s, seed: 5, replications: 100).days.map { $0.overall[.waitMean]!! }
+        let wait = { (s: Scenario) in
+            Experiment.run(s, seed: 5, replications: 0..<100).days.map { $0.overall[.waitMean]!! }
         }
         let wd = wait(dedicated)
         let wu = wait(universal)
