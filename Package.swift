@@ -125,7 +125,19 @@ let package = Package(
             ],
             path: "Benchmarks/opsbench"
         ),
+        .target(
+            name: "HallTestSupport", dependencies: ["HallDomain", "HallScenarioYAML"], path: "Tests/HallTestSupport"),
         .testTarget(name: "HallRandomTests", dependencies: ["HallRandom"]),
+        .testTarget(
+            name: "HallMetricsTests", dependencies: ["HallMetrics", "HallRandom", "HallDomain", "HallTestSupport"]),
+        .testTarget(
+            name: "HallRunnerTests",
+            dependencies: [
+                "HallRunner", "HallMetrics", "HallSimulation", "HallScenarioYAML", "HallRandom", "HallDomain",
+                "HallTestSupport",
+            ]
+        ),
+        .testTarget(name: "hallsimTests", dependencies: ["HallTestSupport"]),
         .testTarget(
             name: "HallPlannerTests",
             dependencies: ["HallPlanner", "HallRandom", "HallDomain", "HallScenarioYAML", "HallRunner"]
@@ -134,18 +146,21 @@ let package = Package(
             name: "HallOpsTests",
             dependencies: [
                 "HallOps", "HallDomain", "HallSimulation", "HallMetrics", "HallRunner", "HallScenarioYAML",
-                .product(name: "GRDB", package: "GRDB.swift"),
+                "HallTestSupport", .product(name: "GRDB", package: "GRDB.swift"),
             ]
         ),
         .testTarget(
             name: "HallCalibrationTests",
-            dependencies: ["HallCalibration", "HallRandom", "HallDomain", "HallScenarioYAML", "HallRunner"]
+            dependencies: [
+                "HallCalibration", "HallRandom", "HallDomain", "HallScenarioYAML", "HallRunner", "HallTestSupport",
+            ]
         ),
         .testTarget(name: "HallScenarioTests", dependencies: ["HallScenarioYAML", "HallDomain"]),
         .testTarget(
             name: "HallSimulationTests",
             dependencies: [
                 "HallSimulation", "HallMetrics", "HallRunner", "HallScenarioYAML", "HallRandom", "HallDomain",
+                "HallTestSupport",
             ]
         ),
     ]

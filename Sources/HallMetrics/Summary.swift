@@ -2,24 +2,51 @@ import Foundation
 import HallDomain
 import HallRandom
 
-/// A KPI over replications: mean and 95 % Student-t half-width (null when undefined or n < 2).
-public struct SummaryFigure: Sendable, Equatable, Encodable {
-    public var mean: Double?
-    public var halfWidth: Double?
+/// Figures over replications keyed by KPI: the front desk's (`KPI`) and the period's cases (`CaseKPI`)
+/// side by side, read as `figures[.waitMean]` or `figures[.onTimeRate]`. The names become strings only
+/// in JSON, where the object is flat: `{"wait_mean_min": {"mean", "half_width"}, "on_time_rate": …}`.
+public struct KPIFigures: Sendable, Equatable, Encodable {
+    public var day: [KPI: Estimate] = [:]
+    public var cases: [CaseKPI: Estimate] = [:]
 
-    public init(_ e: Estimate) {
-        mean = e.mean
-        halfWidth = e.halfWidth
+    public init(day: [KPI: Estimate] = [:], cases: [CaseKPI: Estimate] = [:]) {
+        self.day = day
+        self.cases = cases
     }
 
-    enum CodingKeys: String, CodingKey {
-        case mean
-        case halfWidth = "half_width"
+    public subscript(_ k: KPI) -> Estimate? { day[k] }
+    public subscript(_ k: CaseKPI) -> Estimate? { cases[k] }
+    public var isEmpty: Bool { day.isEmpty && cases.isEmpty }
+
+    struct Name: CodingKey {
+        var stringValue: String
+        var intValue: Int? { nil }
+        init(_ s: String) { stringValue = s }
+        init?(stringValue: String) { self.stringValue = stringValue }
+        init?(intValue: Int) { nil }
     }
+
     public func encode(to encoder: Encoder) throws {
-        var c = encoder.container(keyedBy: CodingKeys.self)
-        try c.encode(mean, forKey: .mean)  // encodes null explicitly
-        try c.encode(halfWidth, forKey: .halfWidth)
+        var c = encoder.container(keyedBy: Name.self)
+        for (k, e) in day { try c.encode(e, forKey: Name(k.rawValue)) }
+        for (k, e) in cases { try c.encode(e, forKey: Name(k.rawValue)) }
+    }
+}
+
+/// A window's figures over replications.
+public struct WindowFigures: Sendable, Equatable, Encodable {
+    public var utilisation: Estimate
+}
+
+/// How unevenly the windows open all day are used (hot and cold windows), per day, then over days.
+public struct UtilisationSpread: Sendable, Equatable, Encodable {
+    public var maxMinusMin: Estimate
+    public var cv: Estimate
+    public var max: Estimate
+    public var min: Estimate
+    enum CodingKeys: String, CodingKey {
+        case cv, max, min
+        case maxMinusMin = "max_minus_min"
     }
 }
 
@@ -31,11 +58,14 @@ public struct Summary: Sendable, Encodable {
     public var confidence: Double
     public var waitTargetMinutes: Double
     public var warmupMinutes: Double
-    public var overall: [String: SummaryFigure]
-    public var departments: [String: [String: SummaryFigure]]
-    public var hours: [String: [String: SummaryFigure]]
-    public var windows: [String: [String: SummaryFigure]]
-    public var utilisationSpread: [String: SummaryFigure]
+    public var overall: KPIFigures
+    /// By department id.
+    public var departments: [String: KPIFigures]
+    /// By hour of arrival, "08:00".
+    public var hours: [String: KPIFigures]
+    /// By window name.
+    public var windows: [String: WindowFigures]
+    public var utilisationSpread: UtilisationSpread
     public var checks: [String: Double]
     /// Runs over dates: the first and last date and the number of open days.
     public var period: PeriodInfo?
@@ -71,13 +101,11 @@ public struct Summary: Sendable, Encodable {
         self.confidence = confidence
         waitTargetMinutes = scenario.waitTargetMinutes
         warmupMinutes = scenario.warmupMinutes
-        func figures(_ pick: (DayKPIs) -> [KPI: Double?]?) -> [String: SummaryFigure] {
+        func figures(_ pick: (DayKPIs) -> [KPI: Double?]?) -> KPIFigures {
             let maps = days.map(pick)
-            var out: [String: SummaryFigure] = [:]
+            var out = KPIFigures()
             let keys = Set(maps.flatMap { $0?.keys.map { $0 } ?? [] })
-            for k in keys {
-                out[k.rawValue] = SummaryFigure(Estimate(maps.map { $0?[k] ?? nil }, confidence: confidence))
-            }
+            for k in keys { out.day[k] = Estimate(maps.map { $0?[k] ?? nil }, confidence: confidence) }
             return out
         }
         overall = figures { $0.overall }
@@ -90,10 +118,8 @@ public struct Summary: Sendable, Encodable {
             uniqueKeysWithValues: windowNames.map { w in
                 (
                     w,
-                    [
-                        "utilisation": SummaryFigure(
-                            Estimate(days.map { $0.windowUtilisation[w] ?? nil }, confidence: confidence))
-                    ]
+                    WindowFigures(
+                        utilisation: Estimate(days.map { $0.windowUtilisation[w] ?? nil }, confidence: confidence))
                 )
             })
         // Hot and cold windows: spread of utilisation across the windows expected open all day (not
@@ -107,25 +133,24 @@ public struct Summary: Sendable, Encodable {
             let cv = u.count > 1 && m > 0 ? Statistics.sampleVariance(u, mean: m).squareRoot() / m : nil
             return (hi - lo, cv, hi, lo)
         }
-        utilisationSpread = [
-            "max_minus_min": SummaryFigure(Estimate(spreads.map(\.range), confidence: confidence)),
-            "cv": SummaryFigure(Estimate(spreads.map(\.cv), confidence: confidence)),
-            "max": SummaryFigure(Estimate(spreads.map(\.max), confidence: confidence)),
-            "min": SummaryFigure(Estimate(spreads.map(\.min), confidence: confidence)),
-        ]
+        utilisationSpread = UtilisationSpread(
+            maxMinusMin: Estimate(spreads.map(\.range), confidence: confidence),
+            cv: Estimate(spreads.map(\.cv), confidence: confidence),
+            max: Estimate(spreads.map(\.max), confidence: confidence),
+            min: Estimate(spreads.map(\.min), confidence: confidence))
         if let cases, let p = scenario.period {
             period = PeriodInfo(
                 start: p.start.description, end: p.end.description, openDays: openDays ?? 0, calendar: p.calendar.name)
-            func caseFigures(_ pick: (PeriodKPIs) -> [CaseKPI: Double?]?) -> [String: SummaryFigure] {
+            func caseFigures(_ pick: (PeriodKPIs) -> [CaseKPI: Double?]?) -> [CaseKPI: Estimate] {
                 let maps = cases.map(pick)
                 return Dictionary(
                     uniqueKeysWithValues: CaseKPI.allCases.map { k in
-                        (k.rawValue, SummaryFigure(Estimate(maps.map { $0?[k] ?? nil }, confidence: confidence)))
+                        (k, Estimate(maps.map { $0?[k] ?? nil }, confidence: confidence))
                     })
             }
-            overall.merge(caseFigures { $0.overall }) { a, _ in a }
+            overall.cases = caseFigures { $0.overall }
             for d in scenario.departments {
-                departments[d.id, default: [:]].merge(caseFigures { $0.departments[d.id] }) { a, _ in a }
+                departments[d.id, default: KPIFigures()].cases = caseFigures { $0.departments[d.id] }
             }
         }
         checks = [

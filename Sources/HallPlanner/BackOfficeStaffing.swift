@@ -23,13 +23,13 @@ public struct BackOfficeDepartmentPlan: Sendable, Codable {
     /// Pooled on-time rate on the tuning replications of the final counts.
     public var tuningOnTimeRate: Double?
     /// Fresh replications: planned, base, and planned − base paired by replication.
-    public var onTimeRate: Figure
-    public var baseOnTimeRate: Figure
-    public var onTimeDifference: Figure
-    public var leadTimeMean: Figure
-    public var baseLeadTimeMean: Figure
-    public var backlogEnd: Figure
-    public var baseBacklogEnd: Figure
+    public var onTimeRate: Estimate
+    public var baseOnTimeRate: Estimate
+    public var onTimeDifference: Estimate
+    public var leadTimeMean: Estimate
+    public var baseLeadTimeMean: Estimate
+    public var backlogEnd: Estimate
+    public var baseBacklogEnd: Estimate
     public var decidedPerReplication: Double
     /// Whether the target is met on the tuning replications.
     public var meetsTarget: Bool
@@ -59,7 +59,7 @@ public struct BackOfficePlan: Sendable {
 public enum BackOfficeStaffing {
     static let seedUtilisation = 0.85
 
-    public static func plan(_ base: Scenario, _ spec: PlanningSpec) -> BackOfficePlan? {
+    public static func plan(_ base: Scenario, _ spec: PlanningSpec, threads: Int? = nil) -> BackOfficePlan? {
         guard let target = spec.targets.onTimeRate, base.period != nil, let rules = base.backOffice else { return nil }
         let bounds = spec.backOffice
         let ids = base.catalogue.departments
@@ -77,7 +77,7 @@ public enum BackOfficeStaffing {
 
         // Seed: offered work per pool from a simulation of the base. Approvals offered are those that
         // follow every review (finished reviews understate them when reviewers are short).
-        let first = BackOfficeRun.run(base, seed: spec.seed, replications: tuning)
+        let first = BackOfficeRun.run(base, seed: spec.seed, replications: tuning, threads: threads)
         var offered: [[Double]] = []
         var seed: [[Int]] = []
         // Stability floor: the least count whose offered utilisation is below 1. A queue above it grows
@@ -122,7 +122,8 @@ public enum BackOfficeStaffing {
         var tuningRate = [Double?](repeating: nil, count: depts.count)
         var rounds = 0
         while rounds < bounds.maxRounds {
-            let tallies = BackOfficeRun.run(scenario(base, counts), seed: spec.seed, replications: tuning)
+            let tallies = BackOfficeRun.run(
+                scenario(base, counts), seed: spec.seed, replications: tuning, threads: threads)
             rounds += 1
             var changed = false
             for (k, d) in di.enumerated() where phase[k] != .done {
@@ -193,7 +194,8 @@ public enum BackOfficeStaffing {
         }
         // Rates of the final counts on the tuning replications (where the last simulation was of other counts).
         if tuningRate.contains(where: { $0 == nil }) {
-            let tallies = BackOfficeRun.run(scenario(base, counts), seed: spec.seed, replications: tuning)
+            let tallies = BackOfficeRun.run(
+                scenario(base, counts), seed: spec.seed, replications: tuning, threads: threads)
             for (k, d) in di.enumerated() { tuningRate[k] = pooledOnTime(tallies, ids[d]) }
         }
         for k in depts.indices where !meets[k] {
@@ -213,8 +215,8 @@ public enum BackOfficeStaffing {
 
         // Confirmation on fresh replications, planned against base (paired by replication).
         let planned = scenario(base, counts)
-        let mine = BackOfficeRun.run(planned, seed: spec.seed, replications: fresh)
-        let theirs = BackOfficeRun.run(base, seed: spec.seed, replications: fresh)
+        let mine = BackOfficeRun.run(planned, seed: spec.seed, replications: fresh, threads: threads)
+        let theirs = BackOfficeRun.run(base, seed: spec.seed, replications: fresh, threads: threads)
         func values(_ t: [BackOfficeTally], _ id: String, _ kpi: CaseKPI) -> [Double?] {
             t.map { ($0.kpis.departments[id]?[kpi]) ?? nil }
         }
@@ -237,13 +239,13 @@ public enum BackOfficeStaffing {
                     seedReviewers: seed[k][0], seedApprovers: seed[k][1], reviewWorkPerDay: offered[k][0],
                     approvalWorkPerDay: offered[k][1],
                     reviewUtilisation: utilisation(k, 0), approvalUtilisation: utilisation(k, 1),
-                    tuningOnTimeRate: tuningRate[k], onTimeRate: Figure(Estimate(a)),
-                    baseOnTimeRate: Figure(Estimate(b)),
-                    onTimeDifference: Figure(Estimate(diff)),
-                    leadTimeMean: Figure(Estimate(values(mine, id, .leadTimeMean))),
-                    baseLeadTimeMean: Figure(Estimate(values(theirs, id, .leadTimeMean))),
-                    backlogEnd: Figure(Estimate(values(mine, id, .backlogEnd))),
-                    baseBacklogEnd: Figure(Estimate(values(theirs, id, .backlogEnd))),
+                    tuningOnTimeRate: tuningRate[k], onTimeRate: Estimate(a),
+                    baseOnTimeRate: Estimate(b),
+                    onTimeDifference: Estimate(diff),
+                    leadTimeMean: Estimate(values(mine, id, .leadTimeMean)),
+                    baseLeadTimeMean: Estimate(values(theirs, id, .leadTimeMean)),
+                    backlogEnd: Estimate(values(mine, id, .backlogEnd)),
+                    baseBacklogEnd: Estimate(values(theirs, id, .backlogEnd)),
                     decidedPerReplication: decided, meetsTarget: meets[k]))
         }
         let hours = minutes / 60

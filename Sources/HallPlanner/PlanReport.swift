@@ -4,7 +4,7 @@ import HallRandom
 
 /// The planner's files: plan.md (for a planner), plan.json, requirements.csv, shifts.csv.
 extension PlanResult {
-    static func f(_ x: Figure, scale: Double = 100) -> String {
+    static func f(_ x: Estimate, scale: Double = 100) -> String {
         guard let m = x.mean else { return "–" }
         return String(format: "%.1f", m * scale) + (x.halfWidth.map { String(format: " ± %.1f", $0 * scale) } ?? "")
     }
@@ -89,8 +89,8 @@ extension PlanResult {
             return (0..<n).map { r in chosen.days.reduce(0) { $0 + $1.sippDaySL[r] } / Double(chosen.days.count) }
         }()
         o +=
-            "| service level, whole week (fresh) | \(PlanResult.f(Figure(Estimate(mine)))) % | \(PlanResult.f(Figure(Estimate(sipp)))) % |\n"
-        func cellsMissing(_ x: [[Figure]]) -> Int {
+            "| service level, whole week (fresh) | \(PlanResult.f(Estimate(mine))) % | \(PlanResult.f(Estimate(sipp))) % |\n"
+        func cellsMissing(_ x: [[Estimate]]) -> Int {
             x.joined().filter { ($0.mean ?? 1) < spec.targets.serviceLevel }.count
         }
         let miss = chosen.days.reduce(0) { $0 + cellsMissing($1.serviceLevel) }
@@ -139,9 +139,9 @@ extension PlanResult {
                     sipp_cost: Double, sipp_staff_hours: Double
                 var rounds: Int, analytic_seed: [String: [Int]], sipp: [String: [Int]], requirement: [String: [Int]],
                     on_duty: [String: [Int]]
-                var shifts: [String: [String: Int]], service_level: [String: [Figure]],
-                    sipp_service_level: [String: [Figure]]
-                var abandoned: [String: Figure], unmet: [UnmetInterval], problems: [String]
+                var shifts: [String: [String: Int]], service_level: [String: [Estimate]],
+                    sipp_service_level: [String: [Estimate]]
+                var abandoned: [String: Estimate], unmet: [UnmetInterval], problems: [String]
             }
             struct Out: Encodable {
                 var layout: String, choice: String, cost: Double, staff_hours: Double, sipp_cost: Double,

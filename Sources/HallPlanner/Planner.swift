@@ -2,16 +2,6 @@ import Foundation
 import HallDomain
 import HallRandom
 
-/// Mean and 95 % half-width over replications (nil where undefined).
-public struct Figure: Sendable, Hashable, Codable {
-    public var mean: Double?
-    public var halfWidth: Double?
-    init(_ e: Estimate) {
-        mean = e.mean
-        halfWidth = e.halfWidth
-    }
-}
-
 /// The plan for one day in one layout: requirements, shifts, and what fresh seeds say of it.
 public struct DayPlan: Sendable {
     public var day: PlanDay
@@ -23,12 +13,12 @@ public struct DayPlan: Sendable {
     public var schedule: ShiftSchedule
     public var sippSchedule: ShiftSchedule
     /// Service level on fresh replications, [group][interval], for the plan and for the SIPP plan.
-    public var serviceLevel: [[Figure]]
-    public var sippServiceLevel: [[Figure]]
+    public var serviceLevel: [[Estimate]]
+    public var sippServiceLevel: [[Estimate]]
     /// Applicants per replication behind each cell (to read small cells with care).
     public var arrivalsPerReplication: [[Double]]
     /// Share of a group's applicants who left without service, fresh replications.
-    public var abandoned: [Figure]
+    public var abandoned: [Estimate]
     /// Whole-day service level per fresh replication (plan, SIPP plan), paired by replication.
     public var daySL: [Double]
     public var sippDaySL: [Double]
@@ -59,9 +49,9 @@ public struct LayoutComparison: Sendable, Codable {
     public var layout: String
     public var cost: Double
     public var staffHours: Double
-    public var weekSL: Figure
+    public var weekSL: Estimate
     /// This layout's SL minus the chosen one's, paired by replication.
-    public var slDifference: Figure
+    public var slDifference: Estimate
     public var failingCells: Int
 }
 
@@ -84,8 +74,9 @@ public enum Planner {
     static let maxTrims = 4
 
     /// Plans every day for every layout of the spec, chooses the cheapest layout that meets the targets
-    /// on the tuning replications, and confirms everything on fresh ones.
-    public static func plan(_ base: Scenario, _ spec0: PlanningSpec) -> PlanResult {
+    /// on the tuning replications, and confirms everything on fresh ones. `threads` (nil: every core)
+    /// only decides how replications are spread; the plan is the same whatever it is.
+    public static func plan(_ base: Scenario, _ spec0: PlanningSpec, threads: Int? = nil) -> PlanResult {
         let started = Date()
         var spec = spec0
         var problems: [String] = []
@@ -118,7 +109,7 @@ public enum Planner {
             let layout = Layout.make(kind, hall: base, spec: spec, load: load)
             var days: [DayPlan] = []
             for (k, s) in dayScenarios.enumerated() {
-                days.append(planDay(s, day: spec.days[k], layout: layout, spec: spec, budget: nil))
+                days.append(planDay(s, day: spec.days[k], layout: layout, spec: spec, budget: nil, threads: threads))
             }
             plans.append(LayoutPlan(layout: layout, days: days))
         }
@@ -136,15 +127,15 @@ public enum Planner {
             chosen.days = chosen.days.enumerated().map { k, d in
                 planDay(
                     dayScenarios[k], day: spec.days[k], layout: chosen.layout, spec: spec,
-                    budget: budget * d.schedule.cost / total, fixed: d.requirement)
+                    budget: budget * d.schedule.cost / total, fixed: d.requirement, threads: threads)
             }
         }
         let mine = chosen.weekSL
         let candidates = plans.map { p -> LayoutComparison in
             let sl = p.weekSL
             return LayoutComparison(
-                layout: p.layout.kind.rawValue, cost: p.cost, staffHours: p.staffHours, weekSL: Figure(Estimate(sl)),
-                slDifference: Figure(Estimate(zip(sl, mine).map { $0 - $1 })), failingCells: failing(p))
+                layout: p.layout.kind.rawValue, cost: p.cost, staffHours: p.staffHours, weekSL: Estimate(sl),
+                slDifference: Estimate(zip(sl, mine).map { $0 - $1 }), failingCells: failing(p))
         }
         var choice = "\(chosen.layout.kind.rawValue) layout"
         if plans.count > 1, let runner = order.dropFirst().first.map({ plans[$0] }) {
@@ -157,14 +148,14 @@ public enum Planner {
                 100 * (d.mean ?? 0), 100 * (d.halfWidth ?? 0), mine.count)
         }
         for d in chosen.days { problems += d.problems.map { "\(d.day.name): \($0)" } }
-        let backOffice = BackOfficeStaffing.plan(base, spec)
+        let backOffice = BackOfficeStaffing.plan(base, spec, threads: threads)
         if spec.targets.onTimeRate != nil, backOffice == nil {
             problems.append(
                 "the on-time target needs a base scenario that runs over dates (calendar) with a back office; the back office was not planned"
             )
         }
         problems += backOffice?.problems ?? []
-        let tidal = TidalTuning.tune(base, spec)
+        let tidal = TidalTuning.tune(base, spec, threads: threads)
         return PlanResult(
             spec: spec, chosen: chosen, candidates: candidates, choice: choice, problems: problems,
             seconds: Date().timeIntervalSince(started), backOffice: backOffice, tidal: tidal)
@@ -174,7 +165,8 @@ public enum Planner {
     /// group's interval misses the target (or its day exceeds the abandonment cap), re-solving the
     /// shifts each round; then confirm on fresh replications beside the plain SIPP plan.
     static func planDay(
-        _ s: Scenario, day: PlanDay, layout: Layout, spec: PlanningSpec, budget: Double?, fixed: [[Int]]? = nil
+        _ s: Scenario, day: PlanDay, layout: Layout, spec: PlanningSpec, budget: Double?, fixed: [[Int]]? = nil,
+        threads: Int? = nil
     ) -> DayPlan {
         let intervals = DayScenario.intervals(s, length: spec.intervalMinutes)
         let demand = DemandModel(s)
@@ -218,7 +210,8 @@ public enum Planner {
             let planned = PlannedScenario.make(
                 base: s, layout: layout, shiftTypes: spec.shiftTypes, counts: schedule.counts)
             let tallies = IntervalTally.run(
-                planned, intervals: intervals, target: spec.targets.waitMinutes, seed: spec.seed, replications: tuning)
+                planned, intervals: intervals, target: spec.targets.waitMinutes, seed: spec.seed, replications: tuning,
+                threads: threads)
             var failing: [(Int, Int)] = []
             var comfortable: [(Int, Int)] = []
             for (g, ds) in homes.enumerated() {
@@ -285,18 +278,19 @@ public enum Planner {
         let sippPlanned = PlannedScenario.make(
             base: s, layout: layout, shiftTypes: spec.shiftTypes, counts: sippSchedule.counts)
         let conf = IntervalTally.run(
-            planned, intervals: intervals, target: spec.targets.waitMinutes, seed: spec.seed, replications: fresh)
+            planned, intervals: intervals, target: spec.targets.waitMinutes, seed: spec.seed, replications: fresh,
+            threads: threads)
         let sippConf = IntervalTally.run(
-            sippPlanned, intervals: intervals, target: spec.targets.waitMinutes, seed: spec.seed, replications: fresh)
-        func cells(_ t: [IntervalTally]) -> [[Figure]] {
+            sippPlanned, intervals: intervals, target: spec.targets.waitMinutes, seed: spec.seed, replications: fresh,
+            threads: threads)
+        func cells(_ t: [IntervalTally]) -> [[Estimate]] {
             homes.map { ds in
                 intervals.indices.map { i in
-                    Figure(
-                        Estimate(
-                            t.map { x -> Double? in
-                                let a = ds.reduce(0) { $0 + x.arrivals[$1][i] }
-                                return a > 0 ? Double(ds.reduce(0) { $0 + x.within[$1][i] }) / Double(a) : nil
-                            }))
+                    Estimate(
+                        t.map { x -> Double? in
+                            let a = ds.reduce(0) { $0 + x.arrivals[$1][i] }
+                            return a > 0 ? Double(ds.reduce(0) { $0 + x.within[$1][i] }) / Double(a) : nil
+                        })
                 }
             }
         }
@@ -313,12 +307,11 @@ public enum Planner {
             }
         }
         let abandoned = homes.map { ds in
-            Figure(
-                Estimate(
-                    conf.map { x -> Double? in
-                        let a = ds.reduce(0) { $0 + x.departmentArrivals[$1] }
-                        return a > 0 ? Double(ds.reduce(0) { $0 + x.abandoned[$1] }) / Double(a) : nil
-                    }))
+            Estimate(
+                conf.map { x -> Double? in
+                    let a = ds.reduce(0) { $0 + x.departmentArrivals[$1] }
+                    return a > 0 ? Double(ds.reduce(0) { $0 + x.abandoned[$1] }) / Double(a) : nil
+                })
         }
         return DayPlan(
             day: day, intervals: intervals, seed: seeded.staff, sipp: sipp, requirement: requirement,

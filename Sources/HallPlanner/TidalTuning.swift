@@ -11,12 +11,12 @@ public struct TidalCandidate: Sendable, Codable {
     public var closeBelow: Double
     public var sourceSize: Int
     /// Day service level (called within the target / arrivals) and abandonment, tuning replications.
-    public var serviceLevel: Figure
-    public var abandoned: Figure
-    public var tidalOpenMinutes: Figure
+    public var serviceLevel: Estimate
+    public var abandoned: Estimate
+    public var tidalOpenMinutes: Estimate
     /// Staff-minutes the rule costs a day: a pool's clerks for the whole opening hours (paid whether
     /// used or not), or the back office's minutes lost at tidal windows.
-    public var costMinutes: Figure
+    public var costMinutes: Estimate
     public var meetsTarget: Bool
 }
 
@@ -26,8 +26,8 @@ public struct TidalChoice: Sendable, Codable {
     public var base: TidalCandidate
     public var chosen: TidalCandidate
     /// Chosen − base on fresh replications, paired by replication.
-    public var serviceLevelDifference: Figure
-    public var costDifference: Figure
+    public var serviceLevelDifference: Estimate
+    public var costDifference: Estimate
     public var sentence: String
 }
 
@@ -52,7 +52,7 @@ public struct TidalPlan: Sendable {
 public enum TidalTuning {
     public static let openScales = [0.5, 0.75, 1.0, 1.5]
 
-    public static func tune(_ base: Scenario, _ spec: PlanningSpec) -> TidalPlan? {
+    public static func tune(_ base: Scenario, _ spec: PlanningSpec, threads: Int? = nil) -> TidalPlan? {
         guard !base.tidal.isEmpty, let peak = spec.days.max(by: { $0.demandScale < $1.demandScale }) else { return nil }
         var hall = DayScenario.make(base, day: peak, middayDemandShare: spec.middayDemandShare)
         let tuning = Array(0..<spec.replications)
@@ -62,7 +62,7 @@ public enum TidalTuning {
         var notes: [String] = []
 
         func measure(_ s: Scenario, rule i: Int, _ reps: [Int]) -> (TidalCandidate, [DayKPIs]) {
-            let days = Experiment.run(s, seed: spec.seed, replications: reps).days
+            let days = Experiment.run(s, seed: spec.seed, replications: reps, threads: threads).days
             let r = s.tidal[i]
             func series(_ k: KPI) -> [Double?] { days.map { $0.overall[k] ?? nil } }
             let cost: [Double?] = days.map { d in costMinutes(s, rule: i, day: d) }
@@ -74,9 +74,9 @@ public enum TidalTuning {
             return (
                 TidalCandidate(
                     rule: r.id, openAt: r.openAt, closeBelow: r.closeBelow, sourceSize: r.sourceSize,
-                    serviceLevel: Figure(sl), abandoned: Figure(ab),
-                    tidalOpenMinutes: Figure(Estimate(series(.tidalOpenMinutes))),
-                    costMinutes: Figure(Estimate(cost)), meetsTarget: meets), days
+                    serviceLevel: sl, abandoned: ab,
+                    tidalOpenMinutes: Estimate(series(.tidalOpenMinutes)),
+                    costMinutes: Estimate(cost), meetsTarget: meets), days
             )
         }
 
@@ -122,8 +122,8 @@ public enum TidalTuning {
                 })
             choices.append(
                 TidalChoice(
-                    rule: rule.id, base: baseFresh, chosen: chosenFresh, serviceLevelDifference: Figure(dSL),
-                    costDifference: Figure(dCost), sentence: sentence(rule, pick.1, dSL, dCost, spec)))
+                    rule: rule.id, base: baseFresh, chosen: chosenFresh, serviceLevelDifference: dSL,
+                    costDifference: dCost, sentence: sentence(rule, pick.1, dSL, dCost, spec)))
             hall = pick.0
         }
         var planned = base
@@ -195,7 +195,7 @@ extension PlanResult {
     /// tidal.csv: every candidate tried on the tuning replications.
     public var tidalCSV: String? {
         guard let t = tidal else { return nil }
-        func f(_ x: Figure) -> String {
+        func f(_ x: Estimate) -> String {
             (x.mean.map { String(format: "%.4f", $0) } ?? "") + ","
                 + (x.halfWidth.map { String(format: "%.4f", $0) } ?? "")
         }

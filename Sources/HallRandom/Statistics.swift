@@ -1,7 +1,9 @@
 import CGSL
 
-/// Mean and 95 % (or other) Student-t confidence half-width over independent replications.
-public struct Estimate: Sendable, Equatable, Codable {
+/// Mean and 95 % (or other) Student-t confidence half-width over independent replications: the one
+/// estimate type of every output (summary.json, comparisons, plans). In JSON it is
+/// `{"mean": …, "half_width": …}` with explicit nulls; `count` is not written.
+public struct Estimate: Sendable, Hashable, Codable {
     public var mean: Double?
     /// nil when fewer than two values are defined.
     public var halfWidth: Double?
@@ -32,6 +34,25 @@ public struct Estimate: Sendable, Equatable, Codable {
         halfWidth =
             Statistics.tQuantile(p: 0.5 + confidence / 2, dof: Double(xs.count - 1)) * sd
             / Double(xs.count).squareRoot()
+    }
+
+    enum CodingKeys: String, CodingKey {
+        case mean
+        case halfWidth = "half_width"
+    }
+
+    public func encode(to encoder: Encoder) throws {
+        var c = encoder.container(keyedBy: CodingKeys.self)
+        try c.encode(mean, forKey: .mean)  // null explicitly
+        try c.encode(halfWidth, forKey: .halfWidth)
+    }
+
+    /// Read back from JSON; the count of defined values is not stored there, so it is 0.
+    public init(from decoder: Decoder) throws {
+        let c = try decoder.container(keyedBy: CodingKeys.self)
+        mean = try c.decodeIfPresent(Double.self, forKey: .mean)
+        halfWidth = try c.decodeIfPresent(Double.self, forKey: .halfWidth)
+        count = 0
     }
 
     public var lower: Double? { mean.flatMap { m in halfWidth.map { m - $0 } } }

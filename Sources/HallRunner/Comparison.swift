@@ -9,10 +9,10 @@ import HallRandom
 public struct Comparison: Sendable, Encodable {
     public struct Row: Sendable, Encodable {
         public var kpi: String
-        public var a: SummaryFigure
-        public var b: SummaryFigure
+        public var a: Estimate
+        public var b: Estimate
         /// B − A, paired by replication.
-        public var difference: SummaryFigure
+        public var difference: Estimate
         public var significant: Bool
         public var sentence: String
     }
@@ -83,8 +83,8 @@ public struct Comparison: Sendable, Encodable {
             let diff = Estimate(d)
             let significant = diff.lower.map { $0 > 0 } == true || diff.upper.map { $0 < 0 } == true
             return Row(
-                kpi: name, a: SummaryFigure(Estimate(xa)), b: SummaryFigure(Estimate(xb)),
-                difference: SummaryFigure(diff),
+                kpi: name, a: Estimate(xa), b: Estimate(xb),
+                difference: diff,
                 significant: significant,
                 sentence: Comparison.sentence(what: what, unit: unit, diff: diff, significant: significant))
         }
@@ -128,7 +128,7 @@ public struct Comparison: Sendable, Encodable {
             "\(replications) replications on common random numbers (seed \(seed)); differences B − A with 95 % paired intervals.\n\n"
         for r in rows where r.difference.mean != nil { out += "- \(r.sentence)\n" }
         out += "\n| KPI | A | B | B − A | significant |\n|---|---|---|---|---|\n"
-        func f(_ s: SummaryFigure) -> String {
+        func f(_ s: Estimate) -> String {
             guard let m = s.mean else { return "–" }
             return String(format: "%.3f", m) + (s.halfWidth.map { String(format: " ± %.3f", $0) } ?? "")
         }

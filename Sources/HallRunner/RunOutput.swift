@@ -1,6 +1,7 @@
 import Foundation
 import HallDomain
 import HallMetrics
+import HallRandom
 
 extension ExperimentResult {
     /// The files of a run: summary.json, report.md and, for the replications whose logs were kept,
@@ -60,7 +61,7 @@ extension ExperimentResult {
 
 /// A short report for a hall manager, in Markdown.
 public enum Report {
-    static func fmt(_ f: SummaryFigure?, digits: Int = 1, percent: Bool = false) -> String {
+    static func fmt(_ f: Estimate?, digits: Int = 1, percent: Bool = false) -> String {
         guard let f, let m = f.mean else { return "–" }
         let scale = percent ? 100.0 : 1.0
         let v = String(format: "%.\(digits)f", m * scale)
@@ -76,49 +77,49 @@ public enum Report {
         out += "Waiting target: \(String(format: "%g", s.waitTargetMinutes)) min.\n\n"
         out += "## The day\n\n| figure | value |\n|---|---|\n"
         let o = s.overall
-        out += "| applicants | \(fmt(o["arrivals"], digits: 0)) |\n"
-        out += "| served at a window | \(fmt(o["served"], digits: 0)) |\n"
+        out += "| applicants | \(fmt(o[.arrivals], digits: 0)) |\n"
+        out += "| served at a window | \(fmt(o[.served], digits: 0)) |\n"
         out +=
-            "| left without service (reneged, balked, absent when called, unserved) | \(fmt(o["abandoned_fraction"], percent: true)) |\n"
-        out += "| mean wait (min) | \(fmt(o["wait_mean_min"])) |\n"
-        out += "| 90th percentile wait (min) | \(fmt(o["wait_p90_min"])) |\n"
+            "| left without service (reneged, balked, absent when called, unserved) | \(fmt(o[.abandonedFraction], percent: true)) |\n"
+        out += "| mean wait (min) | \(fmt(o[.waitMean])) |\n"
+        out += "| 90th percentile wait (min) | \(fmt(o[.waitP90])) |\n"
         out +=
-            "| called within \(String(format: "%g", s.waitTargetMinutes)) min | \(fmt(o["sl_share"], percent: true)) |\n"
-        out += "| one-time notices (share of served) | \(fmt(o["notice_fraction"], percent: true)) |\n"
-        out += "| mean tickets waiting | \(fmt(o["queue_mean"])) |\n"
-        out += "| minutes open after closing time | \(fmt(o["overtime_min"])) |\n\n"
+            "| called within \(String(format: "%g", s.waitTargetMinutes)) min | \(fmt(o[.serviceLevel], percent: true)) |\n"
+        out += "| one-time notices (share of served) | \(fmt(o[.noticeFraction], percent: true)) |\n"
+        out += "| mean tickets waiting | \(fmt(o[.queueMean])) |\n"
+        out += "| minutes open after closing time | \(fmt(o[.overtime])) |\n\n"
         out +=
             "## Departments\n\n| department | applicants | mean wait (min) | p90 wait (min) | within target | left |\n|---|---|---|---|---|---|\n"
         for d in scenario.departments {
-            let f = s.departments[d.id] ?? [:]
+            let f = s.departments[d.id] ?? KPIFigures()
             out +=
-                "| \(d.name) (\(d.id)) | \(fmt(f["arrivals"], digits: 0)) | \(fmt(f["wait_mean_min"])) | \(fmt(f["wait_p90_min"])) | \(fmt(f["sl_share"], percent: true)) | \(fmt(f["abandoned_fraction"], percent: true)) |\n"
+                "| \(d.name) (\(d.id)) | \(fmt(f[.arrivals], digits: 0)) | \(fmt(f[.waitMean])) | \(fmt(f[.waitP90])) | \(fmt(f[.serviceLevel], percent: true)) | \(fmt(f[.abandonedFraction], percent: true)) |\n"
         }
         out +=
             "\n## Hour of arrival\n\n| hour | applicants | mean wait (min) | p90 wait (min) | within target |\n|---|---|---|---|---|\n"
         for h in s.hours.keys.sorted() {
             let f = s.hours[h]!
             out +=
-                "| \(h) | \(fmt(f["arrivals"], digits: 0)) | \(fmt(f["wait_mean_min"])) | \(fmt(f["wait_p90_min"])) | \(fmt(f["sl_share"], percent: true)) |\n"
+                "| \(h) | \(fmt(f[.arrivals], digits: 0)) | \(fmt(f[.waitMean])) | \(fmt(f[.waitP90])) | \(fmt(f[.serviceLevel], percent: true)) |\n"
         }
         out += "\n## Staff\n\n| figure | value |\n|---|---|\n"
-        out += "| staff-hours at the front desk | \(fmt(o["staff_hours"])) |\n"
-        out += "| staff utilisation | \(fmt(o["staff_utilisation"], percent: true)) |\n"
+        out += "| staff-hours at the front desk | \(fmt(o[.staffHours])) |\n"
+        out += "| staff utilisation | \(fmt(o[.staffUtilisation], percent: true)) |\n"
         out +=
-            "| window-minutes closed during opening hours (absence, no cover, breaks) | \(fmt(o["closed_window_min"], digits: 0)) |\n"
+            "| window-minutes closed during opening hours (absence, no cover, breaks) | \(fmt(o[.closedWindowMinutes], digits: 0)) |\n"
         if !scenario.tidal.isEmpty {
-            out += "| tidal window openings | \(fmt(o["tidal_openings"])) |\n"
-            out += "| tidal window minutes open | \(fmt(o["tidal_open_min"], digits: 0)) |\n"
-            out += "| back-office minutes lost to tidal windows | \(fmt(o["back_office_min_lost"], digits: 0)) |\n"
+            out += "| tidal window openings | \(fmt(o[.tidalOpenings])) |\n"
+            out += "| tidal window minutes open | \(fmt(o[.tidalOpenMinutes], digits: 0)) |\n"
+            out += "| back-office minutes lost to tidal windows | \(fmt(o[.backOfficeMinutesLost], digits: 0)) |\n"
         }
-        out += "| applicants nobody was left to call | \(fmt(o["unserved"])) |\n"
+        out += "| applicants nobody was left to call | \(fmt(o[.unserved])) |\n"
         out += "\n## Windows (hot and cold)\n\n| window | utilisation |\n|---|---|\n"
         for w in scenario.physicalWindows.map(\.name) {
-            out += "| \(w) | \(fmt(s.windows[w]?["utilisation"], percent: true)) |\n"
+            out += "| \(w) | \(fmt(s.windows[w]?.utilisation, percent: true)) |\n"
         }
         out +=
-            "\nSpread of utilisation across windows: max − min \(fmt(s.utilisationSpread["max_minus_min"], percent: true)), "
-        out += "coefficient of variation \(fmt(s.utilisationSpread["cv"], digits: 2)).\n"
+            "\nSpread of utilisation across windows: max − min \(fmt(s.utilisationSpread.maxMinusMin, percent: true)), "
+        out += "coefficient of variation \(fmt(s.utilisationSpread.cv, digits: 2)).\n"
         if let p = s.period { out += backOffice(s, p, scenario: scenario) }
         return out
     }
@@ -130,26 +131,26 @@ public enum Report {
             "\(p.start) to \(p.end), \(p.openDays) open days on the \(p.calendar) calendar. Front-desk figures above are per open day; "
         out += "the figures below are per run. Deadlines count working days (docs/back-office.md).\n\n"
         out += "| figure | value |\n|---|---|\n"
-        out += "| cases opened | \(fmt(o["cases"], digits: 0)) |\n"
-        out += "| cases accepted | \(fmt(o["accepted_cases"], digits: 0)) |\n"
-        out += "| cases decided by the back office | \(fmt(o["decided_cases"], digits: 0)) |\n"
-        out += "| on time (按时办结率) | \(fmt(o["on_time_rate"], percent: true)) |\n"
-        out += "| mean lead time (working days) | \(fmt(o["lead_time_mean_wd"], digits: 2)) |\n"
-        out += "| 90th percentile lead time (working days) | \(fmt(o["lead_time_p90_wd"], digits: 2)) |\n"
-        out += "| overdue at the end | \(fmt(o["overdue_cases"], digits: 1)) |\n"
-        out += "| backlog at the end | \(fmt(o["backlog_end"], digits: 1)) |\n"
-        out += "| visits per case | \(fmt(o["visits_per_case"], digits: 3)) |\n"
-        out += "| done in one visit (一次办成率) | \(fmt(o["done_in_one_visit_rate"], percent: true)) |\n"
-        out += "| gave up after a one-time notice | \(fmt(o["gave_up_rate"], percent: true)) |\n"
+        out += "| cases opened | \(fmt(o[.cases], digits: 0)) |\n"
+        out += "| cases accepted | \(fmt(o[.accepted], digits: 0)) |\n"
+        out += "| cases decided by the back office | \(fmt(o[.decided], digits: 0)) |\n"
+        out += "| on time (按时办结率) | \(fmt(o[.onTimeRate], percent: true)) |\n"
+        out += "| mean lead time (working days) | \(fmt(o[.leadTimeMean], digits: 2)) |\n"
+        out += "| 90th percentile lead time (working days) | \(fmt(o[.leadTimeP90], digits: 2)) |\n"
+        out += "| overdue at the end | \(fmt(o[.overdueCases], digits: 1)) |\n"
+        out += "| backlog at the end | \(fmt(o[.backlogEnd], digits: 1)) |\n"
+        out += "| visits per case | \(fmt(o[.visitsPerCase], digits: 3)) |\n"
+        out += "| done in one visit (一次办成率) | \(fmt(o[.doneInOneVisitRate], percent: true)) |\n"
+        out += "| gave up after a one-time notice | \(fmt(o[.gaveUpRate], percent: true)) |\n"
         let reviewing = Set(scenario.backOffice?.departments.map(\.department) ?? [])
         out +=
             "\n| department | accepted | decided | on time | mean lead (wd) | p90 lead (wd) | overdue | backlog | one visit |\n|---|---|---|---|---|---|---|---|---|\n"
         for d in scenario.departments where reviewing.contains(d.id) {
-            let f = s.departments[d.id] ?? [:]
+            let f = s.departments[d.id] ?? KPIFigures()
             out +=
-                "| \(d.name) (\(d.id)) | \(fmt(f["accepted_cases"], digits: 0)) | \(fmt(f["decided_cases"], digits: 0)) | \(fmt(f["on_time_rate"], percent: true)) | "
+                "| \(d.name) (\(d.id)) | \(fmt(f[.accepted], digits: 0)) | \(fmt(f[.decided], digits: 0)) | \(fmt(f[.onTimeRate], percent: true)) | "
             out +=
-                "\(fmt(f["lead_time_mean_wd"], digits: 2)) | \(fmt(f["lead_time_p90_wd"], digits: 1)) | \(fmt(f["overdue_cases"])) | \(fmt(f["backlog_end"])) | \(fmt(f["done_in_one_visit_rate"], percent: true)) |\n"
+                "\(fmt(f[.leadTimeMean], digits: 2)) | \(fmt(f[.leadTimeP90], digits: 1)) | \(fmt(f[.overdueCases])) | \(fmt(f[.backlogEnd])) | \(fmt(f[.doneInOneVisitRate], percent: true)) |\n"
         }
         return out
     }

@@ -2,6 +2,7 @@ import ArgumentParser
 import Foundation
 import HallDomain
 import HallMetrics
+import HallRandom
 import HallRunner
 import HallScenarioYAML
 
@@ -139,8 +140,8 @@ struct Run: ParsableCommand {
         try Console.write(files, to: dir)
         let s = result.summary
         let tickets = result.stats.reduce(0) { $0 + $1.tickets }
-        func show(_ k: String, _ scale: Double = 1) -> String {
-            guard let f = s.overall[k], let m = f.mean else { return "–" }
+        func show(_ f: Estimate?, _ scale: Double = 1) -> String {
+            guard let f, let m = f.mean else { return "–" }
             return String(format: "%.2f", m * scale) + (f.halfWidth.map { String(format: " ± %.2f", $0 * scale) } ?? "")
         }
         print(
@@ -150,12 +151,12 @@ struct Run: ParsableCommand {
             print("  \(p.start) to \(p.end), \(p.openDays) open days; front-desk figures per open day:")
         }
         print(
-            "  mean wait \(show("wait_mean_min")) min, p90 \(show("wait_p90_min")) min, within \(String(format: "%g", scenario.waitTargetMinutes)) min \(show("sl_share", 100)) %, left without service \(show("abandoned_fraction", 100)) %"
+            "  mean wait \(show(s.overall[.waitMean])) min, p90 \(show(s.overall[.waitP90])) min, within \(String(format: "%g", scenario.waitTargetMinutes)) min \(show(s.overall[.serviceLevel], 100)) %, left without service \(show(s.overall[.abandonedFraction], 100)) %"
         )
         if s.period != nil {
             print(
-                "  cases: on time \(show("on_time_rate", 100)) %, lead time \(show("lead_time_mean_wd")) working days (p90 \(show("lead_time_p90_wd"))), "
-                    + "backlog at the end \(show("backlog_end")), overdue \(show("overdue_cases")), done in one visit \(show("done_in_one_visit_rate", 100)) %"
+                "  cases: on time \(show(s.overall[.onTimeRate], 100)) %, lead time \(show(s.overall[.leadTimeMean])) working days (p90 \(show(s.overall[.leadTimeP90]))), "
+                    + "backlog at the end \(show(s.overall[.backlogEnd])), overdue \(show(s.overall[.overdueCases])), done in one visit \(show(s.overall[.doneInOneVisitRate], 100)) %"
             )
         }
         print("  results in \(dir.path)/ (\(files.map(\.name).joined(separator: ", ")))")

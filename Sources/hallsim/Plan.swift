@@ -28,9 +28,6 @@ struct Plan: ParsableCommand {
     func validate() throws {
         try common.check(replicationsAtLeast: 2)
         guard common.out != nil else { throw ValidationError("plan needs --out FOLDER for its results") }
-        if common.threads != nil {
-            throw ValidationError("--threads is not used by plan (it runs on all cores); leave it out")
-        }
         if let s = serviceLevel, !(s > 0 && s <= 1) {
             throw ValidationError("--service-level must be a share in (0, 1], e.g. 0.8 for 80 %, got \(s)")
         }
@@ -97,7 +94,7 @@ struct Plan: ParsableCommand {
             spec.days = spec.days.filter { names.contains($0.name) }
         }
         try Console.checkOut(out)
-        let result = Planner.plan(scenario, spec)
+        let result = Planner.plan(scenario, spec, threads: common.threads)
         let files = try Outputs.plan(result)
         let dir = URL(fileURLWithPath: out)
         try Console.write(files, to: dir)

@@ -4,10 +4,8 @@ import HallDomain
 import HallRandom
 import HallRunner
 import HallScenarioYAML
+import HallTestSupport
 import XCTest
-
-let repoRoot = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
-    .deletingLastPathComponent()
 
 /// Ground truth: simulate days of a known hall, calibrate from the records (through tickets.csv, as the
 /// command reads them), and check that the intervals cover the true values at about their nominal rate.

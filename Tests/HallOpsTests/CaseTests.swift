@@ -2,6 +2,7 @@ import Foundation
 import GRDB
 import HallDomain
 import HallOps
+import HallTestSupport
 import XCTest
 
 /// Deadlines and electronic supervision across the National Day holiday 2025 (1–8 October off) and the

@@ -2,6 +2,7 @@ import Foundation
 import GRDB
 import HallDomain
 import HallOps
+import HallTestSupport
 import XCTest
 
 /// kill -9 in the middle of issuing tickets: every ticket acknowledged before the kill is in the

@@ -3,6 +3,7 @@ import HallDomain
 import HallMetrics
 import HallOps
 import HallSimulation
+import HallTestSupport
 import XCTest
 
 /// Keeps every record in the order the engine emitted it.

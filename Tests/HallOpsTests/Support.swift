@@ -4,13 +4,6 @@ import HallOps
 import HallScenarioYAML
 import XCTest
 
-let repoRoot = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
-    .deletingLastPathComponent()
-
-func countyHall() throws -> Scenario {
-    try ScenarioLoader.load(path: repoRoot.appendingPathComponent("scenarios/county-hall.yaml").path)
-}
-
 /// A fresh database file in a temporary directory (removed by the test's teardown block).
 func temporaryDatabase(_ test: XCTestCase) throws -> String {
     let dir = FileManager.default.temporaryDirectory.appendingPathComponent("hallops-\(UUID().uuidString)")

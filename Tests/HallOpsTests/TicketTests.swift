@@ -2,6 +2,7 @@ import Foundation
 import HallDomain
 import HallMetrics
 import HallOps
+import HallTestSupport
 import XCTest
 
 final class TicketTests: XCTestCase {

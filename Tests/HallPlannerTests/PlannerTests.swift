@@ -58,11 +58,12 @@ final class PlannerTests: XCTestCase {
             try ScenarioLoader.parse(yaml: ScenarioWriter.yaml(d.scenario), file: "planned.yaml"), d.scenario)
     }
 
-    func testSameSeedSamePlan() {
-        let a = Planner.plan(hall(), spec())
-        let b = Planner.plan(hall(), spec())
+    func testSameSeedSamePlanWhateverTheThreads() {
+        let a = Planner.plan(hall(), spec(), threads: 1)
+        let b = Planner.plan(hall(), spec(), threads: 3)
         XCTAssertEqual(a.chosen.days[0].schedule, b.chosen.days[0].schedule)
         XCTAssertEqual(a.chosen.days[0].daySL, b.chosen.days[0].daySL)
+        XCTAssertEqual(a.chosen.days[0].serviceLevel, b.chosen.days[0].serviceLevel)
     }
 
     func testUnreachableTargetIsSaidAndABestPlanGiven() {

@@ -5,6 +5,7 @@ import HallRandom
 import HallRunner
 import HallScenarioYAML
 import HallSimulation
+import HallTestSupport
 import XCTest
 
 /// Runs a period and keeps its case and step records (and the front desk's tickets).

@@ -1,6 +1,7 @@
 import HallDomain
 import HallScenarioYAML
 import HallSimulation
+import HallTestSupport
 import XCTest
 
 /// Same-instant orderings and invariants of the day engine that no other test pins.
@@ -34,8 +35,8 @@ final class EngineOrderingTests: XCTestCase {
                 """)
         let log = simulateOnce(s)
         let t = log.tickets.sorted { $0.ticket < $1.ticket }
-        XCTAssertEqual(t.map(\.arrival), [540, 550])
-        XCTAssertEqual(t.map(\.call), [540, 550])
+        XCTAssertEqual(t.map(\.arrival), clock("09:00", "09:10"))
+        XCTAssertEqual(t.map(\.call), clock("09:00", "09:10"))
         // Arrivals first would leave the window busy straight through (one record, ticket 2 called by the
         // service end); services first free it, and the arrival's routing takes it.
         let at550 = log.windows.filter { $0.time == 550 }.map(\.state)
@@ -57,7 +58,7 @@ final class EngineOrderingTests: XCTestCase {
             let t = log.tickets.sorted { $0.ticket < $1.ticket }
             // a (20 min) takes window 0 and frees it at 09:20; b (10 min) takes window 1 and frees it at 09:10.
             XCTAssertEqual(t.map(\.window), [0, 1, 1], routing)
-            XCTAssertEqual(t.map(\.call), [540, 540, 565], routing)
+            XCTAssertEqual(t.map(\.call), clock("09:00", "09:00", "09:25"), routing)
         }
     }
 

@@ -1,6 +1,7 @@
 import HallDomain
 import HallScenarioYAML
 import HallSimulation
+import HallTestSupport
 import XCTest
 
 /// Small halls whose every event can be derived by hand: appointments at fixed times, deterministic
@@ -37,15 +38,15 @@ final class EngineTraceTests: XCTestCase {
                 """)
         let log = run(s)
         let t = log.tickets.sorted { $0.ticket < $1.ticket }
-        XCTAssertEqual(t.map(\.arrival), [540, 545, 570])
-        XCTAssertEqual(t.map(\.call), [540, 550, 570])
-        XCTAssertEqual(t.map(\.serviceEnd), [550, 560, 580])
+        XCTAssertEqual(t.map(\.arrival), clock("09:00", "09:05", "09:30"))
+        XCTAssertEqual(t.map(\.call), clock("09:00", "09:10", "09:30"))
+        XCTAssertEqual(t.map(\.serviceEnd), clock("09:10", "09:20", "09:40"))
         XCTAssertEqual(t.map(\.wait), [0, 5, 0])
         XCTAssertEqual(t.map(\.outcome), [.served, .served, .served])
         XCTAssertEqual(log.windows.map(\.state), [.idle, .busy, .busy, .idle, .busy, .idle, .closed])
-        XCTAssertEqual(log.windows.map(\.time), [540, 540, 550, 560, 570, 580, 720])
+        XCTAssertEqual(log.windows.map(\.time), clock("09:00", "09:00", "09:10", "09:20", "09:30", "09:40", "12:00"))
         // Queue: ticket 2 waits from 09:05 to 09:10.
-        XCTAssertEqual(log.queues.filter { $0.waiting > 0 }.map(\.time), [540, 545, 570])
+        XCTAssertEqual(log.queues.filter { $0.waiting > 0 }.map(\.time), clock("09:00", "09:05", "09:30"))
     }
 
     func testServeIssuedAtTheBreak() throws {
@@ -56,7 +57,7 @@ final class EngineTraceTests: XCTestCase {
                   - {id: a, item: x, first: "09:50", last: "09:50", every_min: 5, per_slot: 3}
                 """)
         let t = run(s).tickets.sorted { $0.ticket < $1.ticket }
-        XCTAssertEqual(t.map(\.call), [590, 600, 610])
+        XCTAssertEqual(t.map(\.call), clock("09:50", "10:00", "10:10"))
     }
 
     func testHoldAtTheBreak() throws {
@@ -68,7 +69,7 @@ final class EngineTraceTests: XCTestCase {
                 """, atBreak: "hold")
         let log = run(s)
         let t = log.tickets.sorted { $0.ticket < $1.ticket }
-        XCTAssertEqual(t.map(\.call), [590, 660, 670])
+        XCTAssertEqual(t.map(\.call), clock("09:50", "11:00", "11:10"))
         // The window closes at 10:00 when it finishes the applicant at the desk, reopens at 11:00.
         XCTAssert(log.windows.contains { $0.time == 600 && $0.state == .closed })
         XCTAssert(log.windows.contains { $0.time == 660 && $0.state == .busy })
@@ -96,8 +97,8 @@ final class EngineTraceTests: XCTestCase {
         let log = run(s)
         let t = log.tickets.sorted { $0.ticket < $1.ticket }
         XCTAssertEqual(t.map(\.outcome), [.noShow, .noShow])
-        XCTAssertEqual(t.map(\.call), [540, 542])
-        XCTAssertEqual(t.map(\.end), [542, 544])
+        XCTAssertEqual(t.map(\.call), clock("09:00", "09:02"))
+        XCTAssertEqual(t.map(\.end), clock("09:02", "09:04"))
         XCTAssertEqual(log.windows.map(\.state), [.idle, .calling, .calling, .idle, .closed])
     }
 
@@ -111,7 +112,7 @@ final class EngineTraceTests: XCTestCase {
         let log = run(s)
         let t = log.tickets.sorted { $0.ticket < $1.ticket }
         XCTAssertEqual(t.map(\.outcome), [.served, .reneged, .reneged])
-        XCTAssertEqual(t.map(\.end), [550, 543, 543])
+        XCTAssertEqual(t.map(\.end), clock("09:10", "09:03", "09:03"))
         XCTAssertEqual(log.queues.last?.waiting, 0)
         // The window goes idle at 09:10: nobody is left to call.
         XCTAssertEqual(log.windows.map(\.state), [.idle, .busy, .idle, .closed])
@@ -123,7 +124,7 @@ final class EngineTraceTests: XCTestCase {
             slots: """
                   - {id: a, item: x, first: "09:00", last: "09:00", every_min: 5, per_slot: 1, punctuality_min: -20}
                 """)
-        XCTAssertEqual(run(s).tickets.map(\.arrival), [540])
+        XCTAssertEqual(run(s).tickets.map(\.arrival), clock("09:00"))
     }
 
     func testProficiencyScalesIntake() throws {
@@ -161,8 +162,8 @@ final class EngineTraceTests: XCTestCase {
                     """, file: "trace.yaml")
         }
         let fifo = run(try scenario("fifo")).tickets.sorted { $0.ticket < $1.ticket }
-        XCTAssertEqual(fifo.map(\.call), [540, 550, 560])
+        XCTAssertEqual(fifo.map(\.call), clock("09:00", "09:10", "09:20"))
         let own = run(try scenario("own_department_first")).tickets.sorted { $0.ticket < $1.ticket }
-        XCTAssertEqual(own.map(\.call), [540, 560, 550])
+        XCTAssertEqual(own.map(\.call), clock("09:00", "09:20", "09:10"))
     }
 }

@@ -2,6 +2,7 @@ import HallDomain
 import HallMetrics
 import HallScenarioYAML
 import HallSimulation
+import HallTestSupport
 import XCTest
 
 /// Staff, shifts, AB cover and tidal windows on halls whose every event can be derived by hand:
@@ -39,11 +40,11 @@ final class StaffTraceTests: XCTestCase {
             """, service: 25)
         let log = run(s)
         let t = byTicket(log)
-        XCTAssertEqual(t.map(\.call), [540, 565, 590, nil])
-        XCTAssertEqual(t.map(\.serviceEnd), [565, 590, 615, nil])
+        XCTAssertEqual(t.map(\.call), clock("09:00", "09:25", "09:50", nil))
+        XCTAssertEqual(t.map(\.serviceEnd), clock("09:25", "09:50", "10:15", nil))
         XCTAssertEqual(t.map(\.outcome), [.served, .served, .served, .unserved])
         XCTAssertEqual(log.staff.map(\.state), [.atWindow, .off])
-        XCTAssertEqual(log.staff.map(\.time), [540, 615])
+        XCTAssertEqual(log.staff.map(\.time), clock("09:00", "10:15"))
         XCTAssertEqual(log.windows.last?.state, .closed)
         XCTAssertEqual(log.windows.last?.time, 615)
         XCTAssertEqual(log.windows.filter { $0.state == .busy }.map(\.staff), [0, 0, 0])
@@ -59,9 +60,9 @@ final class StaffTraceTests: XCTestCase {
             staff: [{id: zhang, skills: {a: 1}, shift: s, post: w}]
             """)
         let log = run(s)
-        XCTAssertEqual(byTicket(log).map(\.call), [630])
+        XCTAssertEqual(byTicket(log).map(\.call), clock("10:30"))
         XCTAssertEqual(log.staff.map(\.state), [.atWindow, .off, .atWindow, .off])
-        XCTAssertEqual(log.staff.map(\.time), [540, 600, 630, 720])
+        XCTAssertEqual(log.staff.map(\.time), clock("09:00", "10:00", "10:30", "12:00"))
     }
 
     func testAbsentACoveredByBLeavesBsPostEmpty() throws {
@@ -121,7 +122,7 @@ final class StaffTraceTests: XCTestCase {
               - {id: zhang, skills: {a: 1}, shift: late, post: wa}
             """)
         let t = byTicket(run(s))
-        XCTAssertEqual(t.map(\.call), [600])
+        XCTAssertEqual(t.map(\.call), clock("10:00"))
         XCTAssertEqual(t.map(\.window), [1])
     }
 
@@ -147,13 +148,13 @@ final class StaffTraceTests: XCTestCase {
             """)
         let log = run(s)
         let t = byTicket(log)
-        XCTAssertEqual(t.map(\.call), [540, 542, 550, 552, 560])
+        XCTAssertEqual(t.map(\.call), clock("09:00", "09:02", "09:10", "09:12", "09:20"))
         XCTAssertEqual(t.map(\.window), [0, 1, 0, 1, 0])
         let tidalWindow = log.windows.filter { $0.window == 1 }
         XCTAssertEqual(tidalWindow.map(\.state), [.busy, .busy, .idle, .closed])
-        XCTAssertEqual(tidalWindow.map(\.time), [542, 552, 562, 572])
+        XCTAssertEqual(tidalWindow.map(\.time), clock("09:02", "09:12", "09:22", "09:32"))
         XCTAssertEqual(log.staff.map(\.state), [.walking, .atWindow, .off])
-        XCTAssertEqual(log.staff.map(\.time), [540, 542, 572])
+        XCTAssertEqual(log.staff.map(\.time), clock("09:00", "09:02", "09:32"))
         let m = metrics(s, log)
         XCTAssertEqual(m.overall[.tidalOpenings]!!, 1)
         XCTAssertEqual(m.overall[.tidalOpenMinutes]!!, 30, accuracy: 1e-9)
@@ -195,7 +196,7 @@ final class StaffTraceTests: XCTestCase {
         let log = run(s)
         XCTAssert(log.staff.isEmpty)
         XCTAssertEqual(byTicket(log).map(\.window), [0, 0, 0, 0, 0])
-        XCTAssertEqual(byTicket(log).map(\.call), [700, 710, 720, 730, 740])
+        XCTAssertEqual(byTicket(log).map(\.call), clock("11:40", "11:50", "12:00", "12:10", "12:20"))
     }
 
     func testTidalClerkFromTheBackOfficeIsCapacityLost() throws {
@@ -227,7 +228,7 @@ final class StaffTraceTests: XCTestCase {
               - {id: tide, group: t, open_when: {oldest_wait_min: 5}, close_when: {below: 1, for_min: 0}, staff_from: {pool: 1}}
             """, service: 60)
         let t = byTicket(run(s))
-        XCTAssertEqual(t.map(\.call), [540, 545])
+        XCTAssertEqual(t.map(\.call), clock("09:00", "09:05"))
         XCTAssertEqual(t.map(\.window), [0, 1])
     }
 
@@ -245,8 +246,8 @@ final class StaffTraceTests: XCTestCase {
                 calling: {rule: fifo, appointments_first: \(first), on_time_tolerance_min: 5}
                 """)
         }
-        XCTAssertEqual(byTicket(run(try scenario(true))).map(\.call), [540, 560, 550])
-        XCTAssertEqual(byTicket(run(try scenario(false))).map(\.call), [540, 550, 560])
+        XCTAssertEqual(byTicket(run(try scenario(true))).map(\.call), clock("09:00", "09:20", "09:10"))
+        XCTAssertEqual(byTicket(run(try scenario(false))).map(\.call), clock("09:00", "09:10", "09:20"))
     }
 
     func testLongestQueueFirst() throws {
@@ -265,9 +266,9 @@ final class StaffTraceTests: XCTestCase {
                 """)
         }
         let fifo = byTicket(run(try scenario("fifo")))
-        XCTAssertEqual(fifo.map(\.call), [540, 550, 560, 570])
+        XCTAssertEqual(fifo.map(\.call), clock("09:00", "09:10", "09:20", "09:30"))
         let longest = byTicket(run(try scenario("longest_queue_first")))
-        XCTAssertEqual(longest.map(\.call), [540, 560, 550, 570])
+        XCTAssertEqual(longest.map(\.call), clock("09:00", "09:20", "09:10", "09:30"))
     }
 
     func metrics(_ s: Scenario, _ log: RecordBuffer) -> DayKPIs {

@@ -1,18 +1,12 @@
 import Foundation
 import HallDomain
+import HallMetrics
 import HallRandom
 import HallRunner
 import HallScenarioYAML
 import HallSimulation
+import HallTestSupport
 import XCTest
-
-let repoRoot = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
-    .deletingLastPathComponent()
-
-/// A scenario shipped in scenarios/validation/.
-func validationScenario(_ name: String) throws -> Scenario {
-    try ScenarioLoader.load(path: repoRoot.appendingPathComponent("scenarios/validation/\(name).yaml").path)
-}
 
 /// The event log of one replication, with the statistics window (after warm-up) applied to tickets.
 struct Day {
@@ -34,8 +28,8 @@ func estimate(
     let result = Experiment.run(s, seed: seed, replications: 0..<replications, records: .all)
     for d in result.days {
         // Little's law on every run: two independent record streams agree.
-        XCTAssertLessThan(relGapForTest(d.queueArea, d.waitSum), 1e-9, "queue area vs waits")
-        XCTAssertLessThan(relGapForTest(d.busyArea, d.serviceSum), 1e-9, "busy area vs service")
+        XCTAssertLessThan(relGap(d.queueArea, d.waitSum), 1e-9, "queue area vs waits")
+        XCTAssertLessThan(relGap(d.busyArea, d.serviceSum), 1e-9, "busy area vs service")
     }
     let cutoff = s.day.opens.minutes + s.warmupMinutes
     let days = result.logs.map {
@@ -46,8 +40,6 @@ func estimate(
     for key in values[0].keys { out[key] = Estimate(values.map { $0[key] }, confidence: confidence) }
     return out
 }
-
-func relGapForTest(_ a: Double, _ b: Double) -> Double { abs(a - b) / max(abs(a), abs(b), 1) }
 
 func mean(_ xs: [Double]) -> Double { xs.reduce(0, +) / Double(xs.count) }
 

@@ -1,6 +1,7 @@
 import HallDomain
 import HallRandom
 import HallRunner
+import HallTestSupport
 import XCTest
 
 /// The engine against queueing theory. Each case runs a shipped scenario (scenarios/validation/) for
@@ -55,16 +56,16 @@ final class TheoryValidationTests: XCTestCase {
         // The same M/M/3 through summary.json's figures (DayMetrics → Summary), not the test's own sums.
         let s = try validationScenario("mm3-rho09")
         let summary = Experiment.run(s, seed: 99, replications: 0..<30).summary
-        let wait = summary.overall["wait_mean_min"]!
-        let sl = summary.overall["sl_share"]!
+        let wait = summary.overall[.waitMean]!
+        let sl = summary.overall[.serviceLevel]!
         let wq = QueueingTheory.mmcMeanWait(servers: 3, arrivalRate: 27, serviceRate: 10)
         XCTAssert(abs(wait.mean! - wq) <= 1.5 * wait.halfWidth!, "summary wait \(wait) vs \(wq)")
         let p = 1 - QueueingTheory.mmcWaitExceeds(0.5, servers: 3, arrivalRate: 27, serviceRate: 10)
         XCTAssert(abs(sl.mean! - p) <= 1.5 * sl.halfWidth!, "summary sl \(sl) vs \(p)")
         // Utilisation of each window = ρ = 0.9: identical windows share the work (ties go to the
         // window idle the longest).
-        for (name, u) in summary.windows { XCTAssertEqual(u["utilisation"]!.mean!, 0.9, accuracy: 0.01, name) }
-        XCTAssertLessThan(summary.utilisationSpread["max_minus_min"]!.mean!, 0.02)
+        for (name, u) in summary.windows { XCTAssertEqual(u.utilisation.mean!, 0.9, accuracy: 0.01, name) }
+        XCTAssertLessThan(summary.utilisationSpread.maxMinusMin.mean!, 0.02)
     }
 
     func testStateProbabilitiesOfBusyWindows() throws {

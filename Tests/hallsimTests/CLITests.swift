@@ -1,11 +1,10 @@
 import Foundation
+import HallTestSupport
 import XCTest
 
 /// The `hallsim` executable built beside this test bundle.
 final class CLITests: XCTestCase {
-    var binary: URL {
-        URL(fileURLWithPath: CommandLine.arguments[0]).deletingLastPathComponent().appendingPathComponent("hallsim")
-    }
+    var binary: URL { hallsimBinary }
 
     func run(_ args: [String], environment: [String: String] = [:]) throws -> (status: Int32, out: String, err: String)
     {

@@ -1,13 +1,12 @@
 import Foundation
+import HallTestSupport
 import XCTest
 
 /// Replays every input the fuzzer (scripts/fuzz.py) ever found failing, and every seed of its corpus,
 /// through the hallsim binary: each must end with a status in {0, 1, 2, 3}, within a minute, without a
 /// runtime backtrace.
 final class FuzzRegressionTests: XCTestCase {
-    var binary: URL {
-        URL(fileURLWithPath: CommandLine.arguments[0]).deletingLastPathComponent().appendingPathComponent("hallsim")
-    }
+    var binary: URL { hallsimBinary }
     let crashText = [
         "Fatal error", "Stack dump", "Illegal instruction", "Segmentation fault", "Program crashed",
         "Precondition failed", "Assertion failed", "Current stack trace",

@@ -2,6 +2,7 @@ import HallDomain
 import HallMetrics
 import HallRandom
 import HallRunner
+import HallTestSupport
 import XCTest
 
 final class ComparisonTests: XCTestCase {

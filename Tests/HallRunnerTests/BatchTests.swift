@@ -3,6 +3,7 @@ import HallDomain
 import HallMetrics
 import HallRunner
 import HallScenarioYAML
+import HallTestSupport
 import XCTest
 
 final class BatchTests: XCTestCase {
