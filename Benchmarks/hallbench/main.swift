@@ -13,6 +13,10 @@ import HallSimulation
 import HeapModule
 
 let quick = CommandLine.arguments.contains("--quick")
+/// `--profile counter|kpis|kept`: only that M/M/3 loop, for 200 days, to run under `perf record`.
+let profile = CommandLine.arguments.firstIndex(of: "--profile").flatMap {
+    CommandLine.arguments.indices.contains($0 + 1) ? CommandLine.arguments[$0 + 1] : nil
+}
 let root = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
     .deletingLastPathComponent()
 
@@ -129,6 +133,25 @@ func inFlightScenario(perHour: Double) -> Scenario {
         ],
         windows: [WindowGroup(id: "w", kind: .department, departments: ["d"], count: 1)],
         behaviour: Behaviour(patience: .exponential(mean: 100_000)))
+}
+
+if let profile {
+    let hall = CompiledHall(mm3Scenario())
+    var customers = 0
+    let t = seconds {
+        for r in 0..<200 {
+            switch profile {
+            case "counter": customers += simulateDay(hall, seed: 1, replication: r, sink: CountingSink()).tickets
+            case "kept": customers += simulateDay(hall, seed: 1, replication: r, sink: RecordBuffer()).tickets
+            default:
+                let m = DayMetrics(catalogue: hall.catalogue, day: hall.scenario.day, waitTargetMinutes: 15)
+                customers += simulateDay(hall, seed: 1, replication: r, sink: m).tickets
+                _ = m.result()
+            }
+        }
+    }
+    print("\(profile): \(rate(customers, t))")
+    exit(0)
 }
 
 _ = simulateDay(CompiledHall(inFlightScenario(perHour: 60)), seed: 1, replication: 0, sink: PeakSink())
