@@ -140,7 +140,7 @@ let package = Package(
         .testTarget(name: "hallsimTests", dependencies: ["HallTestSupport"]),
         .testTarget(
             name: "HallPlannerTests",
-            dependencies: ["HallPlanner", "HallRandom", "HallDomain", "HallScenarioYAML", "HallRunner"]
+            dependencies: ["HallPlanner", "HallRandom", "HallDomain", "HallScenarioYAML", "HallRunner", "HallMetrics"]
         ),
         .testTarget(
             name: "HallOpsTests",

@@ -11,6 +11,11 @@ public struct ScenarioIssue: Sendable, Hashable, CustomStringConvertible {
 }
 
 extension Scenario {
+    /// Whether two clerks' hours on duty share any time (pieces touching end to start do not).
+    static func overlap(_ a: [TimeInterval], _ b: [TimeInterval]) -> Bool {
+        a.contains { x in b.contains { y in x.start < y.end && y.start < x.end } }
+    }
+
     /// Every semantic problem, in file order. Paths use the scenario file's key names.
     public func validate() -> [ScenarioIssue] {
         var v = Validator()
@@ -290,7 +295,10 @@ extension Validator {
         let tidalGroups = Set(s.tidal.map(\.group))
         let tidalWindowNames = Set(
             s.physicalWindows.filter { tidalGroups.contains(s.windows[$0.group].id) }.map(\.name))
-        var postedBy: [String: String] = [:]
+        // A post is one clerk's at a time: clerks may share it only when their hours on duty do not overlap
+        // (an early and a late shift at the same window, or a clerk covering another's lunch break).
+        var postedBy: [String: [(clerk: String, duty: [TimeInterval])]] = [:]
+        let shiftByID = Dictionary(s.shifts.map { ($0.id, $0) }, uniquingKeysWith: { a, _ in a })
         let windowByName = Dictionary(s.physicalWindows.map { ($0.name, $0) }, uniquingKeysWith: { a, _ in a })
         let memberEntry = Dictionary(
             s.staff.flatMap { m in m.memberIDs.map { ($0, m) } }, uniquingKeysWith: { a, _ in a })
@@ -321,8 +329,15 @@ extension Validator {
                         "a window the clerk can serve: '\(post)' serves \(w.departments.joined(separator: ", ")), the clerk's skills are \(m.skills.keys.sorted().joined(separator: ", "))"
                     )
                 }
-                if let other = postedBy[post] { fail(pp, "one clerk per post; '\(post)' is already \(other)'s post") }
-                postedBy[post] = m.memberIDs[min(j, m.memberIDs.count - 1)]
+                let duty = shiftByID[m.shift]?.duty ?? []
+                let me = m.memberIDs[min(j, m.memberIDs.count - 1)]
+                if let other = postedBy[post, default: []].first(where: { Scenario.overlap($0.duty, duty) }) {
+                    fail(
+                        pp,
+                        "one clerk per post at a time; '\(post)' is already \(other.clerk)'s post during this clerk's shift (a post is shared only by shifts that do not overlap)"
+                    )
+                }
+                postedBy[post, default: []].append((me, duty))
             }
             if let b = m.backup {
                 if m.count != 1 {

@@ -52,19 +52,23 @@ public enum AnalyticStaffing {
     /// - `lagAware`: offered load of the infinite-server model averaged over the interval (backlog
     ///   after a peak is carried into the next interval), with Erlang A when there is patience.
     /// - otherwise the plain SIPP plan: each interval's own arrival rate, Erlang C.
+    /// `load` is the offered load in erlangs the seed was sized for ([group][interval]): fewer clerks
+    /// than that cannot keep up, whatever a few simulated days say.
     static func seeds(
         _ layout: Layout, demand: DemandModel, intervals: [HallDomain.TimeInterval], hall: Scenario,
         targets: PlanTargets, lagAware: Bool
-    ) -> (staff: [[Int]], unreachable: [String]) {
+    ) -> (staff: [[Int]], unreachable: [String], load: [[Double]]) {
         let index = Dictionary(uniqueKeysWithValues: demand.departments.enumerated().map { ($1, $0) })
         let theta = lagAware ? hall.behaviour.patience.map { 1 / $0.mean } : nil
         var out: [[Int]] = []
         var unreachable: [String] = []
+        var loadOut: [[Double]] = []
         for g in layout.groups {
             // Departments whose load this group carries: its home departments at its own speed.
             let deps = g.home.compactMap { d in index[d].map { (d, $0) } }
             let loads = deps.map { d, i in lagAware ? demand.offeredLoad(i, factor: g.skills[d] ?? 1) : [] }
             var row: [Int] = []
+            var loadRow: [Double] = []
             for iv in intervals {
                 var lambda = 0.0
                 var work = 0.0
@@ -78,6 +82,7 @@ public enum AnalyticStaffing {
                 }
                 guard lambda > 0 || offered > 1e-6 else {
                     row.append(0)
+                    loadRow.append(0)
                     continue
                 }
                 let meanS =
@@ -85,6 +90,7 @@ public enum AnalyticStaffing {
                     ? work / lambda
                     : deps.map { demand.meanService[$0.1] * (g.skills[$0.0] ?? 1) }.reduce(0, +) / Double(deps.count)
                 let rate = lagAware ? offered / meanS : lambda
+                loadRow.append(rate * meanS)
                 let need = minimalStaff(arrivalRate: rate, meanService: meanS, abandonRate: theta, targets: targets)
                 if !need.reachable {
                     unreachable.append(
@@ -95,7 +101,8 @@ public enum AnalyticStaffing {
                 row.append(need.staff)
             }
             out.append(row)
+            loadOut.append(loadRow)
         }
-        return (out, unreachable)
+        return (out, unreachable, loadOut)
     }
 }

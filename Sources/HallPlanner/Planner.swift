@@ -72,6 +72,11 @@ public enum Planner {
     /// A cell passing by this much above the target may lose a clerk (then re-checked).
     static let trimMargin = 0.05
     static let maxTrims = 4
+    /// Extra batches of tuning-sized replications a close call may take before it is decided.
+    static let maxCloseCallBatches = 2
+    /// A plan whose fresh confirmation shows more than this share of cells below the target has not kept
+    /// its promise: it is said under "cannot be met" and the command exits 3.
+    static let confirmationTolerance = 0.05
 
     /// Plans every day for every layout of the spec, chooses the cheapest layout that meets the targets
     /// on the tuning replications, and confirms everything on fresh ones. `threads` (nil: every core)
@@ -198,45 +203,41 @@ public enum Planner {
         }
         let tuning = Array(0..<spec.replications)
         let fresh = Array(spec.replications..<(spec.replications + spec.confirmReplications))
-        var requirement = fixed ?? seeded.staff
+        // Close calls are settled on more replications, taken after the fresh ones (never those).
+        let more = (0..<maxCloseCallBatches).map { k in
+            let start = spec.replications + spec.confirmReplications + k * spec.replications
+            return Array(start..<(start + spec.replications))
+        }
+        // The fewest clerks a cell may have: its offered load, rounded up. Fewer cannot keep up, however
+        // well a few simulated days went.
+        let floorStaff = seeded.load.map { row in row.map { max(0, Int(($0 - 1e-9).rounded(.up))) } }
+        var requirement = (fixed ?? seeded.staff).map { $0.map { max($0, 0) } }
         var schedule = ShiftScheduler.solve(problem(requirement, budget: budget))
         var rounds = 0
         var stillFailing = 0
         var trims = 0
         // Cells that failed once are not trimmed again; the last plan that passed is kept.
         var locked = Set<[Int]>()
+        // Cells that lost a clerk: they must then pass beyond doubt, or get the clerk back.
+        var trimmed = Set<[Int]>()
         var lastPassing: (requirement: [[Int]], schedule: ShiftSchedule)? = nil
         while true {
             let planned = PlannedScenario.make(
                 base: s, layout: layout, shiftTypes: spec.shiftTypes, counts: schedule.counts)
-            let tallies = IntervalTally.run(
+            var tallies = IntervalTally.run(
                 planned, intervals: intervals, target: spec.targets.waitMinutes, seed: spec.seed, replications: tuning,
                 threads: threads)
-            var failing: [(Int, Int)] = []
-            var comfortable: [(Int, Int)] = []
-            for (g, ds) in homes.enumerated() {
-                var worst: (Int, Double)? = nil
-                for i in intervals.indices {
-                    let a = tallies.reduce(0) { t, x in t + ds.reduce(0) { $0 + x.arrivals[$1][i] } }
-                    let w = tallies.reduce(0) { t, x in t + ds.reduce(0) { $0 + x.within[$1][i] } }
-                    guard a >= 10 else { continue }
-                    let sl = Double(w) / Double(a)
-                    if sl < spec.targets.serviceLevel {
-                        failing.append((g, i))
-                    } else if sl >= spec.targets.serviceLevel + trimMargin {
-                        comfortable.append((g, i))
-                    }
-                    if worst == nil || sl < worst!.1 { worst = (i, sl) }
-                }
-                if let cap = spec.targets.abandonCap, let worst {
-                    let a = tallies.reduce(0) { t, x in t + ds.reduce(0) { $0 + x.departmentArrivals[$1] } }
-                    let ab = tallies.reduce(0) { t, x in t + ds.reduce(0) { $0 + x.abandoned[$1] } }
-                    if a > 0, Double(ab) / Double(a) > cap {
-                        if !failing.contains(where: { $0 == (g, worst.0) }) { failing.append((g, worst.0)) }
-                        comfortable.removeAll { $0.0 == g }
-                    }
-                }
+            var verdict = CellVerdicts.judge(tallies, homes: homes, intervals: intervals.count, spec: spec)
+            // A sequential test: while a failing cell's interval over replications still holds the
+            // target, add replications before paying a clerk for it.
+            func doubtfulTrims() -> [(Int, Int)] { verdict.doubtful.filter { trimmed.contains([$0.0, $0.1]) } }
+            for batch in more where !verdict.close.isEmpty || !doubtfulTrims().isEmpty {
+                tallies += IntervalTally.run(
+                    planned, intervals: intervals, target: spec.targets.waitMinutes, seed: spec.seed,
+                    replications: batch, threads: threads)
+                verdict = CellVerdicts.judge(tallies, homes: homes, intervals: intervals.count, spec: spec)
             }
+            let failing = verdict.failing + verdict.close + doubtfulTrims()
             stillFailing = failing.count
             if failing.isEmpty { lastPassing = (requirement, schedule) }
             if budget != nil || rounds >= spec.maxRounds { break }
@@ -248,11 +249,14 @@ public enum Planner {
                     locked.insert([g, i])
                 }
             } else {
-                // Trim where the plan passes with room to spare (the seed and the shift shapes over-cover).
+                // Trim where the plan passes with room to spare (the seed and the shift shapes over-cover),
+                // never below the offered load.
                 guard trims < maxTrims else { break }
                 var changed = false
-                for (g, i) in comfortable where !locked.contains([g, i]) && schedule.coverage[g][i] > 1 {
-                    requirement[g][i] = min(requirement[g][i], schedule.coverage[g][i]) - 1
+                for (g, i) in verdict.comfortable
+                where !locked.contains([g, i]) && schedule.coverage[g][i] - 1 >= max(floorStaff[g][i], 1) {
+                    requirement[g][i] = max(min(requirement[g][i], schedule.coverage[g][i]) - 1, floorStaff[g][i])
+                    trimmed.insert([g, i])
                     changed = true
                 }
                 guard changed else { break }
@@ -313,10 +317,30 @@ public enum Planner {
                     return a > 0 ? Double(ds.reduce(0) { $0 + x.abandoned[$1] }) / Double(a) : nil
                 })
         }
+        let serviceLevel = cells(conf)
+        // The plan's own promise, checked on the fresh replications: cells with enough applicants to judge.
+        var judged = 0
+        var missed: [String] = []
+        for (g, row) in serviceLevel.enumerated() {
+            for (i, e) in row.enumerated() where perRep[g][i] * Double(fresh.count) >= 10 {
+                judged += 1
+                if let m = e.mean, m < spec.targets.serviceLevel {
+                    missed.append(
+                        String(
+                            format: "%@ %@–%@ %.0f %%", layout.groups[g].id, intervals[i].start.description,
+                            intervals[i].end.description, m * 100))
+                }
+            }
+        }
+        if judged > 0, Double(missed.count) > confirmationTolerance * Double(judged) {
+            problems.append(
+                "\(layout.kind.rawValue): on \(fresh.count) fresh replications \(missed.count) of \(judged) group-intervals are below the target (more than \(Int(confirmationTolerance * 100)) %), e.g. \(missed.prefix(3).joined(separator: ", ")); the plan does not keep its promise there"
+            )
+        }
         return DayPlan(
             day: day, intervals: intervals, seed: seeded.staff, sipp: sipp, requirement: requirement,
             schedule: schedule,
-            sippSchedule: sippSchedule, serviceLevel: cells(conf), sippServiceLevel: cells(sippConf),
+            sippSchedule: sippSchedule, serviceLevel: serviceLevel, sippServiceLevel: cells(sippConf),
             arrivalsPerReplication: perRep, abandoned: abandoned, daySL: daySL(conf), sippDaySL: daySL(sippConf),
             stillFailing: stillFailing, rounds: rounds, scenario: planned, problems: problems)
     }

@@ -30,11 +30,16 @@ public enum PlanLoader {
         }
         let r = NodeReader(file: path)
         let decoded = decode(root, r)
-        guard r.errors.isEmpty, let (base, spec) = decoded else { throw ScenarioLoadError(r.errors) }
+        guard r.errors.isEmpty, let decoded else { throw ScenarioLoadError(r.errors) }
+        let base = decoded.0
+        var spec = decoded.1
         let basePath =
             base.hasPrefix("/")
             ? base : URL(fileURLWithPath: path).deletingLastPathComponent().appendingPathComponent(base).path
         let scenario = try ScenarioLoader.load(path: basePath)
+        if case .mapping(let m) = root, case .scalar(let v) = m["shift_types"], v.string == "per_interval" {
+            spec.shiftTypes = perInterval(scenario, spec)
+        }
         for (i, t) in spec.shiftTypes.enumerated() where t.start < scenario.day.opens || t.end > scenario.day.closes {
             r.fail(
                 "shift_types[\(i)]",
@@ -49,6 +54,28 @@ public enum PlanLoader {
         }
         if !r.errors.isEmpty { throw ScenarioLoadError(r.errors) }
         return (scenario, spec)
+    }
+
+    /// `shift_types: per_interval`: one shift type per planning interval, so that staff may change every
+    /// interval (what a per-interval staffing requirement means). The lunch break is one interval of its
+    /// own when the hall stays open through it (midday_service).
+    static func perInterval(_ s: Scenario, _ spec: PlanningSpec) -> [ShiftType] {
+        let spans =
+            spec.middayDemandShare != nil
+            ? [(s.day.opens.minutes, s.day.closes.minutes)] : s.day.periods.map { ($0.start.minutes, $0.end.minutes) }
+        var out: [ShiftType] = []
+        for (a, b) in spans {
+            var t = a
+            while t < b - 1e-9 {
+                let e = min(t + spec.intervalMinutes, b)
+                let start = ClockTime(minutes: t)
+                let end = ClockTime(minutes: e)
+                let id = "\(start)-\(end)".filter { $0 != ":" }  // "0830-0900"
+                out.append(ShiftType(id: id, start: start, end: end))
+                t = e
+            }
+        }
+        return out
     }
 
     static func decode(_ root: Node, _ r: NodeReader) -> (String, PlanningSpec)? {
@@ -126,7 +153,14 @@ public enum PlanLoader {
                 r.fail(t.path("on_time_rate"), "a share in (0, 1], e.g. 0.95 for 95 %, got \(v)")
             }
         }
-        if let n = f["shift_types"] {
+        if let n = f["shift_types"], case .scalar(let v) = n {
+            if v.string != "per_interval" {
+                r.fail(
+                    f.path("shift_types"),
+                    "a list of shift types, or per_interval for one shift type per planning interval, got '\(v.string)'"
+                )
+            }
+        } else if let n = f["shift_types"] {
             let dec = ScenarioDecoder(r)
             spec.shiftTypes = r.sequence(n, f.path("shift_types")).compactMap { node, p in
                 guard let s = r.mapping(node, p, allowed: ["id", "start", "end", "breaks", "min", "max"]) else {

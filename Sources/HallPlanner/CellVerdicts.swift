@@ -1,0 +1,65 @@
+import HallDomain
+import HallRandom
+
+/// What simulated days say of each (group, interval) cell of a plan: below the target, close to it,
+/// or passing with room to spare.
+struct CellVerdicts {
+    /// Below the target, and the 95 % interval over replications says so too.
+    var failing: [(Int, Int)] = []
+    /// Below the target by the pooled share, but the interval over replications still holds the target:
+    /// worth more replications before paying for a clerk.
+    var close: [(Int, Int)] = []
+    /// At the target or above by the pooled share, but the interval over replications reaches below it.
+    var doubtful: [(Int, Int)] = []
+    /// At least `Planner.trimMargin` above the target and the interval above the target: a clerk may be
+    /// taken away (then re-checked).
+    var comfortable: [(Int, Int)] = []
+
+    /// Judges every cell with at least 10 applicants over the replications; a group over the abandonment
+    /// cap fails at its worst interval.
+    static func judge(_ tallies: [IntervalTally], homes: [[Int]], intervals: Int, spec: PlanningSpec) -> CellVerdicts {
+        var v = CellVerdicts()
+        let target = spec.targets.serviceLevel
+        for (g, ds) in homes.enumerated() {
+            var worst: (Int, Double)? = nil
+            for i in 0..<intervals {
+                var a = 0
+                var w = 0
+                var perReplication: [Double?] = []
+                perReplication.reserveCapacity(tallies.count)
+                for x in tallies {
+                    let ax = ds.reduce(0) { $0 + x.arrivals[$1][i] }
+                    let wx = ds.reduce(0) { $0 + x.within[$1][i] }
+                    a += ax
+                    w += wx
+                    perReplication.append(ax > 0 ? Double(wx) / Double(ax) : nil)
+                }
+                guard a >= 10 else { continue }
+                let sl = Double(w) / Double(a)
+                let e = Estimate(perReplication)
+                if sl < target {
+                    if let upper = e.upper, upper >= target {
+                        v.close.append((g, i))
+                    } else {
+                        v.failing.append((g, i))
+                    }
+                } else if let lower = e.lower, lower < target {
+                    v.doubtful.append((g, i))
+                } else if sl >= target + Planner.trimMargin {
+                    v.comfortable.append((g, i))
+                }
+                if worst == nil || sl < worst!.1 { worst = (i, sl) }
+            }
+            if let cap = spec.targets.abandonCap, let worst {
+                let a = tallies.reduce(0) { t, x in t + ds.reduce(0) { $0 + x.departmentArrivals[$1] } }
+                let ab = tallies.reduce(0) { t, x in t + ds.reduce(0) { $0 + x.abandoned[$1] } }
+                if a > 0, Double(ab) / Double(a) > cap {
+                    v.close.removeAll { $0 == (g, worst.0) }
+                    if !v.failing.contains(where: { $0 == (g, worst.0) }) { v.failing.append((g, worst.0)) }
+                    v.comfortable.removeAll { $0.0 == g }
+                }
+            }
+        }
+        return v
+    }
+}

@@ -1,0 +1,102 @@
+import Foundation
+import HallDomain
+import HallMetrics
+import HallPlanner
+import HallRunner
+import HallScenarioYAML
+import XCTest
+
+/// The planner on a hall whose answer is known (stationary M/M/c, Erlang C per interval), judged as a
+/// planner would judge it: on 200 fresh replications with a seed the planner never used.
+final class KnownHallTests: XCTestCase {
+    static let hall = """
+        name: Stationary 100/h
+        day:
+          periods: [{open: "08:00", close: "18:00"}]
+        departments: [{id: d}]
+        items: [{id: x, department: d, kind: immediate, service_min: {dist: exponential, mean: 8}}]
+        arrivals: [{id: walk, item: x, rates: [{from: "08:00", to: "18:00", per_hour: 100}]}]
+        windows: [{id: w, kind: department, departments: [d], count: 30}]
+        """
+
+    func plan(_ body: String) throws -> (Scenario, PlanningSpec) {
+        let dir = FileManager.default.temporaryDirectory.appendingPathComponent("known-hall-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
+        addTeardownBlock { try? FileManager.default.removeItem(at: dir) }
+        try Self.hall.write(to: dir.appendingPathComponent("hall.yaml"), atomically: true, encoding: .utf8)
+        let file = dir.appendingPathComponent("plan.yaml")
+        try ("scenario: hall.yaml\n" + body).write(to: file, atomically: true, encoding: .utf8)
+        return try PlanLoader.load(path: file.path)
+    }
+
+    /// Pooled share called within `target` minutes per half-hour of arrival, over fresh replications.
+    func freshShares(_ s: Scenario, target: Double, replications: Int = 200) -> [Double] {
+        let r = Experiment.run(s, seed: 777_001, replications: 0..<replications, records: .all)
+        var arrivals = [Int](repeating: 0, count: 20)
+        var within = arrivals
+        for log in r.logs {
+            for t in log!.tickets where t.outcome != .transferred {
+                let i = min(max(Int((t.arrival - 480) / 30), 0), 19)
+                arrivals[i] += 1
+                if let c = t.call, c - t.arrival <= target + 1e-9 { within[i] += 1 }
+            }
+        }
+        return zip(within, arrivals).map { Double($0) / Double(max($1, 1)) }
+    }
+
+    func testPerIntervalPlanKeepsItsPromiseOnFreshSeedsAndBeatsSIPP() throws {
+        let (s, spec) = try plan(
+            """
+            interval_min: 30
+            days: [{name: Day, demand_scale: 1}]
+            targets: {wait_min: 15, service_level: 0.9}
+            shift_types: per_interval
+            layouts: [dedicated]
+            seed: 1
+            replications: 10
+            confirm_replications: 20
+            """)
+        XCTAssertEqual(spec.shiftTypes.count, 20, "one shift type per half-hour")
+        let r = Planner.plan(s, spec, threads: 2)
+        XCTAssertEqual(r.problems, [], "the plan passes its own confirmation")
+        let day = r.chosen.days[0]
+        // Never below the offered load (100/h × 8 min = 13.3 erlangs): at least 14 once the hall fills.
+        for (i, n) in day.schedule.coverage[0].enumerated().dropFirst() {
+            XCTAssertGreaterThanOrEqual(n, 14, "interval \(i)")
+        }
+        XCTAssertTrue(day.requirement.joined().allSatisfy { $0 >= 0 }, "no negative requirement")
+        XCTAssertLessThanOrEqual(day.schedule.staffHours, day.sippSchedule.staffHours + 1e-9, "no dearer than SIPP")
+        let shares = freshShares(day.scenario, target: 15)
+        let met = shares.filter { $0 >= 0.9 }.count
+        XCTAssertGreaterThanOrEqual(Double(met), 0.95 * 20, "cells meeting 90 % on 200 fresh days: \(shares)")
+        // The planned hall runs as written.
+        let planned = try ScenarioLoader.parse(yaml: ScenarioWriter.yaml(day.scenario), file: "planned.yaml")
+        XCTAssertEqual(planned.staff.reduce(0) { $0 + $1.count }, day.scenario.staff.reduce(0) { $0 + $1.count })
+    }
+
+    func testClerksOnShiftsThatDoNotOverlapShareWindowsAndThePlanRuns() throws {
+        let (s, spec) = try plan(
+            """
+            interval_min: 30
+            days: [{name: Day, demand_scale: 1}]
+            targets: {wait_min: 15, service_level: 0.8}
+            shift_types:
+              - {id: early, start: "08:00", end: "13:00"}
+              - {id: late, start: "13:00", end: "18:00"}
+              - {id: middle, start: "10:00", end: "16:00"}
+            layouts: [dedicated]
+            seed: 1
+            replications: 6
+            confirm_replications: 10
+            """)
+        let r = Planner.plan(s, spec)
+        let planned = r.chosen.days[0].scenario
+        let posts = planned.staff.flatMap(\.posts)
+        XCTAssertLessThan(Set(posts).count, posts.count, "early and late clerks share posts")
+        XCTAssertEqual(planned.validate().map(\.message), [], "the planned hall validates")
+        let text = ScenarioWriter.yaml(planned)
+        let reread = try ScenarioLoader.parse(yaml: text, file: "planned.yaml")
+        let run = Experiment.run(reread, seed: 5, replications: 0..<3, records: .all)
+        XCTAssertGreaterThan(run.summary.overall[.served]?.mean ?? 0, 900, "the planned hall serves the day")
+    }
+}
