@@ -63,12 +63,15 @@ public enum AnalyticStaffing {
         var out: [[Int]] = []
         var unreachable: [String] = []
         var loadOut: [[Double]] = []
+        // Per group and interval: the arrival rate the formula was given and the mean intake time.
+        var flows: [[(rate: Double, meanS: Double)]] = []
         for g in layout.groups {
             // Departments whose load this group carries: its home departments at its own speed.
             let deps = g.home.compactMap { d in index[d].map { (d, $0) } }
             let loads = deps.map { d, i in lagAware ? demand.offeredLoad(i, factor: g.skills[d] ?? 1) : [] }
             var row: [Int] = []
             var loadRow: [Double] = []
+            var flowRow: [(rate: Double, meanS: Double)] = []
             for iv in intervals {
                 var lambda = 0.0
                 var work = 0.0
@@ -83,6 +86,7 @@ public enum AnalyticStaffing {
                 guard lambda > 0 || offered > 1e-6 else {
                     row.append(0)
                     loadRow.append(0)
+                    flowRow.append((0, 0))
                     continue
                 }
                 let meanS =
@@ -91,6 +95,7 @@ public enum AnalyticStaffing {
                     : deps.map { demand.meanService[$0.1] * (g.skills[$0.0] ?? 1) }.reduce(0, +) / Double(deps.count)
                 let rate = lagAware ? offered / meanS : lambda
                 loadRow.append(rate * meanS)
+                flowRow.append((rate, meanS))
                 let need = minimalStaff(arrivalRate: rate, meanService: meanS, abandonRate: theta, targets: targets)
                 if !need.reachable {
                     unreachable.append(
@@ -102,7 +107,44 @@ public enum AnalyticStaffing {
             }
             out.append(row)
             loadOut.append(loadRow)
+            flows.append(flowRow)
+        }
+        if layout.kind == .chain {
+            sizeChain(layout, &out, loads: loadOut, flows: flows, theta: theta, targets: targets)
         }
         return (out, unreachable, loadOut)
+    }
+
+    /// A chain is sized on its own: its links share every department's work with a neighbour, so together
+    /// they need about what one pooled group of their departments needs (Erlang C/A on the summed flow),
+    /// shared in proportion to each link's load, and never below a link's own load rounded up. The
+    /// simulate-and-add rounds then correct it; starting from the dedicated staffing would keep a chain
+    /// from ever costing less than dedicated windows.
+    static func sizeChain(
+        _ layout: Layout, _ staff: inout [[Int]], loads: [[Double]], flows: [[(rate: Double, meanS: Double)]],
+        theta: Double?, targets: PlanTargets
+    ) {
+        let links = layout.groups.indices.filter { layout.groups[$0].departments.count == 2 }
+        guard links.count >= 3, let intervals = staff.first?.count else { return }
+        for i in 0..<intervals {
+            let rate = links.reduce(0.0) { $0 + flows[$1][i].rate }
+            let work = links.reduce(0.0) { $0 + flows[$1][i].rate * flows[$1][i].meanS }
+            guard rate > 0 else { continue }
+            let pooled = minimalStaff(arrivalRate: rate, meanService: work / rate, abandonRate: theta, targets: targets)
+            let total = links.reduce(0.0) { $0 + loads[$1][i] }
+            guard total > 0 else { continue }
+            // Largest remainder of the pooled staff by load share, each link at least its load rounded up.
+            let share = links.map { Double(pooled.staff) * loads[$0][i] / total }
+            var n = share.map { Int($0.rounded(.down)) }
+            var left = pooled.staff - n.reduce(0, +)
+            for k in share.indices.sorted(by: { (share[$0] - Double(n[$0]), -$0) > (share[$1] - Double(n[$1]), -$1) })
+            where left > 0 {
+                n[k] += 1
+                left -= 1
+            }
+            for (k, g) in links.enumerated() {
+                staff[g][i] = min(staff[g][i], max(n[k], Int((loads[g][i] - 1e-9).rounded(.up))))
+            }
+        }
     }
 }

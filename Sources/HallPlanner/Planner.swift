@@ -81,7 +81,10 @@ public enum Planner {
     /// Plans every day for every layout of the spec, chooses the cheapest layout that meets the targets
     /// on the tuning replications, and confirms everything on fresh ones. `threads` (nil: every core)
     /// only decides how replications are spread; the plan is the same whatever it is.
-    public static func plan(_ base: Scenario, _ spec0: PlanningSpec, threads: Int? = nil) -> PlanResult {
+    /// `progress` hears where the planner is (layout, day, round; back office; tidal rules), for a terminal.
+    public static func plan(
+        _ base: Scenario, _ spec0: PlanningSpec, threads: Int? = nil, progress: ((String) -> Void)? = nil
+    ) -> PlanResult {
         let started = Date()
         var spec = spec0
         var problems: [String] = []
@@ -114,7 +117,10 @@ public enum Planner {
             let layout = Layout.make(kind, hall: base, spec: spec, load: load)
             var days: [DayPlan] = []
             for (k, s) in dayScenarios.enumerated() {
-                days.append(planDay(s, day: spec.days[k], layout: layout, spec: spec, budget: nil, threads: threads))
+                days.append(
+                    planDay(
+                        s, day: spec.days[k], layout: layout, spec: spec, budget: nil, threads: threads,
+                        progress: progress))
             }
             plans.append(LayoutPlan(layout: layout, days: days))
         }
@@ -153,6 +159,7 @@ public enum Planner {
                 100 * (d.mean ?? 0), 100 * (d.halfWidth ?? 0), mine.count)
         }
         for d in chosen.days { problems += d.problems.map { "\(d.day.name): \($0)" } }
+        if spec.targets.onTimeRate != nil { progress?("back office") }
         let backOffice = BackOfficeStaffing.plan(base, spec, threads: threads)
         if spec.targets.onTimeRate != nil, backOffice == nil {
             problems.append(
@@ -160,6 +167,7 @@ public enum Planner {
             )
         }
         problems += backOffice?.problems ?? []
+        if !base.tidal.isEmpty { progress?("tidal rules") }
         let tidal = TidalTuning.tune(base, spec, threads: threads)
         return PlanResult(
             spec: spec, chosen: chosen, candidates: candidates, choice: choice, problems: problems,
@@ -171,7 +179,7 @@ public enum Planner {
     /// shifts each round; then confirm on fresh replications beside the plain SIPP plan.
     static func planDay(
         _ s: Scenario, day: PlanDay, layout: Layout, spec: PlanningSpec, budget: Double?, fixed: [[Int]]? = nil,
-        threads: Int? = nil
+        threads: Int? = nil, progress: ((String) -> Void)? = nil
     ) -> DayPlan {
         let intervals = DayScenario.intervals(s, length: spec.intervalMinutes)
         let demand = DemandModel(s)
@@ -239,6 +247,8 @@ public enum Planner {
             }
             let failing = verdict.failing + verdict.close + doubtfulTrims()
             stillFailing = failing.count
+            progress?(
+                "\(layout.kind.rawValue) layout, \(day.name), round \(rounds + 1): \(failing.count) cells below target")
             if failing.isEmpty { lastPassing = (requirement, schedule) }
             if budget != nil || rounds >= spec.maxRounds { break }
             let before = schedule.coverage

@@ -94,7 +94,14 @@ struct Plan: ParsableCommand {
             spec.days = spec.days.filter { names.contains($0.name) }
         }
         try Console.checkOut(out)
-        let result = Planner.plan(scenario, spec, threads: common.threads)
+        let started = Date()
+        let tty = isatty(STDERR_FILENO) == 1
+        let result = Planner.plan(scenario, spec, threads: common.threads) { where_ in
+            guard tty else { return }
+            let text = String(format: "%@ (%.0f s)", where_, Date().timeIntervalSince(started))
+            Console.progress("\r" + text.padding(toLength: max(text.count, 79), withPad: " ", startingAt: 0))
+        }
+        if tty { Console.progress("\n") }
         let files = try Outputs.plan(result)
         let dir = URL(fileURLWithPath: out)
         try Console.write(files, to: dir)

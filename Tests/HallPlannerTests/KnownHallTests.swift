@@ -99,4 +99,39 @@ final class KnownHallTests: XCTestCase {
         let run = Experiment.run(reread, seed: 5, replications: 0..<3, records: .all)
         XCTAssertGreaterThan(run.summary.overall[.served]?.mean ?? 0, 900, "the planned hall serves the day")
     }
+
+    /// Six departments at 24/h of 10-minute intake each. Generalists as fast as specialists: one pooled
+    /// universal group is cheapest. 20 % slower: a chain of two skills (each clerk mostly on their own
+    /// department) beats it, and a chain is sized on its own, below the dedicated staffing.
+    func testLayoutChoiceFlipsWithTheGeneralistSlowdown() throws {
+        let deps = ["a", "b", "c", "d", "e", "f"]
+        func hall() throws -> Scenario {
+            try ScenarioLoader.parse(
+                yaml: """
+                    name: Six departments
+                    day:
+                      periods: [{open: "09:00", close: "17:00"}]
+                    departments: [\(deps.map { "{id: \($0)}" }.joined(separator: ", "))]
+                    items: [\(deps.map { "{id: x\($0), department: \($0), kind: immediate, service_min: {dist: exponential, mean: 10}}" }.joined(separator: ", "))]
+                    arrivals: [\(deps.map { "{id: w\($0), item: x\($0), rates: [{from: \"09:00\", to: \"17:00\", per_hour: 24}]}" }.joined(separator: ", "))]
+                    windows: [\(deps.map { "{id: g\($0), kind: department, departments: [\($0)], count: 8}" }.joined(separator: ", "))]
+                    """, file: "six.yaml")
+        }
+        func plan(slowdown: Double) throws -> PlanResult {
+            Planner.plan(
+                try hall(),
+                PlanningSpec(
+                    intervalMinutes: 60, targets: PlanTargets(waitMinutes: 10, serviceLevel: 0.8),
+                    shiftTypes: [ShiftType(id: "day", start: ClockTime(9, 0), end: ClockTime(17, 0))],
+                    generalistSlowdown: slowdown, layouts: [.dedicated, .universal, .chain], replications: 10,
+                    confirmReplications: 20))
+        }
+        let same = try plan(slowdown: 1)
+        XCTAssertEqual(same.chosen.layout.kind, .universal, same.choice)
+        let slower = try plan(slowdown: 1.2)
+        XCTAssertEqual(slower.chosen.layout.kind, .chain, slower.choice)
+        let cost = Dictionary(uniqueKeysWithValues: slower.candidates.map { ($0.layout, $0.cost) })
+        XCTAssertLessThan(cost["chain"]!, cost["dedicated"]!, "a chain sized on its own")
+        XCTAssertEqual(slower.problems, [])
+    }
 }
