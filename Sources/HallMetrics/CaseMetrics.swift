@@ -191,6 +191,10 @@ extension DayKPIs {
             for k in keys { out[k] = sums[k].map { $0.0 / Double($0.1) } }
             return out
         }
+        func byKey(_ maps: [[String: [String: Double?]]]) -> [String: [String: Double?]] {
+            let keys = Set(maps.flatMap(\.keys))
+            return Dictionary(uniqueKeysWithValues: keys.map { k in (k, average(maps.compactMap { $0[k] })) })
+        }
         let departmentKeys = Set(days.flatMap(\.departments.keys))
         let hourKeys = Set(days.flatMap(\.hours.keys))
         return DayKPIs(
@@ -201,6 +205,8 @@ extension DayKPIs {
                 uniqueKeysWithValues: hourKeys.map { k in (k, average(days.compactMap { $0.hours[k] })) }),
             windowUtilisation: average(days.map(\.windowUtilisation)),
             queueArea: days.reduce(0) { $0 + $1.queueArea }, waitSum: days.reduce(0) { $0 + $1.waitSum },
-            busyArea: days.reduce(0) { $0 + $1.busyArea }, serviceSum: days.reduce(0) { $0 + $1.serviceSum })
+            busyArea: days.reduce(0) { $0 + $1.busyArea }, serviceSum: days.reduce(0) { $0 + $1.serviceSum },
+            queueByHour: byKey(days.map(\.queueByHour)),
+            windowUtilisationByHour: byKey(days.map(\.windowUtilisationByHour)))
     }
 }

@@ -55,6 +55,10 @@ public struct DayKPIs: Sendable, Equatable {
     public var waitSum: Double
     public var busyArea: Double
     public var serviceSum: Double
+    /// The day hour by hour (keys of `hours`): per department the mean tickets waiting, per window the
+    /// share of its open time spent serving (nil where the window was not open in that hour).
+    public var queueByHour: [String: [String: Double?]] = [:]
+    public var windowUtilisationByHour: [String: [String: Double?]] = [:]
 }
 
 /// Streams a day's event log into KPIs, keeping only what the KPIs need (waits for percentiles,
@@ -90,6 +94,10 @@ public final class DayMetrics: RecordSink {
     @exclusivity(unchecked) private var totalLast: Double
     @exclusivity(unchecked) private var totalArea = 0.0
     @exclusivity(unchecked) private var totalMax: Int32 = 0
+    // Hour by hour (after the warm-up): [department × hour] queue area, [window × hour] busy and open time.
+    @exclusivity(unchecked) private var queueHourArea: [Double]
+    @exclusivity(unchecked) private var windowHourBusy: [Double]
+    @exclusivity(unchecked) private var windowHourOpen: [Double]
     // Little's-law bookkeeping over the whole day.
     @exclusivity(unchecked) private var wholeQueueArea = 0.0
     @exclusivity(unchecked) private var wholeBusyArea = 0.0
@@ -132,6 +140,9 @@ public final class DayMetrics: RecordSink {
         queueLast = Array(repeating: (opens, 0), count: nd)
         queueArea = Array(repeating: 0, count: nd)
         queueMax = Array(repeating: 0, count: nd)
+        queueHourArea = Array(repeating: 0, count: nd * hourCount)
+        windowHourBusy = Array(repeating: 0, count: nw * hourCount)
+        windowHourOpen = windowHourBusy
         totalLast = opens
     }
 
@@ -182,10 +193,29 @@ public final class DayMetrics: RecordSink {
         if last.state == .closed, catalogue.rosteredWindows[w] { closedWindowTime += openOverlap(last.time, r.time) }
         let clipped = r.time - max(last.time, cutoff)
         if clipped > 0 {
-            if last.state != .closed { windowOpen[w] += clipped }
-            if last.state == .busy { windowBusy[w] += clipped }
+            if last.state != .closed {
+                windowOpen[w] += clipped
+                spread(max(last.time, cutoff), r.time, weight: 1, into: &windowHourOpen, row: w)
+            }
+            if last.state == .busy {
+                windowBusy[w] += clipped
+                spread(max(last.time, cutoff), r.time, weight: 1, into: &windowHourBusy, row: w)
+            }
         }
         windowLast[w] = (r.time, r.state, r.staff != nil)
+    }
+
+    /// Adds weight × the minutes of [a, b) to each hour bucket of `row` they fall in (time outside the
+    /// buckets goes to the first or last).
+    private func spread(_ a: Double, _ b: Double, weight: Double, into buckets: inout [Double], row: Int) {
+        let base = row * hourCount
+        var t = a
+        while t < b {
+            let h = min(max(Int(t / 60) - firstHour, 0), hourCount - 1)
+            let end = h == hourCount - 1 ? b : min(b, Double((firstHour + h + 1) * 60))
+            buckets[base + h] += weight * (end - t)
+            t = end
+        }
     }
 
     /// Minutes of [a, b) inside opening periods.
@@ -211,7 +241,10 @@ public final class DayMetrics: RecordSink {
         let d = Int(r.department)
         let last = queueLast[d]
         let clipped = r.time - max(last.time, cutoff)
-        if clipped > 0 { queueArea[d] += Double(last.waiting) * clipped }
+        if clipped > 0, last.waiting > 0 {
+            queueArea[d] += Double(last.waiting) * clipped
+            spread(max(last.time, cutoff), r.time, weight: Double(last.waiting), into: &queueHourArea, row: d)
+        }
         if r.time >= cutoff { queueMax[d] = max(queueMax[d], r.waiting) }
         queueLast[d] = (r.time, r.waiting)
         // Total over departments.
@@ -270,8 +303,32 @@ public final class DayMetrics: RecordSink {
         for (w, name) in catalogue.windows.enumerated() {
             utilisation[name] = windowOpen[w] > 0 ? windowBusy[w] / windowOpen[w] : nil
         }
+        // Hour by hour: the minutes of each reported hour after the warm-up.
+        let hourMinutes = openHours.map { h -> Double in
+            let start = Double((firstHour + h) * 60)
+            return max(min(start + 60, max(closes, start)) - max(start, cutoff), 0)
+        }
+        let keys = hourKeys
+        var queueByHour: [String: [String: Double?]] = [:]
+        for (d, id) in catalogue.departments.enumerated() {
+            var row: [String: Double?] = [:]
+            for (k, (h, m)) in zip(openHours, hourMinutes).enumerated() {
+                row[keys[k]] = m > 0 ? queueHourArea[d * hourCount + h] / m : nil
+            }
+            queueByHour[id] = row
+        }
+        var windowByHour: [String: [String: Double?]] = [:]
+        for (w, name) in catalogue.windows.enumerated() {
+            var row: [String: Double?] = [:]
+            for (k, h) in openHours.enumerated() {
+                let open = windowHourOpen[w * hourCount + h]
+                row[keys[k]] = open > 1e-9 ? windowHourBusy[w * hourCount + h] / open : nil
+            }
+            windowByHour[name] = row
+        }
         return DayKPIs(
             overall: overallK, departments: departments, hours: hours, windowUtilisation: utilisation,
-            queueArea: wholeQueueArea, waitSum: waitSum, busyArea: wholeBusyArea, serviceSum: serviceSum)
+            queueArea: wholeQueueArea, waitSum: waitSum, busyArea: wholeBusyArea, serviceSum: serviceSum,
+            queueByHour: queueByHour, windowUtilisationByHour: windowByHour)
     }
 }

@@ -66,6 +66,10 @@ public struct Summary: Sendable, Encodable {
     /// By window name.
     public var windows: [String: WindowFigures]
     public var utilisationSpread: UtilisationSpread
+    /// Hour by hour over replications: per department the mean tickets waiting, per window the share of
+    /// its open time spent serving ([name][hour]).
+    public var queueByHour: [String: [String: Estimate]]
+    public var windowUtilisationByHour: [String: [String: Estimate]]
     public var checks: [String: Double]
     /// Runs over dates: the first and last date and the number of open days.
     public var period: PeriodInfo?
@@ -86,6 +90,8 @@ public struct Summary: Sendable, Encodable {
         case waitTargetMinutes = "wait_target_min"
         case warmupMinutes = "warmup_min"
         case utilisationSpread = "utilisation_spread"
+        case queueByHour = "queue_by_hour"
+        case windowUtilisationByHour = "window_utilisation_by_hour"
     }
 
     /// Aggregates replications (in replication order; the result does not depend on how they were run).
@@ -122,6 +128,23 @@ public struct Summary: Sendable, Encodable {
                         utilisation: Estimate(days.map { $0.windowUtilisation[w] ?? nil }, confidence: confidence))
                 )
             })
+        func byHour(_ pick: (DayKPIs) -> [String: [String: Double?]]) -> [String: [String: Estimate]] {
+            let maps = days.map(pick)
+            let names = Set(maps.flatMap(\.keys))
+            return Dictionary(
+                uniqueKeysWithValues: names.map { n in
+                    let hours = Set(maps.flatMap { $0[n]?.keys.map { $0 } ?? [] })
+                    return (
+                        n,
+                        Dictionary(
+                            uniqueKeysWithValues: hours.map { h in
+                                (h, Estimate(maps.map { $0[n]?[h] ?? nil }, confidence: confidence))
+                            })
+                    )
+                })
+        }
+        queueByHour = byHour(\.queueByHour)
+        windowUtilisationByHour = byHour(\.windowUtilisationByHour)
         // Hot and cold windows: spread of utilisation across the windows expected open all day (not
         // tidal windows, which open only in peaks), per day, then over days.
         let catalogue = scenario.catalogue

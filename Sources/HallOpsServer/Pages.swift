@@ -2,6 +2,7 @@ import Foundation
 import HTTPTypes
 import HallDomain
 import HallOps
+import HallRunner
 import Hummingbird
 import NIOCore
 
@@ -9,11 +10,6 @@ import NIOCore
 /// spoken announcement made on the server with Debian's espeak-ng (headless browsers have no voices).
 struct Pages: Sendable {
     let directory: String
-
-    static let chartPaths = [
-        "/usr/share/javascript/chart.js/chart.umd.js", "/usr/share/javascript/chart.js/chart.min.js",
-        "/usr/share/javascript/chart.js/Chart.min.js",
-    ]
 
     func register(_ router: Router<OpsRequestContext>) {
         for page in ["kiosk", "console", "display", "manager", "cases"] {
@@ -29,7 +25,7 @@ struct Pages: Sendable {
             return try file("assets/" + name)
         }
         router.get("vendor/chart.js") { _, _ in
-            guard let path = Self.chartPaths.first(where: FileManager.default.fileExists(atPath:)) else {
+            guard let path = ChartJS.path else {
                 throw APIError(
                     .notFound, "Chart.js is missing: install Debian's libjs-chart.js (scripts/setup.sh does)")
             }

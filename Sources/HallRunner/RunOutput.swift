@@ -4,13 +4,14 @@ import HallMetrics
 import HallRandom
 
 extension ExperimentResult {
-    /// The files of a run: summary.json, report.md and, for the replications whose logs were kept,
-    /// tickets.csv, windows.csv and queues.csv.
-    public func files(sourceFile: String? = nil) throws -> [(name: String, data: Data)] {
+    /// The files of a run: summary.json, report.md, report.html (in `lang`) and, for the replications
+    /// whose logs were kept, tickets.csv, windows.csv and queues.csv.
+    public func files(sourceFile: String? = nil, lang: ReportLanguage = .zh) throws -> [(name: String, data: Data)] {
         let s = summary
         var files: [(String, Data)] = [
             ("summary.json", try s.json()),
             ("report.md", Data(Report.markdown(s, scenario: scenario, sourceFile: sourceFile).utf8)),
+            ("report.html", Data(HTMLReport.run(self, sourceFile: sourceFile, lang: lang).utf8)),
         ]
         let kept = logs.enumerated().compactMap { i, l in l.map { (i, $0) } }
         if let cases { files.append(("daily.csv", Data(CaseCSV.daily(cases).utf8))) }

@@ -78,6 +78,7 @@ struct CommonOptions: ParsableArguments {
 
 extension RecordsMode: ExpressibleByArgument {}
 extension KPI: ExpressibleByArgument {}
+extension ReportLanguage: ExpressibleByArgument {}
 extension LayoutKind: ExpressibleByArgument {}
 
 /// `--layouts dedicated,universal`: a non-empty comma-separated list of layouts.
@@ -97,8 +98,10 @@ struct LayoutList: ExpressibleByArgument {
 
 /// The file list of each command, in one place (names are `AtomicOutput.knownNames`).
 enum Outputs {
-    static func run(_ result: ExperimentResult, sourceFile: String) throws -> [(name: String, data: Data)] {
-        try result.files(sourceFile: sourceFile)
+    static func run(_ result: ExperimentResult, sourceFile: String, lang: ReportLanguage = .zh) throws -> [(
+        name: String, data: Data
+    )] {
+        try result.files(sourceFile: sourceFile, lang: lang)
     }
 
     static func compare(_ c: Comparison) throws -> [(name: String, data: Data)] {

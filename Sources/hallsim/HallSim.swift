@@ -119,6 +119,7 @@ struct Run: ParsableCommand {
             "Which replications' event logs to write (default: all for one day, first for a run over dates)."
     )
     var records: RecordsMode?
+    @Option(help: "Language of report.html: zh (default) or en.") var lang: ReportLanguage = .zh
 
     var seed: UInt64 { common.seed ?? 1 }
     var replications: Int { common.replications ?? 20 }
@@ -136,7 +137,7 @@ struct Run: ParsableCommand {
             scenario, seed: seed, replications: 0..<replications, threads: common.threads, records: mode)
         let elapsed = Date().timeIntervalSince(started)
         let dir = URL(fileURLWithPath: outPath)
-        let files = try Outputs.run(result, sourceFile: file)
+        let files = try Outputs.run(result, sourceFile: file, lang: lang)
         try Console.write(files, to: dir)
         let s = result.summary
         let tickets = result.stats.reduce(0) { $0 + $1.tickets }
