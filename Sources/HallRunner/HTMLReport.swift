@@ -34,7 +34,10 @@ public enum HTMLReport {
         }),
             let e = s.hours[worst]?[.serviceLevel], e.mean != nil
         {
-            findings.append(w.t("最差时段 ", "Worst hour: ") + "\(span(worst)): " + w.share(e) + " \(slText)")
+            findings.append(
+                w.t(
+                    "最差时段 \(span(worst))：\(slText) \(w.share(e))", "Worst hour: \(span(worst)): \(w.share(e)) \(slText)"
+                ))
         }
         if let all = s.overall[.waitMean], let m = all.mean {
             let slow = scenario.departments.compactMap { d -> (String, Estimate)? in
@@ -344,8 +347,8 @@ struct Page {
           }
           function band(s, label, colour) {
             return [
-              {label: T.band, data: s.upper, borderWidth: 0, pointRadius: 0, fill: false, backgroundColor: colour + '33'},
-              {label: T.band + ' ', data: s.lower, borderWidth: 0, pointRadius: 0, fill: '-1', backgroundColor: colour + '33'},
+              {label: T.band, data: s.upper, borderWidth: 0, pointRadius: 0, fill: false, tension: 0.2, backgroundColor: colour + '33'},
+              {label: T.band + ' ', data: s.lower, borderWidth: 0, pointRadius: 0, fill: '-1', tension: 0.2, backgroundColor: colour + '33'},
               {label: label, data: s.mean, borderColor: colour, backgroundColor: colour, pointRadius: 3, tension: 0.2},
             ];
           }

@@ -12,6 +12,7 @@ extension ExperimentResult {
             ("summary.json", try s.json()),
             ("report.md", Data(Report.markdown(s, scenario: scenario, sourceFile: sourceFile).utf8)),
             ("report.html", Data(HTMLReport.run(self, sourceFile: sourceFile, lang: lang).utf8)),
+            ("replications.csv", Data(ReplicationsCSV.csv(self).utf8)),
         ]
         let kept = logs.enumerated().compactMap { i, l in l.map { (i, $0) } }
         if let cases { files.append(("daily.csv", Data(CaseCSV.daily(cases).utf8))) }

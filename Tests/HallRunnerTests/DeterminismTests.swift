@@ -15,7 +15,12 @@ final class DeterminismTests: XCTestCase {
         let s = try validationScenario("pooling-dedicated")
         let one = try files(s, seed: 42, threads: 1)
         let two = try files(s, seed: 42, threads: 2)
-        XCTAssertEqual(Set(one.keys), ["summary.json", "report.md", "tickets.csv", "windows.csv", "queues.csv"])
+        XCTAssertEqual(
+            Set(one.keys),
+            [
+                "summary.json", "report.md", "report.html", "replications.csv", "tickets.csv", "windows.csv",
+                "queues.csv",
+            ])
         for (name, data) in one { XCTAssertEqual(data, two[name], name) }
         let other = try files(s, seed: 43, threads: 2)
         XCTAssertNotEqual(one["tickets.csv"], other["tickets.csv"])

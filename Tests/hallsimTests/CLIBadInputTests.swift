@@ -18,7 +18,8 @@ extension CLITests {
         let second = try run(["run", Self.small, "--replications", "2", "--records", "none", "--out", out.path])
         XCTAssertEqual(second.status, 0, second.err)
         XCTAssertEqual(
-            try FileManager.default.contentsOfDirectory(atPath: out.path).sorted(), ["report.md", "summary.json"])
+            try FileManager.default.contentsOfDirectory(atPath: out.path).sorted(),
+            ["replications.csv", "report.html", "report.md", "summary.json"])
         XCTAssertEqual(try FileManager.default.contentsOfDirectory(atPath: dir.path).sorted(), ["out"])
     }
 

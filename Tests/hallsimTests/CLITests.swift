@@ -72,7 +72,9 @@ final class CLITests: XCTestCase {
         XCTAssertEqual(r1.status, 0, r1.err)
         let r2 = try run(["run", scenario, "--replications", "3", "--seed", "9", "--out", b.path])
         XCTAssertEqual(r2.status, 0, r2.err)
-        for f in ["summary.json", "report.md", "tickets.csv", "windows.csv", "queues.csv"] {
+        for f in [
+            "summary.json", "report.md", "report.html", "replications.csv", "tickets.csv", "windows.csv", "queues.csv",
+        ] {
             let da = try Data(contentsOf: a.appendingPathComponent(f))
             let db = try Data(contentsOf: b.appendingPathComponent(f))
             XCTAssertEqual(da, db, f)
