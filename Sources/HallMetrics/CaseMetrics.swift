@@ -25,6 +25,13 @@ public enum CaseKPI: String, Sendable, CaseIterable, Codable {
     case doneInOneVisitRate = "done_in_one_visit_rate"
     /// One-time notices whose applicant never came back / cases opened.
     case gaveUpRate = "gave_up_rate"
+    /// Back-office waits of review and approval steps (second approvals included), from visible in the
+    /// inbox to started, in back-office working minutes; a step never started waits until the end of
+    /// the run (so the figure is a lower bound where steps are left). Per department that does the step.
+    case reviewWaitMean = "review_wait_mean_wmin"
+    case reviewWaitP90 = "review_wait_p90_wmin"
+    case approvalWaitMean = "approval_wait_mean_wmin"
+    case approvalWaitP90 = "approval_wait_p90_wmin"
 }
 
 /// Case KPIs of one replication (or one real period).
@@ -48,6 +55,12 @@ public struct DailyRow: Sendable, Equatable {
     public var backlog: Int
     /// In review at the end of the day and past the deadline.
     public var overdue: Int
+    /// The front desk that day (nil when closed or undefined): mean and p90 wait of called tickets,
+    /// share called within the target, share who left without service.
+    public var waitMean: Double? = nil
+    public var waitP90: Double? = nil
+    public var serviceLevel: Double? = nil
+    public var abandoned: Double? = nil
 }
 
 /// Streams a run's case records into case KPIs. The same code measures simulated and real periods.
@@ -55,10 +68,27 @@ public final class CaseMetrics: RecordSink {
     public let catalogue: Catalogue
     let dates: [CivilDate]
     private(set) var records: [CaseRecord] = []
+    /// Back-office working minutes between two instants (the run's calendar and hours); nil: step waits
+    /// are not measured.
+    let workingMinutes: (@Sendable (Stamp, Stamp) -> Double)?
+    /// [department][0 review, 1 approval]: waits of the steps, working minutes.
+    private var stepWaits: [[[Double]]]
 
-    public init(catalogue: Catalogue, dates: [CivilDate]) {
+    public init(
+        catalogue: Catalogue, dates: [CivilDate], workingMinutes: (@Sendable (Stamp, Stamp) -> Double)? = nil
+    ) {
         self.catalogue = catalogue
         self.dates = dates
+        self.workingMinutes = workingMinutes
+        stepWaits = Array(repeating: [[], []], count: catalogue.departments.count)
+    }
+
+    public func record(_ r: CaseStepRecord) {
+        guard let workingMinutes, r.step != .special, let end = dates.last else { return }
+        let pool = r.step == .review ? 0 : 1
+        let d = Int(r.department)
+        guard stepWaits.indices.contains(d) else { return }
+        stepWaits[d][pool].append(max(0, workingMinutes(r.visible, r.start ?? Stamp(end, 1440))))
     }
 
     public func record(_ r: TicketRecord) {}
@@ -110,8 +140,9 @@ public final class CaseMetrics: RecordSink {
         }
     }
 
-    /// The KPIs; `arrivals` gives the front desk's applicants per date (nil: closed).
-    public func result(arrivals: [CivilDate: Int]) -> PeriodKPIs {
+    /// The KPIs; `arrivals` gives the front desk's applicants per date (nil: closed), `frontDesk` each
+    /// open date's front-desk KPIs for daily.csv.
+    public func result(arrivals: [CivilDate: Int], frontDesk: [CivilDate: DayKPIs] = [:]) -> PeriodKPIs {
         let end = dates.last ?? CivilDate(1970, 1, 1)
         var overall = Tally()
         var byDepartment = [Tally](repeating: Tally(), count: catalogue.departments.count)
@@ -120,11 +151,25 @@ public final class CaseMetrics: RecordSink {
             byDepartment[Int(r.department)].add(r, end: end)
         }
         var departments: [String: [CaseKPI: Double?]] = [:]
+        var overallK = overall.kpis
         for (d, id) in catalogue.departments.enumerated() { departments[id] = byDepartment[d].kpis }
-        return PeriodKPIs(overall: overall.kpis, departments: departments, daily: daily(arrivals: arrivals))
+        if workingMinutes != nil {
+            func waits(_ k: inout [CaseKPI: Double?], _ review: [Double], _ approval: [Double]) {
+                k[.reviewWaitMean] = review.isEmpty ? nil : Statistics.mean(review)
+                k[.reviewWaitP90] = Statistics.quantile(review, 0.9)
+                k[.approvalWaitMean] = approval.isEmpty ? nil : Statistics.mean(approval)
+                k[.approvalWaitP90] = Statistics.quantile(approval, 0.9)
+            }
+            for (d, id) in catalogue.departments.enumerated() {
+                waits(&departments[id, default: [:]], stepWaits[d][0], stepWaits[d][1])
+            }
+            waits(&overallK, stepWaits.flatMap { $0[0] }, stepWaits.flatMap { $0[1] })
+        }
+        return PeriodKPIs(
+            overall: overallK, departments: departments, daily: daily(arrivals: arrivals, frontDesk: frontDesk))
     }
 
-    private func daily(arrivals: [CivilDate: Int]) -> [DailyRow] {
+    private func daily(arrivals: [CivilDate: Int], frontDesk: [CivilDate: DayKPIs]) -> [DailyRow] {
         let index = Dictionary(uniqueKeysWithValues: dates.enumerated().map { ($1, $0) })
         let n = dates.count
         var accepted = [Int](repeating: 0, count: n)
@@ -161,11 +206,14 @@ public final class CaseMetrics: RecordSink {
         for (k, d) in dates.enumerated() {
             backlog += inReview[k]
             late += overdue[k]
+            let f = frontDesk[d]?.overall
             rows.append(
                 DailyRow(
                     date: d, open: arrivals[d] != nil, arrivals: arrivals[d] ?? 0, accepted: accepted[k],
                     decided: decided[k],
-                    doneAtWindow: atWindow[k], backlog: backlog, overdue: late))
+                    doneAtWindow: atWindow[k], backlog: backlog, overdue: late, waitMean: f?[.waitMean] ?? nil,
+                    waitP90: f?[.waitP90] ?? nil, serviceLevel: f?[.serviceLevel] ?? nil,
+                    abandoned: f?[.abandonedFraction] ?? nil))
         }
         return rows
     }

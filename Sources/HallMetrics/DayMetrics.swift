@@ -38,6 +38,9 @@ public enum KPI: String, Sendable, CaseIterable, Codable {
     case backOfficeMinutesLost = "back_office_min_lost"
     /// Minutes during opening hours when windows expected open (rostered posts) were closed (overall only).
     case closedWindowMinutes = "closed_window_min"
+    /// Of the tickets called, the share who waited longer than the target. Not `sl_share`'s complement:
+    /// `sl_share` is over every applicant (those who left count as misses), this only over those called.
+    case calledOverTarget = "called_over_target_share"
 }
 
 /// KPIs of one day (one replication, or one real day), every value optional: nil when undefined
@@ -275,6 +278,8 @@ public final class DayMetrics: RecordSink {
             k[.waitMean] = g.waits.isEmpty ? nil : Statistics.mean(g.waits)
             k[.waitP90] = Statistics.quantile(g.waits, 0.9)
             k[.serviceLevel] = g.arrivals > 0 ? Double(g.withinTarget) / a : nil
+            k[.calledOverTarget] =
+                g.waits.isEmpty ? nil : Double(g.waits.count - g.withinTarget) / Double(g.waits.count)
             if let queueArea { k[.queueMean] = queueArea / span }
             if let queueMax { k[.queueMax] = Double(queueMax) }
             return k

@@ -8,7 +8,8 @@ public enum CaseCSV {
         "replication,case,item,department,joint,status,from_backlog,first_visit,visits,accepted,deadline,suspended_wd,decided,lead_time_wd,on_time,delivery,collected,archive_by,steps"
     public static let stepHeader = "replication,case,department,step,arrived,visible,start,end,work_min"
     public static let dailyHeader =
-        "replication,date,weekday,open,arrivals,accepted,decided,done_at_window,backlog,overdue"
+        "replication,date,weekday,open,arrivals,accepted,decided,done_at_window,backlog,overdue,"
+        + "wait_mean_min,wait_p90_min,sl_share,abandoned_fraction"
 
     static func stamp(_ s: Stamp?) -> String { s.map(\.description) ?? "" }
 
@@ -63,7 +64,8 @@ public enum CaseCSV {
         for (rep, p) in periods.enumerated() {
             for d in p.daily {
                 out +=
-                    "\(rep),\(d.date),\(names[d.date.weekday]),\(d.open ? 1 : 0),\(d.arrivals),\(d.accepted),\(d.decided),\(d.doneAtWindow),\(d.backlog),\(d.overdue)\n"
+                    "\(rep),\(d.date),\(names[d.date.weekday]),\(d.open ? 1 : 0),\(d.arrivals),\(d.accepted),\(d.decided),\(d.doneAtWindow),\(d.backlog),\(d.overdue),"
+                    + "\(EventLogCSV.num(d.waitMean)),\(EventLogCSV.num(d.waitP90)),\(EventLogCSV.num(d.serviceLevel)),\(EventLogCSV.num(d.abandoned))\n"
             }
         }
         return out

@@ -17,7 +17,8 @@ extension Experiment {
             let keep = records == .all || (records == .first && r == 0)
             let buffer = keep ? DatedBuffer(dates: period.dates) : nil
             var dayMetrics: [(CivilDate, DayMetrics)] = []
-            let cases = CaseMetrics(catalogue: catalogue, dates: period.dates)
+            let cases = CaseMetrics(
+                catalogue: catalogue, dates: period.dates, workingMinutes: { period.workingMinutes(from: $0, to: $1) })
             let caseSink: RecordSink = buffer.map { TeeSink([cases, $0]) } ?? cases
             let stats = simulatePeriod(
                 period, seed: seed, replication: r,
@@ -32,8 +33,14 @@ extension Experiment {
                 }, caseSink: caseSink)
             let days = dayMetrics.map { $0.1.result() }
             var arrivals: [CivilDate: Int] = [:]
-            for ((date, _), k) in zip(dayMetrics, days) { arrivals[date] = Int((k.overall[.arrivals] ?? 0) ?? 0) }
-            return (DayKPIs.mean(of: days), cases.result(arrivals: arrivals), stats, buffer?.log)
+            var frontDesk: [CivilDate: DayKPIs] = [:]
+            for ((date, _), k) in zip(dayMetrics, days) {
+                arrivals[date] = Int((k.overall[.arrivals] ?? 0) ?? 0)
+                frontDesk[date] = k
+            }
+            return (
+                DayKPIs.mean(of: days), cases.result(arrivals: arrivals, frontDesk: frontDesk), stats, buffer?.log
+            )
         }
         let dayStats = results.map { DayStats(tickets: $0.2.tickets, events: $0.2.events, end: 0) }
         return ExperimentResult(

@@ -87,6 +87,8 @@ public enum Report {
         out += "| 90th percentile wait (min) | \(fmt(o[.waitP90])) |\n"
         out +=
             "| called within \(String(format: "%g", s.waitTargetMinutes)) min | \(fmt(o[.serviceLevel], percent: true)) |\n"
+        out +=
+            "| called tickets that waited over \(String(format: "%g", s.waitTargetMinutes)) min (share of those called) | \(fmt(o[.calledOverTarget], percent: true)) |\n"
         out += "| one-time notices (share of served) | \(fmt(o[.noticeFraction], percent: true)) |\n"
         out += "| mean tickets waiting | \(fmt(o[.queueMean])) |\n"
         out += "| minutes open after closing time | \(fmt(o[.overtime])) |\n\n"
@@ -144,6 +146,10 @@ public enum Report {
         out += "| visits per case | \(fmt(o[.visitsPerCase], digits: 3)) |\n"
         out += "| done in one visit (一次办成率) | \(fmt(o[.doneInOneVisitRate], percent: true)) |\n"
         out += "| gave up after a one-time notice | \(fmt(o[.gaveUpRate], percent: true)) |\n"
+        out +=
+            "| review wait, mean / p90 (back-office working minutes) | \(fmt(o[.reviewWaitMean])) / \(fmt(o[.reviewWaitP90])) |\n"
+        out +=
+            "| approval wait, mean / p90 (back-office working minutes) | \(fmt(o[.approvalWaitMean])) / \(fmt(o[.approvalWaitP90])) |\n"
         let reviewing = Set(scenario.backOffice?.departments.map(\.department) ?? [])
         out +=
             "\n| department | accepted | decided | on time | mean lead (wd) | p90 lead (wd) | overdue | backlog | one visit |\n|---|---|---|---|---|---|---|---|---|\n"
