@@ -13,7 +13,7 @@ import HallSimulation
 import HeapModule
 
 let quick = CommandLine.arguments.contains("--quick")
-/// `--profile counter|kpis|kept`: only that M/M/3 loop, for 200 days, to run under `perf record`.
+/// `--profile counter|kpis|kept|csv`: only that M/M/3 loop (csv: writing the event log five times), for 200 days, to run under `perf record`.
 let profile = CommandLine.arguments.firstIndex(of: "--profile").flatMap {
     CommandLine.arguments.indices.contains($0 + 1) ? CommandLine.arguments[$0 + 1] : nil
 }
@@ -141,6 +141,14 @@ if let profile {
     let t = seconds {
         for r in 0..<200 {
             switch profile {
+            case "csv":
+                let b = RecordBuffer()
+                customers += simulateDay(hall, seed: 1, replication: r, sink: b).tickets
+                for _ in 0..<5 {
+                    _ = EventLogCSV.tickets([(r, b.tickets)], catalogue: hall.catalogue)
+                    _ = EventLogCSV.windows([(r, b.windows)], catalogue: hall.catalogue)
+                    _ = EventLogCSV.queues([(r, b.queues)], catalogue: hall.catalogue)
+                }
             case "counter": customers += simulateDay(hall, seed: 1, replication: r, sink: CountingSink()).tickets
             case "kept": customers += simulateDay(hall, seed: 1, replication: r, sink: RecordBuffer()).tickets
             default:
@@ -210,6 +218,32 @@ let keepT = best(3) {
 print(
     "  engine, every record kept    \(rate(keptCustomers, keepT))   ratio to bare \(String(format: "%.2f", (Double(keptCustomers) / keepT) / (Double(bareN) / bareT)))"
 )
+
+// MARK: Writing the event log against making it: 100 days of the M/M/3 hall with every record kept,
+// then tickets.csv, windows.csv and queues.csv written (goal: writing costs no more than simulating).
+
+do {
+    let n = quick ? 20 : 100
+    var buffers: [RecordBuffer] = []
+    let simT = best(quick ? 1 : 3) {
+        buffers = (0..<n).map { r in
+            let b = RecordBuffer()
+            _ = simulateDay(mm3, seed: 1, replication: r, sink: b)
+            return b
+        }
+    }
+    var bytes = 0
+    let c = mm3.catalogue
+    let writeT = best(quick ? 1 : 3) {
+        let t = EventLogCSV.tickets(buffers.enumerated().map { ($0.offset, $0.element.tickets) }, catalogue: c)
+        let w = EventLogCSV.windows(buffers.enumerated().map { ($0.offset, $0.element.windows) }, catalogue: c)
+        let q = EventLogCSV.queues(buffers.enumerated().map { ($0.offset, $0.element.queues) }, catalogue: c)
+        bytes = t.utf8.count + w.utf8.count + q.utf8.count
+    }
+    print(
+        "  event log of \(n) days: simulating \(String(format: "%.2f s", simT)), writing CSV \(String(format: "%.2f s", writeT)) "
+            + "(\(bytes / 1_000_000) MB), ratio \(String(format: "%.2f", writeT / simT)) (goal ≤ 1)")
+}
 
 // MARK: The county hall.
 

@@ -17,12 +17,6 @@ public enum EventLogCSV {
     /// A run over dates: the run's dates and the date index of each record, one entry per log.
     public typealias Dated = (dates: [CivilDate], day: [Int32])
 
-    /// "replication," or "replication,date," for a dated row.
-    static func prefix(_ rep: Int, _ dated: Dated?, _ i: Int) -> String {
-        guard let dated else { return "\(rep)," }
-        return "\(rep),\(dated.dates[Int(dated.day[i])]),"
-    }
-
     /// A catalogue name, or empty where the record names none (-1: a real hall's ticket taken for a
     /// department without choosing an item).
     static func name(_ names: [String], _ index: Int32) -> String {
@@ -33,60 +27,135 @@ public enum EventLogCSV {
         (dated ? h.replacingOccurrences(of: "replication,", with: "replication,date,") + extra : h) + "\n"
     }
 
+    /// Writes "replication," or "replication,date," for row i of a log.
+    static func prefix(_ out: CSVText, _ rep: Int, _ dates: [String]?, _ day: [Int32]?, _ i: Int) {
+        out.int(rep)
+        out.comma()
+        if let dates, let day {
+            out.text(dates[Int(day[i])])
+            out.comma()
+        }
+    }
+
     public static func tickets(_ logs: [(Int, [TicketRecord])], catalogue c: Catalogue, dated: [Dated]? = nil) -> String
     {
-        var out = header(ticketHeader, dated: dated != nil, extra: ",visit,case")
+        let out = CSVText(capacity: 160 * logs.reduce(0) { $0 + $1.1.count } + 256)
+        out.text(header(ticketHeader, dated: dated != nil, extra: ",visit,case"))
+        let names = CSVText.Names(c)
         for (k, (rep, rows)) in logs.enumerated() {
             let d = dated?[k]
-            let order = rows.indices.sorted { (d?.day[$0] ?? 0, rows[$0].ticket) < (d?.day[$1] ?? 0, rows[$1].ticket) }
-            for i in order {
+            let dates = d?.dates.map(\.description)
+            // By date, then ticket number: one integer key per row.
+            var order = rows.indices.map { i in
+                ((Int64(d?.day[i] ?? 0) << 32) | (Int64(rows[i].ticket) - Int64(Int32.min)), i)
+            }
+            order.sort { $0.0 < $1.0 || ($0.0 == $1.0 && $0.1 < $1.1) }
+            for (_, i) in order {
                 let r = rows[i]
-                var fields: [String] = [
-                    "\(r.ticket)", name(c.profiles, r.source), r.channel.rawValue, name(c.items, r.item),
-                    c.departments[Int(r.department)], r.priority ? "1" : "0", num(r.arrival),
-                    ClockTime.format(r.arrival, seconds: true),
-                    num(r.call), num(r.serviceStart), num(r.serviceEnd), num(r.end), num(r.wait),
-                    r.window.map { c.windows[Int($0)] } ?? "", r.outcome.rawValue,
-                ]
-                if d != nil { fields += [r.visit.rawValue, r.caseNumber.map(String.init) ?? ""] }
-                out += prefix(rep, d, i) + fields.joined(separator: ",") + "\n"
+                prefix(out, rep, dates, d?.day, i)
+                out.int(Int(r.ticket))
+                out.comma()
+                out.name(names.profiles, r.source)
+                out.comma()
+                out.text(r.channel.rawValue)
+                out.comma()
+                out.name(names.items, r.item)
+                out.comma()
+                out.name(names.departments, r.department)
+                out.comma()
+                out.text(r.priority ? "1" : "0" as StaticString)
+                out.comma()
+                out.fixed4(r.arrival)
+                out.comma()
+                out.clock(r.arrival)
+                out.comma()
+                out.fixed4(r.call)
+                out.comma()
+                out.fixed4(r.serviceStart)
+                out.comma()
+                out.fixed4(r.serviceEnd)
+                out.comma()
+                out.fixed4(r.end)
+                out.comma()
+                out.fixed4(r.wait)
+                out.comma()
+                if let w = r.window { out.name(names.windows, w) }
+                out.comma()
+                out.text(r.outcome.rawValue)
+                if d != nil {
+                    out.comma()
+                    out.text(r.visit.rawValue)
+                    out.comma()
+                    if let n = r.caseNumber { out.int(Int(n)) }
+                }
+                out.newline()
             }
         }
-        return out
+        return out.string
     }
 
     public static func windows(_ logs: [(Int, [WindowRecord])], catalogue c: Catalogue, dated: [Dated]? = nil) -> String
     {
-        var out = header(windowHeader, dated: dated != nil)
+        let out = CSVText(capacity: 48 * logs.reduce(0) { $0 + $1.1.count } + 256)
+        out.text(header(windowHeader, dated: dated != nil))
+        let names = CSVText.Names(c)
         for (k, (rep, rows)) in logs.enumerated() {
+            let dates = dated?[k].dates.map(\.description)
             for (i, r) in rows.enumerated() {
-                out +=
-                    prefix(rep, dated?[k], i)
-                    + "\(num(r.time)),\(c.windows[Int(r.window)]),\(r.state.rawValue),\(r.ticket.map(String.init) ?? ""),\(r.staff.map { c.staff[Int($0)] } ?? "")\n"
+                prefix(out, rep, dates, dated?[k].day, i)
+                out.fixed4(r.time)
+                out.comma()
+                out.name(names.windows, r.window)
+                out.comma()
+                out.text(r.state.rawValue)
+                out.comma()
+                if let t = r.ticket { out.int(Int(t)) }
+                out.comma()
+                if let s = r.staff { out.name(names.staff, s) }
+                out.newline()
             }
         }
-        return out
+        return out.string
     }
 
     public static func staff(_ logs: [(Int, [StaffRecord])], catalogue c: Catalogue, dated: [Dated]? = nil) -> String {
-        var out = header(staffHeader, dated: dated != nil)
+        let out = CSVText(capacity: 48 * logs.reduce(0) { $0 + $1.1.count } + 256)
+        out.text(header(staffHeader, dated: dated != nil))
         for (k, (rep, rows)) in logs.enumerated() {
+            let dates = dated?[k].dates.map(\.description)
             for (i, r) in rows.enumerated() {
-                out +=
-                    prefix(rep, dated?[k], i)
-                    + "\(num(r.time)),\(c.staff[Int(r.staff)]),\(c.staffKind[Int(r.staff)].rawValue),\(r.state.rawValue),\(r.window.map { c.windows[Int($0)] } ?? "")\n"
+                prefix(out, rep, dates, dated?[k].day, i)
+                out.fixed4(r.time)
+                out.comma()
+                out.text(c.staff[Int(r.staff)])
+                out.comma()
+                out.text(c.staffKind[Int(r.staff)].rawValue)
+                out.comma()
+                out.text(r.state.rawValue)
+                out.comma()
+                if let w = r.window { out.text(c.windows[Int(w)]) }
+                out.newline()
             }
         }
-        return out
+        return out.string
     }
 
     public static func queues(_ logs: [(Int, [QueueRecord])], catalogue c: Catalogue, dated: [Dated]? = nil) -> String {
-        var out = header(queueHeader, dated: dated != nil)
+        let out = CSVText(capacity: 32 * logs.reduce(0) { $0 + $1.1.count } + 256)
+        out.text(header(queueHeader, dated: dated != nil))
+        let names = CSVText.Names(c)
         for (k, (rep, rows)) in logs.enumerated() {
+            let dates = dated?[k].dates.map(\.description)
             for (i, r) in rows.enumerated() {
-                out += prefix(rep, dated?[k], i) + "\(num(r.time)),\(c.departments[Int(r.department)]),\(r.waiting)\n"
+                prefix(out, rep, dates, dated?[k].day, i)
+                out.fixed4(r.time)
+                out.comma()
+                out.name(names.departments, r.department)
+                out.comma()
+                out.int(Int(r.waiting))
+                out.newline()
             }
         }
-        return out
+        return out.string
     }
 }
