@@ -6,7 +6,8 @@ import HallMetrics
 public enum CaseCSV {
     public static let caseHeader =
         "replication,case,item,department,joint,status,from_backlog,first_visit,visits,accepted,deadline,suspended_wd,decided,lead_time_wd,on_time,delivery,collected,archive_by,steps"
-    public static let stepHeader = "replication,case,department,step,arrived,visible,start,end,work_min"
+    public static let stepHeader =
+        "replication,case,department,step,arrived,visible,start,end,work_min,arrived_min,visible_min,start_min,end_min"
     public static let dailyHeader =
         "replication,date,weekday,open,arrivals,accepted,decided,done_at_window,backlog,overdue,"
         + "wait_mean_min,wait_p90_min,sl_share,abandoned_fraction"
@@ -51,7 +52,10 @@ public enum CaseCSV {
             }) {
                 out +=
                     "\(rep),\(s.caseNumber),\(c.departments[Int(s.department)]),\(s.step.rawValue),\(stamp(s.arrived)),\(stamp(s.visible)),"
-                out += "\(stamp(s.start)),\(stamp(s.end)),\(EventLogCSV.num(s.work))\n"
+                out += "\(stamp(s.start)),\(stamp(s.end)),\(EventLogCSV.num(s.work)),"
+                // The same instants as minutes of their day, at tickets.csv's precision.
+                out +=
+                    "\(EventLogCSV.num(s.arrived.minute)),\(EventLogCSV.num(s.visible.minute)),\(EventLogCSV.num(s.start?.minute)),\(EventLogCSV.num(s.end?.minute))\n"
             }
         }
         return out
