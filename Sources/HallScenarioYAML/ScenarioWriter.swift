@@ -4,7 +4,9 @@ import HallDomain
 /// Writes a scenario as YAML that `ScenarioLoader` reads back to an equal `Scenario` (used for the
 /// planner's planned.yaml). Every field is written explicitly, in the order of docs/scenario-format.md.
 public enum ScenarioWriter {
-    public static func yaml(_ s: Scenario) -> String {
+    /// `folder`: where the file will live; the calendar is then referred to by a path relative to it,
+    /// so that the folder can be moved or shared with the calendar beside it.
+    public static func yaml(_ s: Scenario, relativeTo folder: String? = nil) -> String {
         var out = ""
         func line(_ text: String, _ indent: Int = 0) { out += String(repeating: " ", count: indent) + text + "\n" }
         line("name: \(q(s.name))")
@@ -130,8 +132,20 @@ public enum ScenarioWriter {
                 line("- {\(f.joined(separator: ", "))}", 2)
             }
         }
-        writeCases(s, line)
+        writeCases(s, folder: folder, line)
         return out
+    }
+
+    /// The path of `file` as seen from `folder` ("../calendars/china.yaml"); both made absolute first.
+    public static func relativePath(from folder: String, to file: String) -> String {
+        func parts(_ p: String) -> [String] {
+            URL(fileURLWithPath: p).standardizedFileURL.path.split(separator: "/").map(String.init)
+        }
+        let a = parts(folder)
+        let b = parts(file)
+        var common = 0
+        while common < a.count && common < b.count - 1 && a[common] == b[common] { common += 1 }
+        return (Array(repeating: "..", count: a.count - common) + b[common...]).joined(separator: "/")
     }
 
     static func periods(_ ps: [HallDomain.TimeInterval]) -> String {
@@ -140,11 +154,11 @@ public enum ScenarioWriter {
     static func days(_ r: WorkingDayRange) -> String { "{min: \(r.min), max: \(r.max)}" }
 
     /// The multi-day sections: calendar, back office, returns, delivery.
-    static func writeCases(_ s: Scenario, _ line: (String, Int) -> Void) {
+    static func writeCases(_ s: Scenario, folder: String?, _ line: (String, Int) -> Void) {
         let weekdays = ["", "mon", "tue", "wed", "thu", "fri", "sat", "sun"]
         if let p = s.period {
             line("calendar:", 0)
-            line("file: \(q(p.calendarFile))", 2)
+            line("file: \(q(folder.map { relativePath(from: $0, to: p.calendarFile) } ?? p.calendarFile))", 2)
             line("start: \(q(p.start.description))", 2)
             line("end: \(q(p.end.description))", 2)
             if !p.weekdayDemand.isEmpty {

@@ -55,9 +55,10 @@ struct Calibrate: ParsableCommand {
         o.minServices = minSample
         o.minDays = minDays
         let result = Calibration.calibrate(base: scenario, days: days, options: o)
-        let yaml = ScenarioWriter.yaml(result.scenario)
-        // The written scenario must read back: checked before anything is written.
-        do { _ = try ScenarioLoader.parse(yaml: yaml, file: "calibrated.yaml") } catch {
+        let folder = URL(fileURLWithPath: out).standardizedFileURL.path
+        let yaml = ScenarioWriter.yaml(result.scenario, relativeTo: folder)
+        // The written scenario must read back (from where it will be): checked before anything is written.
+        do { _ = try ScenarioLoader.parse(yaml: yaml, file: folder + "/calibrated.yaml") } catch {
             Console.error("the calibrated scenario does not validate (\(error)); nothing was written.")
             throw ExitCode(1)
         }

@@ -114,24 +114,26 @@ enum Outputs {
     }
 
     /// The planner's files; one planned-DAY.yaml per day when several days are planned.
-    static func plan(_ result: PlanResult) throws -> [(name: String, data: Data)] {
+    static func plan(_ result: PlanResult, folder: String) throws -> [(name: String, data: Data)] {
+        let folder = URL(fileURLWithPath: folder).standardizedFileURL.path
         var files: [(name: String, data: Data)] = [
             ("plan.md", Data(result.markdown.utf8)), ("plan.json", try result.json),
             ("requirements.csv", Data(result.requirementsCSV.utf8)), ("shifts.csv", Data(result.shiftsCSV.utf8)),
-            ("planned.yaml", Data(ScenarioWriter.yaml(result.chosen.days[0].scenario).utf8)),
+            ("planned.yaml", Data(ScenarioWriter.yaml(result.chosen.days[0].scenario, relativeTo: folder).utf8)),
         ]
         if result.chosen.days.count > 1 {
             for d in result.chosen.days {
-                files.append((plannedDayFile(d.day.name), Data(ScenarioWriter.yaml(d.scenario).utf8)))
+                files.append(
+                    (plannedDayFile(d.day.name), Data(ScenarioWriter.yaml(d.scenario, relativeTo: folder).utf8)))
             }
         }
         if let bo = result.backOffice, let csv = result.backOfficeCSV {
             files.append(("back_office.csv", Data(csv.utf8)))
-            files.append(("planned-month.yaml", Data(ScenarioWriter.yaml(bo.scenario).utf8)))
+            files.append(("planned-month.yaml", Data(ScenarioWriter.yaml(bo.scenario, relativeTo: folder).utf8)))
         }
         if let t = result.tidal, let csv = result.tidalCSV {
             files.append(("tidal.csv", Data(csv.utf8)))
-            files.append(("planned-tidal.yaml", Data(ScenarioWriter.yaml(t.scenario).utf8)))
+            files.append(("planned-tidal.yaml", Data(ScenarioWriter.yaml(t.scenario, relativeTo: folder).utf8)))
         }
         return files
     }

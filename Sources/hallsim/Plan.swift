@@ -102,7 +102,7 @@ struct Plan: ParsableCommand {
             Console.progress("\r" + text.padding(toLength: max(text.count, 79), withPad: " ", startingAt: 0))
         }
         if tty { Console.progress("\n") }
-        let files = try Outputs.plan(result)
+        let files = try Outputs.plan(result, folder: out)
         let dir = URL(fileURLWithPath: out)
         try Console.write(files, to: dir)
         let c = result.chosen
