@@ -235,6 +235,10 @@ struct ReportData: Encodable {
     var queue = Queue(names: [], series: [])
     var heat = Heat(windows: [], values: [])
     var period: Period?
+    struct Compare: Encodable {
+        var labels: [String], bars: [[Double]], means: [Double], significant: [Bool]
+    }
+    var compare: Compare?
     var text: [String: String] = [:]
 }
 
@@ -381,6 +385,15 @@ struct Page {
               scales: {x: {stacked: true, min: 0, max: H, ticks: {stepSize: 1, callback: v => D.hours[v] || ''},
                          title: {display: true, text: T.hour}},
                        y: {stacked: true, ticks: {autoSkip: false}, title: {display: true, text: T.window}}}}});
+          if (D.compare) {
+            const colours = D.compare.significant.map((s, i) => !s ? '#9aa5b1' : (D.compare.means[i] < 0 ? '#2f6fde' : '#e4572e'));
+            make('diff', {type: 'bar', data: {labels: D.compare.labels, datasets: [
+                {label: T.band, data: D.compare.bars, backgroundColor: colours.map(c => c + '66'), borderColor: colours,
+                 borderWidth: 1, barPercentage: 0.5},
+                {type: 'scatter', label: T.diff, data: D.compare.means.map((m, i) => ({x: m, y: D.compare.labels[i]})),
+                 backgroundColor: colours, pointRadius: 4}]},
+              options: {indexAxis: 'y', scales: {x: {title: {display: true, text: T.diff}}, y: {type: 'category'}}}});
+          }
           if (D.period) {
             make('period', {type: 'line', data: {labels: D.period.dates, datasets: [
                 {label: T.backlog, data: D.period.backlog, borderColor: '#2f6fde', backgroundColor: '#2f6fde', pointRadius: 1},

@@ -104,8 +104,11 @@ enum Outputs {
         try result.files(sourceFile: sourceFile, lang: lang)
     }
 
-    static func compare(_ c: Comparison) throws -> [(name: String, data: Data)] {
-        [("compare.json", try c.json), ("compare.md", Data(c.markdown.utf8))]
+    static func compare(_ c: Comparison, lang: ReportLanguage = .zh) throws -> [(name: String, data: Data)] {
+        [
+            ("compare.json", try c.json), ("compare.md", Data(c.markdown.utf8)),
+            ("compare.html", Data(HTMLReport.compare(c, lang: lang).utf8)),
+        ]
     }
 
     static func batch(_ plan: BatchPlan, shard: Shard?, rows: [TidyRow]) throws -> [(name: String, data: Data)] {

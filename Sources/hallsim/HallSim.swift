@@ -178,6 +178,7 @@ struct Compare: ParsableCommand {
     @Option(help: "The KPI --until-precision watches.") var kpi: KPI = .waitMean
     @Option(parsing: .unconditional, help: "Most replications --until-precision may use.") var maxReplications: Int =
         500
+    @Option(help: "Language of compare.html: zh (default) or en.") var lang: ReportLanguage = .zh
 
     var seed: UInt64 { common.seed ?? 1 }
     var replications: Int { common.replications ?? 20 }
@@ -201,7 +202,7 @@ struct Compare: ParsableCommand {
         let c = Comparison.run(
             a: sa, b: sb, aName: a, bName: b, seed: seed, replications: replications,
             untilPrecision: untilPrecision.map { (kpi, $0, maxReplications) }, threads: common.threads)
-        if let out = common.out { try Console.write(try Outputs.compare(c), to: URL(fileURLWithPath: out)) }
+        if let out = common.out { try Console.write(try Outputs.compare(c, lang: lang), to: URL(fileURLWithPath: out)) }
         print("B = \(b) against A = \(a): \(c.replications) replications on common random numbers")
         for r in c.rows where r.difference.mean != nil { print("  " + r.sentence) }
         if c.precisionReached == false {

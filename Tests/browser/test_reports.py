@@ -61,3 +61,14 @@ def test_day_report_in_english(tmp_path, driver):
     assert all(n > 0 for n in charts.values()), charts
     assert "Findings" in text and "Worst hour" in text
     assert "Only 6 replications" not in text
+
+
+def test_compare_report(tmp_path, driver):
+    out = tmp_path / "compare"
+    r = subprocess.run([str(HALLSIM), "compare", "scenarios/validation/pooling-dedicated.yaml",
+                        "scenarios/validation/pooling-universal.yaml", "--replications", "8", "--out", str(out)],
+                       cwd=ROOT, capture_output=True, text=True, timeout=600)
+    assert r.returncode == 0, r.stderr
+    charts, text = open_report(driver, out / "compare.html", "report-compare.png")
+    assert set(charts) == {"diff"} and charts["diff"] > 0, charts
+    assert "B 使平均等候降低" in text, "the universal layout's shorter wait is a finding"
