@@ -111,25 +111,49 @@ extension PlanResult {
                             "\(d.schedule.counts[g][$0.offset])×\($0.element.id)"
                         }.joined(separator: " ")
                 }.joined(separator: "; ") + "\n\n"
-            o +=
-                "Per interval, staff on duty (requirement; analytic seed; SIPP) and service level % on fresh replications, plan | SIPP plan:\n\n"
-            o +=
-                "| group | " + d.intervals.map { "\($0.start)" }.joined(separator: " | ") + " |\n|---|"
-                + d.intervals.map { _ in "---|" }.joined() + "\n"
-            for (g, group) in chosen.layout.groups.enumerated() {
-                o +=
-                    "| \(group.id) | "
-                    + d.intervals.indices.map { i in
-                        "\(d.schedule.coverage[g][i]) (\(d.requirement[g][i]); \(d.seed[g][i]); \(d.sipp[g][i]))<br>\(PlanResult.f(d.serviceLevel[g][i])) \\| \(PlanResult.f(d.sippServiceLevel[g][i]))"
-                    }.joined(separator: " | ") + " |\n"
+            // One figure per cell: a table per figure, intervals down the rows and groups across.
+            let groups = chosen.layout.groups
+            func table(_ title: String, _ cell: (Int, Int) -> String) {
+                o += title + "\n\n| interval | " + groups.map(\.id).joined(separator: " | ") + " |\n|---|"
+                o += groups.map { _ in "---:|" }.joined() + "\n"
+                for (i, iv) in d.intervals.enumerated() {
+                    o +=
+                        "| \(iv.start)–\(iv.end) | " + groups.indices.map { cell($0, i) }.joined(separator: " | ")
+                        + " |\n"
+                }
+                o += "\n"
             }
-            o += "\n"
+            table("Staff on duty per interval:") { g, i in "\(d.schedule.coverage[g][i])" }
+            table(
+                "Service level % on the fresh replications, plan (requirement, analytic seed and SIPP per cell are in requirements.csv):"
+            ) {
+                g, i in PlanResult.f(d.serviceLevel[g][i])
+            }
+            o += roster(d)
         }
         o += backOfficeMarkdown
         o += tidalMarkdown
         o +=
             "The planned scenario of the first day is in planned.yaml (`hallsim run planned.yaml` accepts it); one file per day: planned-<day>.yaml.\n"
         return o
+    }
+
+    /// The day's roster, one line per named clerk: group, shift, hours and post (from the planned hall).
+    func roster(_ d: DayPlan) -> String {
+        let shifts = Dictionary(d.scenario.shifts.map { ($0.id, $0) }, uniquingKeysWith: { a, _ in a })
+        var o =
+            "Roster (\(d.scenario.staff.reduce(0) { $0 + $1.count }) clerks; a post is shared only by shifts that do not overlap):\n\n"
+        o += "| clerk | shift | hours | breaks | post |\n|---|---|---|---|---|\n"
+        for m in d.scenario.staff {
+            let s = shifts[m.shift]
+            let hours = s.map { "\($0.start)–\($0.end)" } ?? ""
+            let breaks = s.map { $0.breaks.map { "\($0.start)–\($0.end)" }.joined(separator: ", ") } ?? ""
+            for (k, id) in m.memberIDs.enumerated() {
+                o +=
+                    "| \(id) | \(m.shift) | \(hours) | \(breaks) | \(m.posts.indices.contains(k) ? m.posts[k] : "") |\n"
+            }
+        }
+        return o + "\n"
     }
 
     public var json: Data {
