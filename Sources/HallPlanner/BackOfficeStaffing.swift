@@ -118,6 +118,11 @@ public enum BackOfficeStaffing {
         var lastPassing: [[Int]?] = Array(repeating: nil, count: depts.count)
         var noTrim = Array(repeating: [false, false], count: depts.count)
         var lastTrim = [Int?](repeating: nil, count: depts.count)
+        // Trims take several clerks at once while they pass (half the room above the stability floor),
+        // and halve the step when one fails: a department far above its need gets there in a few rounds
+        // rather than one clerk a round (each round is a month of simulation on every tuning replication).
+        var step = seed.indices.map { k in max(1, ((seed[k].max() ?? 0) - (floor[k].min() ?? 0)) / 2) }
+        var lastStep = [Int](repeating: 1, count: depts.count)
         var unreachable = Array(repeating: false, count: depts.count)
         var tuningRate = [Double?](repeating: nil, count: depts.count)
         var rounds = 0
@@ -141,17 +146,29 @@ public enum BackOfficeStaffing {
                         util[$0] < util[$1]
                     }
                     if let p = pools.first {
-                        counts[k][p] -= 1
+                        let s = max(1, min(step[k], counts[k][p] - floor[k][p]))
+                        counts[k][p] -= s
                         lastTrim[k] = p
+                        lastStep[k] = s
                         changed = true
                     } else {
                         phase[k] = .done
                     }
+                } else if phase[k] == .trimming, let last = lastPassing[k], let p = lastTrim[k], lastStep[k] > 1 {
+                    // A removal of several failed: undo it and try half as many from the same pool.
+                    counts[k] = last
+                    step[k] = max(1, lastStep[k] / 2)
+                    counts[k][p] -= step[k]
+                    lastStep[k] = step[k]
+                    tuningRate[k] = nil
+                    changed = true
                 } else if phase[k] == .trimming, let last = lastPassing[k], let p = lastTrim[k] {
-                    // The removal failed: undo it; that pool is not trimmed again.
+                    // The removal of one failed: undo it; that pool is not trimmed again.
                     counts[k] = last
                     noTrim[k][p] = true
                     lastTrim[k] = nil
+                    lastStep[k] = 1
+                    step[k] = 1
                     tuningRate[k] = nil
                     let more = (0..<2).filter { counts[k][$0] > floor[k][$0] && !noTrim[k][$0] }
                     if let q = more.first {
