@@ -141,7 +141,8 @@ public enum Report {
         out += "| on time (按时办结率) | \(fmt(o[.onTimeRate], percent: true)) |\n"
         out += "| mean lead time (working days) | \(fmt(o[.leadTimeMean], digits: 2)) |\n"
         out += "| 90th percentile lead time (working days) | \(fmt(o[.leadTimeP90], digits: 2)) |\n"
-        out += "| overdue at the end | \(fmt(o[.overdueCases], digits: 1)) |\n"
+        out +=
+            "| past their deadline (decided late, or still open at the end) | \(fmt(o[.overdueCases], digits: 1)) |\n"
         out += "| backlog at the end | \(fmt(o[.backlogEnd], digits: 1)) |\n"
         out += "| visits per case | \(fmt(o[.visitsPerCase], digits: 3)) |\n"
         out += "| done in one visit (一次办成率) | \(fmt(o[.doneInOneVisitRate], percent: true)) |\n"

@@ -69,6 +69,22 @@ final class KnownHallTests: XCTestCase {
         let shares = freshShares(day.scenario, target: 15)
         let met = shares.filter { $0 >= 0.9 }.count
         XCTAssertGreaterThanOrEqual(Double(met), 0.95 * 20, "cells meeting 90 % on 200 fresh days: \(shares)")
+        // Near the cheapest plan that meets the same test: a greedy search from the plan, taking a
+        // clerk from each interval in turn while 95 % of the cells still meet 90 % on the fresh days.
+        var counts = day.schedule.counts
+        func passes(_ c: [[Int]]) -> Bool {
+            let hall = PlannedScenario.make(
+                base: s, layout: r.chosen.layout, shiftTypes: spec.shiftTypes, counts: c)
+            return Double(freshShares(hall, target: 15).filter { $0 >= 0.9 }.count) >= 0.95 * 20
+        }
+        for i in counts[0].indices where counts[0][i] > 0 {
+            counts[0][i] -= 1
+            if !passes(counts) { counts[0][i] += 1 }
+        }
+        let cheapest = Double(counts[0].reduce(0, +)) * 0.5
+        // The goal is 3 %; today the plan is 149 staff-hours against the greedy 142.5 (4.6 %
+        // above). This guards the gap from growing while the goal is open (see the session note).
+        XCTAssertLessThanOrEqual(day.schedule.staffHours, 1.05 * cheapest, "greedy found \(counts[0])")
         // The planned hall runs as written.
         let planned = try ScenarioLoader.parse(yaml: ScenarioWriter.yaml(day.scenario), file: "planned.yaml")
         XCTAssertEqual(planned.staff.reduce(0) { $0 + $1.count }, day.scenario.staff.reduce(0) { $0 + $1.count })
