@@ -43,6 +43,19 @@ public struct TimeInterval: Sendable, Hashable, Codable {
         self.end = end
     }
     public var lengthMinutes: Double { end.minutes - start.minutes }
+
+    /// Consecutive pieces of `length` minutes from the start (the last one shorter where it does not
+    /// divide): the planner's intervals.
+    public func split(every length: Double) -> [TimeInterval] {
+        var out: [TimeInterval] = []
+        var t = start.minutes
+        while t < end.minutes - 1e-9 {
+            let e = min(t + length, end.minutes)
+            out.append(TimeInterval(start: ClockTime(minutes: t), end: ClockTime(minutes: e)))
+            t = e
+        }
+        return out
+    }
     public func contains(_ t: Double) -> Bool { start.minutes <= t && t < end.minutes }
     public func covers(_ other: TimeInterval) -> Bool { start <= other.start && other.end <= end }
     public func overlaps(_ other: TimeInterval) -> Bool { start < other.end && other.start < end }

@@ -28,11 +28,10 @@ struct CellVerdicts {
                 var perReplication: [Double?] = []
                 perReplication.reserveCapacity(tallies.count)
                 for x in tallies {
-                    let ax = ds.reduce(0) { $0 + x.arrivals[$1][i] }
-                    let wx = ds.reduce(0) { $0 + x.within[$1][i] }
-                    a += ax
-                    w += wx
-                    perReplication.append(ax > 0 ? Double(wx) / Double(ax) : nil)
+                    let c = x.cell(ds, i)
+                    a += c.arrivals
+                    w += c.within
+                    perReplication.append(x.share(ds, i))
                 }
                 guard a >= 10 else { continue }
                 let sl = Double(w) / Double(a)

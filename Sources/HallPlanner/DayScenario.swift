@@ -33,15 +33,6 @@ public enum DayScenario {
     /// The planning intervals: opening hours cut into pieces of `length` minutes (the last piece of a
     /// period may be shorter).
     public static func intervals(_ s: Scenario, length: Double) -> [TimeInterval] {
-        var out: [TimeInterval] = []
-        for p in s.day.periods {
-            var t = p.start.minutes
-            while t < p.end.minutes - 1e-9 {
-                let e = min(t + length, p.end.minutes)
-                out.append(TimeInterval(start: ClockTime(minutes: t), end: ClockTime(minutes: e)))
-                t = e
-            }
-        }
-        return out
+        s.day.periods.flatMap { $0.split(every: length) }
     }
 }

@@ -30,6 +30,18 @@ final class IntervalTally: RecordSink {
         arrivals[d][i] += 1
         if let call = r.call, call - r.arrival <= target + 1e-9 { within[d][i] += 1 }
     }
+    /// Applicants of the departments `ds` who arrived in interval i, and those of them called within the
+    /// target: one (group, interval) cell of a plan.
+    func cell(_ ds: [Int], _ i: Int) -> (arrivals: Int, within: Int) {
+        (ds.reduce(0) { $0 + arrivals[$1][i] }, ds.reduce(0) { $0 + within[$1][i] })
+    }
+
+    /// The cell's share called within the target; nil without applicants.
+    func share(_ ds: [Int], _ i: Int) -> Double? {
+        let c = cell(ds, i)
+        return c.arrivals > 0 ? Double(c.within) / Double(c.arrivals) : nil
+    }
+
     func record(_ r: WindowRecord) {}
     func record(_ r: QueueRecord) {}
     func record(_ r: StaffRecord) {}

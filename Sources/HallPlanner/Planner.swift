@@ -299,13 +299,7 @@ public enum Planner {
             threads: threads)
         func cells(_ t: [IntervalTally]) -> [[Estimate]] {
             homes.map { ds in
-                intervals.indices.map { i in
-                    Estimate(
-                        t.map { x -> Double? in
-                            let a = ds.reduce(0) { $0 + x.arrivals[$1][i] }
-                            return a > 0 ? Double(ds.reduce(0) { $0 + x.within[$1][i] }) / Double(a) : nil
-                        })
-                }
+                intervals.indices.map { i in Estimate(t.map { $0.share(ds, i) }) }
             }
         }
         func daySL(_ t: [IntervalTally]) -> [Double] {
@@ -316,7 +310,7 @@ public enum Planner {
         }
         let perRep = homes.map { ds in
             intervals.indices.map { i in
-                Double(conf.reduce(0) { t, x in t + ds.reduce(0) { $0 + x.arrivals[$1][i] } })
+                Double(conf.reduce(0) { $0 + $1.cell(ds, i).arrivals })
                     / Double(max(conf.count, 1))
             }
         }

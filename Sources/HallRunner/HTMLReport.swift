@@ -260,11 +260,7 @@ struct Words {
 
     func minutes(_ e: Estimate?) -> String { plain(e) + t(" 分钟", " min") }
 
-    func plain(_ e: Estimate?, digits: Int = 1) -> String {
-        guard let e, let m = e.mean else { return "–" }
-        let v = String(format: "%.\(digits)f", m)
-        return e.halfWidth.map { v + String(format: " ± %.\(digits)f", $0) } ?? v
-    }
+    func plain(_ e: Estimate?, digits: Int = 1) -> String { Report.fmt(e, digits: digits) }
 }
 
 /// The page being built: sections in order, then one script drawing every chart from the data.

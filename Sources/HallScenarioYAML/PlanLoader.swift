@@ -62,20 +62,10 @@ public enum PlanLoader {
     static func perInterval(_ s: Scenario, _ spec: PlanningSpec) -> [ShiftType] {
         let spans =
             spec.middayDemandShare != nil
-            ? [(s.day.opens.minutes, s.day.closes.minutes)] : s.day.periods.map { ($0.start.minutes, $0.end.minutes) }
-        var out: [ShiftType] = []
-        for (a, b) in spans {
-            var t = a
-            while t < b - 1e-9 {
-                let e = min(t + spec.intervalMinutes, b)
-                let start = ClockTime(minutes: t)
-                let end = ClockTime(minutes: e)
-                let id = "\(start)-\(end)".filter { $0 != ":" }  // "0830-0900"
-                out.append(ShiftType(id: id, start: start, end: end))
-                t = e
-            }
+            ? [HallDomain.TimeInterval(start: s.day.opens, end: s.day.closes)] : s.day.periods
+        return spans.flatMap { $0.split(every: spec.intervalMinutes) }.map { iv in
+            ShiftType(id: "\(iv.start)-\(iv.end)".filter { $0 != ":" }, start: iv.start, end: iv.end)  // "0830-0900"
         }
-        return out
     }
 
     static func decode(_ root: Node, _ r: NodeReader) -> (String, PlanningSpec)? {
