@@ -188,11 +188,11 @@ public enum HTMLReport {
         return String(format: "%@–%02d:00", hour, h + 1)
     }
 
-    /// The interval to show: shares clipped to [0, 1].
+    /// The interval to show: clipped at 0 (waits and shares cannot be negative), shares also at 1.
     static func bounds(_ e: Estimate?, share: Bool) -> (Double, Double)? {
         guard let e, let m = e.mean else { return nil }
         let h = e.halfWidth ?? 0
-        return share ? (max(m - h, 0), min(m + h, 1)) : (m - h, m + h)
+        return (max(m - h, 0), share ? min(m + h, 1) : m + h)
     }
 
     /// Backlog and overdue by date, averaged over replications (runs over dates).
