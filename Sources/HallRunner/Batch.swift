@@ -29,6 +29,21 @@ public struct BatchDescription: Sendable, Hashable, Codable {
     public var points: [[String]]
     public var shard: Shard?
 
+    public init(
+        fingerprint: String, sweepFile: String, base: String, seed: UInt64, replications: Int,
+        commonRandomNumbers: Bool, factors: [String], points: [[String]], shard: Shard?
+    ) {
+        self.fingerprint = fingerprint
+        self.sweepFile = sweepFile
+        self.base = base
+        self.seed = seed
+        self.replications = replications
+        self.commonRandomNumbers = commonRandomNumbers
+        self.factors = factors
+        self.points = points
+        self.shard = shard
+    }
+
     enum CodingKeys: String, CodingKey {
         case fingerprint, base, seed, replications, factors, points, shard
         case sweepFile = "sweep_file"
@@ -48,6 +63,12 @@ public struct TidyRow: Sendable, Hashable {
     public var replication: Int
     public var kpi: KPI
     public var value: Double?
+    public init(point: Int, replication: Int, kpi: KPI, value: Double?) {
+        self.point = point
+        self.replication = replication
+        self.kpi = kpi
+        self.value = value
+    }
 }
 
 /// A sweep ready to run: one validated scenario per point.
@@ -149,15 +170,19 @@ public struct BatchPlan: Sendable {
 }
 
 /// The files of a batch: tidy.csv (one row per point, replication and KPI), aggregate.csv (means and
-/// 95 % half-widths per point and KPI) and batch.json; a shard writes tidy.csv and shard.json only.
+/// 95 % half-widths per point and KPI), batch.json and report.html; a shard writes tidy.csv and
+/// shard.json only.
 public enum BatchFiles {
-    public static func complete(_ d: BatchDescription, rows: [TidyRow]) throws -> [(name: String, data: Data)] {
+    public static func complete(_ d: BatchDescription, rows: [TidyRow], lang: ReportLanguage = .zh) throws -> [(
+        name: String, data: Data
+    )] {
         var whole = d
         whole.shard = nil
         let sorted = sort(rows)
         return [
             ("tidy.csv", Data(tidy(whole, sorted).utf8)), ("aggregate.csv", Data(aggregate(whole, sorted).utf8)),
             ("batch.json", try whole.json()),
+            ("report.html", Data(HTMLReport.batch(whole, rows: sorted, lang: lang).utf8)),
         ]
     }
 
@@ -279,7 +304,7 @@ public struct MergeError: Error, CustomStringConvertible {
 
 /// Joins shard outputs into the files a one-process run writes (byte for byte).
 public enum BatchMerge {
-    public static func merge(_ dirs: [URL]) throws -> [(name: String, data: Data)] {
+    public static func merge(_ dirs: [URL], lang: ReportLanguage = .zh) throws -> [(name: String, data: Data)] {
         guard !dirs.isEmpty else { throw MergeError("no shard directories given") }
         var description: BatchDescription?
         var seen: [Int: URL] = [:]
@@ -325,6 +350,6 @@ public enum BatchMerge {
         guard missing.isEmpty else {
             throw MergeError("shards missing: \(missing.map { "\($0)/\(d.shard!.count)" }.joined(separator: ", "))")
         }
-        return try BatchFiles.complete(d, rows: rows)
+        return try BatchFiles.complete(d, rows: rows, lang: lang)
     }
 }

@@ -189,7 +189,7 @@ public enum HTMLReport {
     }
 
     /// The interval to show: clipped at 0 (waits and shares cannot be negative), shares also at 1.
-    static func bounds(_ e: Estimate?, share: Bool) -> (Double, Double)? {
+    package static func bounds(_ e: Estimate?, share: Bool) -> (Double, Double)? {
         guard let e, let m = e.mean else { return nil }
         let h = e.halfWidth ?? 0
         return (max(m - h, 0), share ? min(m + h, 1) : m + h)
@@ -205,14 +205,14 @@ public enum HTMLReport {
         return (dates, backlog, overdue)
     }
 
-    static func escape(_ s: String) -> String {
+    package static func escape(_ s: String) -> String {
         s.replacingOccurrences(of: "&", with: "&amp;").replacingOccurrences(of: "<", with: "&lt;")
             .replacingOccurrences(of: ">", with: "&gt;").replacingOccurrences(of: "\"", with: "&quot;")
     }
 }
 
 /// What the page's script draws (JSON inside the page).
-struct ReportData: Encodable {
+package struct ReportData: Encodable {
     struct Series: Encodable {
         var mean: [Double?], lower: [Double?], upper: [Double?]
     }
@@ -230,6 +230,10 @@ struct ReportData: Encodable {
     }
     var hours: [String]
     var target: Double
+    package init(hours: [String], target: Double) {
+        self.hours = hours
+        self.target = target
+    }
     var wait = Series(mean: [], lower: [], upper: [])
     var sl = Series(mean: [], lower: [], upper: [])
     var queue = Queue(names: [], series: [])
@@ -239,17 +243,65 @@ struct ReportData: Encodable {
         var labels: [String], bars: [[Double]], means: [Double], significant: [Bool]
     }
     var compare: Compare?
-    var text: [String: String] = [:]
+    /// Line (and bar) charts by canvas id, drawn alike: batch and plan pages.
+    package var lines: [String: LineChart] = [:]
+    package var text: [String: String] = [:]
+}
+
+/// A chart of lines over categories (hours, intervals, a factor's values): a line may carry a 95 % band,
+/// be dashed, stepped, or drawn as bars.
+package struct LineChart: Encodable {
+    package struct Line: Encodable {
+        var label: String
+        var data: [Double?]
+        var lower: [Double?]?
+        var upper: [Double?]?
+        var colour: String?
+        var dashed = false
+        var stepped = false
+        var bar = false
+        var width: Double = 2
+        package init(
+            _ label: String, _ data: [Double?], band: (lower: [Double?], upper: [Double?])? = nil,
+            colour: String? = nil,
+            dashed: Bool = false, stepped: Bool = false, bar: Bool = false, width: Double = 2
+        ) {
+            self.label = label
+            self.data = data
+            lower = band?.lower
+            upper = band?.upper
+            self.colour = colour
+            self.dashed = dashed
+            self.stepped = stepped
+            self.bar = bar
+            self.width = width
+        }
+    }
+    var labels: [String]
+    var lines: [Line]
+    var x: String
+    var y: String
+    var yMin: Double?
+    var yMax: Double?
+    package init(labels: [String], lines: [Line], x: String, y: String, yMin: Double? = 0, yMax: Double? = nil) {
+        self.labels = labels
+        self.lines = lines
+        self.x = x
+        self.y = y
+        self.yMin = yMin
+        self.yMax = yMax
+    }
 }
 
 /// Numbers and words in the report's language.
-struct Words {
+package struct Words {
     var lang: ReportLanguage
-    func t(_ zh: String, _ en: String) -> String { lang == .zh ? zh : en }
-    func number(_ x: Double) -> String { String(format: "%g", x) }
+    package init(lang: ReportLanguage) { self.lang = lang }
+    package func t(_ zh: String, _ en: String) -> String { lang == .zh ? zh : en }
+    package func number(_ x: Double) -> String { String(format: "%g", x) }
 
     /// "46 ± 1 %", or "99 % (97–100 %)" where the interval reaches past 0 or 100 %.
-    func share(_ e: Estimate?) -> String {
+    package func share(_ e: Estimate?) -> String {
         guard let e, let m = e.mean else { return "–" }
         guard let h = e.halfWidth else { return String(format: "%.0f %%", m * 100) }
         if m - h < 0 || m + h > 1 {
@@ -258,40 +310,69 @@ struct Words {
         return String(format: "%.0f ± %.0f %%", m * 100, h * 100)
     }
 
-    func minutes(_ e: Estimate?) -> String { plain(e) + t(" 分钟", " min") }
+    /// A difference: "+1.2 ± 0.8 percentage points" for shares, "+1.2 ± 0.8 min" otherwise; unsigned,
+    /// its size (the sentence says which way).
+    package func difference(_ e: Estimate?, share: Bool, signed: Bool = true) -> String {
+        guard let e, let m = e.mean else { return "–" }
+        let scale = share ? 100.0 : 1
+        let v = String(format: signed ? "%+.1f" : "%.1f", signed ? m * scale : abs(m) * scale)
+        let h = e.halfWidth.map { String(format: " ± %.1f", $0 * scale) } ?? ""
+        return v + h + (share ? t(" 个百分点", " percentage points") : t(" 分钟", " min"))
+    }
 
-    func plain(_ e: Estimate?, digits: Int = 1) -> String { Report.fmt(e, digits: digits) }
+    package func minutes(_ e: Estimate?) -> String { plain(e) + t(" 分钟", " min") }
+
+    package func plain(_ e: Estimate?, digits: Int = 1) -> String { Report.fmt(e, digits: digits) }
 }
 
 /// The page being built: sections in order, then one script drawing every chart from the data.
-struct Page {
+package struct Page {
     var title: String
     var lang: ReportLanguage
     var body = ""
+    package init(title: String, lang: ReportLanguage) {
+        self.title = title
+        self.lang = lang
+    }
 
-    mutating func heading(_ text: String) { body += "<h1>\(HTMLReport.escape(text))</h1>\n" }
-    mutating func paragraph(_ text: String, raw: Bool = false) {
+    package mutating func heading(_ text: String) { body += "<h1>\(HTMLReport.escape(text))</h1>\n" }
+    package mutating func paragraph(_ text: String, raw: Bool = false) {
         body += "<p class=\"meta\">\(raw ? text : HTMLReport.escape(text))</p>\n"
     }
-    mutating func warning(_ text: String) { body += "<p class=\"warning\">⚠ \(HTMLReport.escape(text))</p>\n" }
-    mutating func findings(_ title: String, _ items: [String]) {
+    package mutating func warning(_ text: String) { body += "<p class=\"warning\">⚠ \(HTMLReport.escape(text))</p>\n" }
+    package mutating func findings(_ title: String, _ items: [String]) {
         body += "<section class=\"findings\"><h2>\(HTMLReport.escape(title))</h2><ul>\n"
         for i in items { body += "<li>\(HTMLReport.escape(i))</li>\n" }
         body += "</ul></section>\n"
     }
-    mutating func chart(_ id: String, _ title: String, height: Int = 300) {
+    package mutating func chart(_ id: String, _ title: String, height: Int = 300) {
         body += "<section class=\"chart\"><h2>\(HTMLReport.escape(title))</h2>"
         body +=
             "<div style=\"height:\(height)px\"><canvas id=\"chart-\(id)\" data-chart=\"\(id)\"></canvas></div></section>\n"
     }
-    mutating func table(_ title: String, _ head: [String], _ rows: [[String]]) {
+    /// A heading over the sections that follow.
+    package mutating func section(_ title: String, note: String? = nil) {
+        body += "<h2 class=\"part\">\(HTMLReport.escape(title))</h2>\n"
+        if let note { body += "<p class=\"meta\">\(HTMLReport.escape(note))</p>\n" }
+    }
+    /// Charts two to a row.
+    package mutating func charts(_ items: [(id: String, title: String)], height: Int = 260) {
+        body += "<div class=\"grid\">\n"
+        for (id, title) in items {
+            body += "<section class=\"chart\"><h3>\(HTMLReport.escape(title))</h3>"
+            body +=
+                "<div style=\"height:\(height)px\"><canvas id=\"chart-\(id)\" data-chart=\"\(id)\"></canvas></div></section>\n"
+        }
+        body += "</div>\n"
+    }
+    package mutating func table(_ title: String, _ head: [String], _ rows: [[String]]) {
         body += "<section><h2>\(HTMLReport.escape(title))</h2><table><thead><tr>"
         body += head.map { "<th>\(HTMLReport.escape($0))</th>" }.joined() + "</tr></thead><tbody>\n"
         for r in rows { body += "<tr>" + r.map { "<td>\(HTMLReport.escape($0))</td>" }.joined() + "</tr>\n" }
         body += "</tbody></table></section>\n"
     }
 
-    func html(data: ReportData, chartJS: String?, missing: String) -> String {
+    package func html(data: ReportData, chartJS: String?, missing: String) -> String {
         let encoder = JSONEncoder()
         encoder.outputFormatting = [.sortedKeys]
         encoder.nonConformingFloatEncodingStrategy = .convertToString(
@@ -304,7 +385,9 @@ struct Page {
             <title>\(HTMLReport.escape(title))</title>
             <style>
             body{font-family:"Noto Sans CJK SC","Source Han Sans SC","PingFang SC","Microsoft YaHei",sans-serif;margin:24px auto;max-width:1100px;padding:0 16px;color:#1f2933}
-            h1{font-size:1.6em;margin-bottom:4px} h2{font-size:1.15em;margin:28px 0 8px}
+            h1{font-size:1.6em;margin-bottom:4px} h2{font-size:1.15em;margin:28px 0 8px} h3{font-size:1em;margin:14px 0 6px}
+            h2.part{border-bottom:2px solid #2f6fde;padding-bottom:4px;margin-top:36px}
+            .grid{display:grid;grid-template-columns:1fr 1fr;gap:8px 24px}
             .meta{color:#52606d} .warning{background:#fff4e5;border-left:4px solid #f0a020;padding:8px 12px}
             .findings{background:#f0f6ff;border-left:4px solid #2f6fde;padding:4px 16px} .findings li{margin:6px 0;font-size:1.05em}
             table{border-collapse:collapse;width:100%;font-size:.92em} th,td{border-bottom:1px solid #e4e7eb;padding:5px 8px;text-align:right}
@@ -396,6 +479,31 @@ struct Page {
                 {label: T.overdue, data: D.period.overdue, borderColor: '#e4572e', backgroundColor: '#e4572e', pointRadius: 1}]},
               options: {scales: {x: {title: {display: true, text: T.date}}, y: {beginAtZero: true}}}});
           }
+          Object.keys(D.lines || {}).sort().forEach(id => {
+            const c = D.lines[id];
+            const datasets = [];
+            c.lines.forEach((l, i) => {
+              const colour = l.colour || palette[i % palette.length];
+              if (l.lower && l.upper) {
+                datasets.push(
+                  {label: T.band, data: l.upper, borderWidth: 0, pointRadius: 0, fill: false, backgroundColor: colour + '26'},
+                  {label: T.band + ' ', data: l.lower, borderWidth: 0, pointRadius: 0, fill: '-1', backgroundColor: colour + '26'});
+              }
+              datasets.push(l.bar
+                ? {type: 'bar', label: l.label, data: l.data, backgroundColor: colour + '99', borderColor: colour, borderWidth: 1,
+                   barPercentage: 1, categoryPercentage: 0.9, order: 2}
+                : {label: l.label, data: l.data, borderColor: colour, backgroundColor: colour, borderWidth: l.width,
+                   borderDash: l.dashed ? [6, 4] : [], pointRadius: l.stepped ? 0 : 3, stepped: l.stepped ? 'middle' : false,
+                   tension: 0, order: 1});
+            });
+            const y = {title: {display: true, text: c.y}};
+            if (c.yMin !== undefined) y.min = c.yMin;
+            if (c.yMax !== undefined) y.max = c.yMax;
+            make(id, {type: 'line', data: {labels: c.labels, datasets: datasets},
+              options: {plugins: {legend: {labels: {boxWidth: 14, font: {size: 11}, filter: (item, data) => !item.text.startsWith(T.band) ||
+                  data.datasets.findIndex(d => d.label === T.band) === item.datasetIndex}}},
+                scales: {x: {title: {display: true, text: c.x}}, y: y}}});
+          });
           window.reportCharts = drawn;
         })();
         """

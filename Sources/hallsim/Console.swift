@@ -111,16 +111,21 @@ enum Outputs {
         ]
     }
 
-    static func batch(_ plan: BatchPlan, shard: Shard?, rows: [TidyRow]) throws -> [(name: String, data: Data)] {
+    static func batch(_ plan: BatchPlan, shard: Shard?, rows: [TidyRow], lang: ReportLanguage = .zh) throws -> [(
+        name: String, data: Data
+    )] {
         try shard.map { try BatchFiles.shard(plan.description, shard: $0, rows: rows) }
-            ?? BatchFiles.complete(plan.description, rows: rows)
+            ?? BatchFiles.complete(plan.description, rows: rows, lang: lang)
     }
 
     /// The planner's files; one planned-DAY.yaml per day when several days are planned.
-    static func plan(_ result: PlanResult, folder: String) throws -> [(name: String, data: Data)] {
+    static func plan(_ result: PlanResult, folder: String, lang: ReportLanguage = .zh) throws -> [(
+        name: String, data: Data
+    )] {
         let folder = URL(fileURLWithPath: folder).standardizedFileURL.path
         var files: [(name: String, data: Data)] = [
             ("plan.md", Data(result.markdown.utf8)), ("plan.json", try result.json),
+            ("report.html", Data(result.html(lang: lang).utf8)),
             ("requirements.csv", Data(result.requirementsCSV.utf8)), ("shifts.csv", Data(result.shiftsCSV.utf8)),
             ("planned.yaml", Data(ScenarioWriter.yaml(result.chosen.days[0].scenario, relativeTo: folder).utf8)),
         ]

@@ -259,6 +259,7 @@ struct Batch: ParsableCommand {
     var shards: Int?
     @Option(parsing: .unconditional, help: "Threads (default: all cores). Results do not depend on it.")
     var threads: Int?
+    @Option(help: "Language of report.html: zh (default) or en.") var lang: ReportLanguage = .zh
 
     func validate() throws {
         if let t = threads, !(1...1024).contains(t) {
@@ -285,7 +286,7 @@ struct Batch: ParsableCommand {
             Console.progress(String(format: "\r%d/%d replications, %.1f/s, %.0f s left   ", done, total, rate, left))
         }
         if tty { Console.progress("\n") }
-        let files = try Outputs.batch(plan, shard: part, rows: rows)
+        let files = try Outputs.batch(plan, shard: part, rows: rows, lang: lang)
         let dir = URL(fileURLWithPath: out)
         try Console.write(files, to: dir)
         let runs = Set(rows.map { "\($0.point)/\($0.replication)" }).count
@@ -302,12 +303,13 @@ struct Merge: ParsableCommand {
 
     @Argument(help: "Shard output directories (every shard of the sweep, once).") var shards: [String]
     @Option(help: "Output folder (replaced whole by the results).") var out: String
+    @Option(help: "Language of report.html: zh (default) or en.") var lang: ReportLanguage = .zh
 
     func run() throws {
         try Console.checkOut(out)
         let files: [(name: String, data: Data)]
         do {
-            files = try BatchMerge.merge(shards.map { URL(fileURLWithPath: $0) })
+            files = try BatchMerge.merge(shards.map { URL(fileURLWithPath: $0) }, lang: lang)
         } catch let e as MergeError {
             Console.error("merge: \(e.description); nothing was written.")
             throw ExitCode(1)

@@ -2,6 +2,7 @@ import ArgumentParser
 import Foundation
 import HallDomain
 import HallPlanner
+import HallRunner
 import HallScenarioYAML
 
 struct Plan: ParsableCommand {
@@ -24,6 +25,7 @@ struct Plan: ParsableCommand {
     @Option(help: "Layouts to try (comma-separated: dedicated, domain, universal, chain).") var layouts: LayoutList?
     @Option(parsing: .unconditional, help: "Service-time factor of a generalist (1 = specialist speed).")
     var generalistSlowdown: Double?
+    @Option(help: "Language of report.html: zh (default) or en.") var lang: ReportLanguage = .zh
 
     func validate() throws {
         try common.check(replicationsAtLeast: 2)
@@ -102,7 +104,7 @@ struct Plan: ParsableCommand {
             Console.progress("\r" + text.padding(toLength: max(text.count, 79), withPad: " ", startingAt: 0))
         }
         if tty { Console.progress("\n") }
-        let files = try Outputs.plan(result, folder: out)
+        let files = try Outputs.plan(result, folder: out, lang: lang)
         let dir = URL(fileURLWithPath: out)
         try Console.write(files, to: dir)
         let c = result.chosen

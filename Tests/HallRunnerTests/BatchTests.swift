@@ -36,7 +36,7 @@ final class BatchTests: XCTestCase {
         let rows = plan.run(shard: nil)
         XCTAssertEqual(rows.count, 8 * 4 * KPI.allCases.count)
         let whole = try BatchFiles.complete(plan.description, rows: rows)
-        XCTAssertEqual(whole.map(\.name), ["tidy.csv", "aggregate.csv", "batch.json"])
+        XCTAssertEqual(whole.map(\.name), ["tidy.csv", "aggregate.csv", "batch.json", "report.html"])
         // Three shards, run apart, merged: byte for byte the one-process files.
         let dirs = try (0..<3).map { k -> URL in
             let d = FileManager.default.temporaryDirectory.appendingPathComponent("hallsim-shard-\(UUID().uuidString)")
@@ -55,6 +55,32 @@ final class BatchTests: XCTestCase {
         XCTAssertThrowsError(try BatchMerge.merge([dirs[0], dirs[0], dirs[1], dirs[2]])) {
             XCTAssert("\($0)".contains("given twice"), "\($0)")
         }
+    }
+
+    /// The batch page's findings from rows written by hand: factor a adds exactly 3 min to every
+    /// replication's wait (a significant main effect of 3.0 ± 0.0), factor b adds nothing.
+    func testBatchReportMainEffectsFromHandMadeRows() throws {
+        let d = BatchDescription(
+            fingerprint: "0", sweepFile: "s.yaml", base: "b.yaml", seed: 1, replications: 4, commonRandomNumbers: true,
+            factors: ["a", "b"], points: [["lo", "x"], ["lo", "y"], ["hi", "x"], ["hi", "y"]], shard: nil)
+        var rows: [TidyRow] = []
+        for p in 0..<4 {
+            for r in 0..<4 {
+                let noise = [0.5, -0.25, 1.0, 0.0][r]
+                rows.append(TidyRow(point: p, replication: r, kpi: .waitMean, value: 2 + noise + (p >= 2 ? 3 : 0)))
+                rows.append(TidyRow(point: p, replication: r, kpi: .serviceLevel, value: 0.9 - (p >= 2 ? 0.1 : 0)))
+            }
+        }
+        let en = HTMLReport.batch(d, rows: rows, lang: .en, chartJS: "/* chart */")
+        XCTAssert(en.contains("a from lo to hi raises mean wait by 3.0 ± 0.0 min"), en)
+        XCTAssert(en.contains("a from lo to hi lowers share called within the target by 10.0 ± 0.0 percentage points"))
+        XCTAssert(en.contains("b from x to y: mean wait does not change significantly (+0.0 ± 0.0 min)"))
+        XCTAssert(en.contains("Only 4 replications per point"), "few replications are warned about")
+        // The main effect of a: per replication, the mean over b's points, then over replications.
+        XCTAssert(en.contains(#""f0-wait_mean_min":{"labels":["lo","hi"]"#), en)
+        XCTAssert(en.contains(#""data":[2.3125,5.3125]"#), "main effect means 2 + 0.3125 and 5 + 0.3125")
+        let zh = HTMLReport.batch(d, rows: rows, lang: .zh, chartJS: "/* chart */")
+        XCTAssert(zh.contains("a 从 lo 到 hi：平均等候提高 3.0 ± 0.0 分钟"), zh)
     }
 
     func testAnyPartRerunsAloneWithTheSameNumbers() throws {

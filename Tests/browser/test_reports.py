@@ -72,3 +72,42 @@ def test_compare_report(tmp_path, driver):
     charts, text = open_report(driver, out / "compare.html", "report-compare.png")
     assert set(charts) == {"diff"} and charts["diff"] > 0, charts
     assert "B 使平均等候降低" in text, "the universal layout's shorter wait is a finding"
+
+
+def test_batch_report(tmp_path, driver):
+    sweep = tmp_path / "sweep.yaml"
+    sweep.write_text(
+        f"base: {ROOT / 'scenarios/validation/pooling-universal.yaml'}\n"
+        "seed: 5\nreplications: 6\n"
+        "factors:\n"
+        "  - {name: demand, path: demand_scale, values: [0.8, 0.9, 1.0]}\n"
+        "  - {name: routing, path: routing, values: [specialist_first, longest_idle]}\n")
+    out = tmp_path / "batch"
+    r = subprocess.run([str(HALLSIM), "batch", str(sweep), "--out", str(out), "--lang", "en"],
+                       cwd=ROOT, capture_output=True, text=True, timeout=600)
+    assert r.returncode == 0, r.stderr
+    charts, text = open_report(driver, out / "report.html", "report-batch.png")
+    # Each factor against each KPI: wait, service level, left, utilisation.
+    assert {c.split("-")[0] for c in charts} == {"f0", "f1"} and len(charts) == 8, charts
+    assert all(n > 0 for n in charts.values()), charts
+    assert "demand from 0.8 to 1.0 raises mean wait by" in text, text[:2000]
+
+
+def test_plan_report(tmp_path, driver):
+    plan = tmp_path / "plan.yaml"
+    plan.write_text(
+        f"scenario: {ROOT / 'scenarios/validation/pooling-dedicated.yaml'}\n"
+        "interval_min: 60\n"
+        "days: [{name: Day, demand_scale: 1}]\n"
+        "targets: {wait_min: 1, service_level: 0.8}\n"
+        "shift_types: per_interval\n"
+        "layouts: [dedicated, universal]\n"
+        "seed: 1\nreplications: 4\nconfirm_replications: 6\n")
+    out = tmp_path / "plan"
+    r = subprocess.run([str(HALLSIM), "plan", str(plan), "--out", str(out)],
+                       cwd=ROOT, capture_output=True, text=True, timeout=600)
+    assert r.returncode in (0, 3), r.stderr
+    charts, text = open_report(driver, out / "report.html", "report-plan.png")
+    assert {"layouts", "d0-all", "d0-sl"} <= set(charts), charts
+    assert all(n > 0 for n in charts.values()), charts
+    assert "选定布局" in text and "SIPP" in text
