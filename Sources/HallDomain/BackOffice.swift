@@ -195,3 +195,69 @@ public struct NoticeReturn: Sendable, Hashable, Codable {
         self.incompleteAgain = incompleteAgain
     }
 }
+
+/// Accepting with a deferred document (容缺受理, 004 art. 5(3)): of an item's incomplete applications,
+/// a share is accepted at the window with a list of what follows instead of a one-time notice. The
+/// case's clock runs from that acceptance.
+public struct DeferredDocuments: Sendable, Hashable, Codable {
+    /// Share of incomplete applications accepted this way (the others get a one-time notice).
+    public var share: Double
+    /// The document follows online or by mail this many working days after acceptance, and the
+    /// decision waits for it; nil: it is handed over when the result is collected (004 art. 5(6)2),
+    /// so the decision does not wait.
+    public var suppliedAfter: WorkingDayRange?
+    /// Share of these cases whose document never comes: the case ends without a decision (终结) when
+    /// the back office is done and the document is overdue.
+    public var neverSupplied: Double
+
+    public init(share: Double, suppliedAfter: WorkingDayRange?, neverSupplied: Double = 0) {
+        self.share = share
+        self.suppliedAfter = suppliedAfter
+        self.neverSupplied = neverSupplied
+    }
+}
+
+/// How a correction's wait for the applicant counts against the deadline.
+public enum CorrectionClock: String, Sendable, Hashable, Codable, CaseIterable {
+    /// The working days from the request to the applicant's return do not count (like a special procedure).
+    case suspended
+    /// The deadline is counted again from the return with the complete materials.
+    case restarts
+    /// The wait counts: the deadline does not move.
+    case runs
+}
+
+/// A correction requested by the back office (补正, 004 art. 5(4)2; 000 art. 11): the first review of the
+/// lead department finds the materials deficient; the applicant is told at once and comes back to a
+/// window with them (a `correction` visit), and the review starts again. An applicant who never comes
+/// back gets a refusal (不予批准, 000 art. 11) when the time to return is over.
+public struct Correction: Sendable, Hashable, Codable {
+    /// Share of cases whose first review asks for a correction.
+    public var probability: Double
+    /// Working days from the request to the return visit.
+    public var returnAfter: WorkingDayRange
+    /// Share of those applicants who never come back.
+    public var neverReturns: Double
+    public var clock: CorrectionClock
+
+    public init(probability: Double, returnAfter: WorkingDayRange, neverReturns: Double = 0, clock: CorrectionClock) {
+        self.probability = probability
+        self.returnAfter = returnAfter
+        self.neverReturns = neverReturns
+        self.clock = clock
+    }
+}
+
+/// Coming back after leaving before intake: an applicant who balked, reneged, was absent when called or
+/// was still waiting at closing comes back on a later open day with this probability (and again after a
+/// further failed visit), so visits per case count the failed visits.
+public struct ComeBack: Sendable, Hashable, Codable {
+    public var probability: Double
+    /// Working days later (at least 1).
+    public var after: WorkingDayRange
+
+    public init(probability: Double, after: WorkingDayRange) {
+        self.probability = probability
+        self.after = after
+    }
+}

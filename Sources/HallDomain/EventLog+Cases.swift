@@ -28,6 +28,17 @@ public enum CaseStatus: String, Sendable, Hashable, Codable, CaseIterable {
     case awaitingReturn = "awaiting_return"
     /// Given a one-time notice and never came back.
     case gaveUp = "gave_up"
+    /// Decided by the back office with a refusal (不予许可, 004 art. 5(5)3; 不予批准 when a requested
+    /// correction never came, 000 art. 11). A decision: it counts in the on-time rate and lead time.
+    case refused
+    /// Accepted with a deferred document that never came: ended without a decision (终结).
+    case terminated
+
+    /// A decision by the back office (granted or refused): counted in decided cases, on-time rate and
+    /// lead time.
+    public var isDecision: Bool { self == .decided || self == .refused }
+    /// The case left the back office on its `decided` stamp (a decision or a termination).
+    public var isClosedByBackOffice: Bool { isDecision || self == .terminated }
 }
 
 public enum DeliveryMode: String, Sendable, Hashable, Codable, CaseIterable {
@@ -88,16 +99,16 @@ public struct CaseRecord: Sendable, Hashable {
         self.fromBacklog = fromBacklog
     }
 
-    /// Decided on or before the deadline (nil: not decided by the back office).
+    /// Decided (granted or refused) on or before the deadline (nil: not decided by the back office).
     public var onTime: Bool? {
-        guard status == .decided, let d = decided?.date, let deadline else { return nil }
+        guard status.isDecision, let d = decided?.date, let deadline else { return nil }
         return d <= deadline
     }
 
     /// Past its deadline on `date`: decided late, or still in review after the deadline.
     public func isOverdue(on date: CivilDate) -> Bool {
         guard let deadline, accepted != nil else { return false }
-        if let d = decided?.date, d <= date { return d > deadline }
+        if let d = decided?.date, d <= date { return status != .terminated && d > deadline }
         return date > deadline && status != .doneAtWindow
     }
 }

@@ -35,6 +35,11 @@ public enum VisitKind: String, Sendable, Hashable, Codable, CaseIterable {
     case `return`
     /// Collecting a result at the window (出件).
     case collection
+    /// Coming back after leaving before intake (balked, reneged, absent when called, or still waiting at
+    /// closing) on an earlier day (scenario `come_back`).
+    case retry
+    /// Back with the materials the back office asked for (补正, 004 art. 5(4)2).
+    case correction
 }
 
 public enum Channel: String, Sendable, Hashable, Codable, CaseIterable {

@@ -51,12 +51,22 @@ public struct ServiceItem: Sendable, Hashable, Codable {
     public var joint: [String]
     /// A special procedure suspending the clock (review depth `special`).
     public var special: SpecialProcedure?
+    /// Share of complete intakes not accepted (不予受理, 004 art. 5(4)3): the visit ends with a written
+    /// refusal at the window and no case (runs over dates).
+    public var rejectedShare: Double
+    /// Share of the back office's decisions that refuse (不予许可, 004 art. 5(5)3); committed items.
+    public var refusedShare: Double
+    /// 容缺受理 for this item's incomplete applications (committed items).
+    public var deferred: DeferredDocuments?
+    /// 补正 requested by the back office (committed items).
+    public var correction: Correction?
 
     public init(
         id: String, name: String? = nil, department: String, kind: ItemKind, service: Distribution,
         noticeService: Distribution? = nil, incompleteProbability: Double = 0,
         legalLimitDays: Int? = nil, committedLimitDays: Int? = nil, reviewDepth: ReviewDepth? = nil,
-        joint: [String] = [], special: SpecialProcedure? = nil
+        joint: [String] = [], special: SpecialProcedure? = nil, rejectedShare: Double = 0, refusedShare: Double = 0,
+        deferred: DeferredDocuments? = nil, correction: Correction? = nil
     ) {
         self.id = id
         self.name = name ?? id
@@ -70,6 +80,10 @@ public struct ServiceItem: Sendable, Hashable, Codable {
         self.reviewDepth = reviewDepth
         self.joint = joint
         self.special = special
+        self.rejectedShare = rejectedShare
+        self.refusedShare = refusedShare
+        self.deferred = deferred
+        self.correction = correction
     }
 
     /// The limit a case is held to: the committed limit, or the legal one when none is committed.

@@ -185,6 +185,20 @@ extension Validator {
             days("notice_return.after_working_days.min", nr.after.min)
             days("notice_return.after_working_days.max", nr.after.max)
         }
+        if let c = s.comeBack {
+            days("come_back.after_working_days.min", c.after.min)
+            days("come_back.after_working_days.max", c.after.max)
+        }
+        for (i, item) in s.items.enumerated() {
+            if let a = item.deferred?.suppliedAfter {
+                days("items[\(i)].deferred_documents.supplied_after_working_days.min", a.min)
+                days("items[\(i)].deferred_documents.supplied_after_working_days.max", a.max)
+            }
+            if let c = item.correction {
+                days("items[\(i)].correction.return_after_working_days.min", c.returnAfter.min)
+                days("items[\(i)].correction.return_after_working_days.max", c.returnAfter.max)
+            }
+        }
         if let bo = s.backOffice {
             for (i, d) in bo.departments.enumerated() {
                 let p = "back_office.departments[\(i)]"

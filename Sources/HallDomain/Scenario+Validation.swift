@@ -428,6 +428,41 @@ extension Validator {
             if item.reviewDepth == .special, item.special == nil {
                 fail("\(p).special", "review_depth special needs its procedure: {name, probability, working_days}")
             }
+            probability("\(p).rejected_share", item.rejectedShare)
+            probability("\(p).refused_share", item.refusedShare)
+            let immediate = item.kind == .immediate
+            if immediate, item.refusedShare > 0 {
+                fail(
+                    "\(p).refused_share",
+                    "a share of back-office decisions: committed items only (an immediate item is decided at the window)"
+                )
+            }
+            if let d = item.deferred {
+                probability("\(p).deferred_documents.share", d.share)
+                probability("\(p).deferred_documents.never_supplied", d.neverSupplied)
+                if let a = d.suppliedAfter {
+                    workingDayRange("\(p).deferred_documents.supplied_after_working_days", a, least: 1)
+                }
+                if immediate {
+                    fail(
+                        "\(p).deferred_documents",
+                        "a case the back office decides: committed items only (an immediate item is decided at the window)"
+                    )
+                } else if item.incompleteProbability == 0 {
+                    fail(
+                        "\(p).deferred_documents",
+                        "incomplete applications to accept: set incomplete_probability above 0 (the share of applications missing a document)"
+                    )
+                }
+            }
+            if let c = item.correction {
+                probability("\(p).correction.probability", c.probability)
+                probability("\(p).correction.never_returns", c.neverReturns)
+                workingDayRange("\(p).correction.return_after_working_days", c.returnAfter, least: 1)
+                if immediate {
+                    fail("\(p).correction", "a request from the back office's review: committed items only")
+                }
+            }
             if let sp = item.special {
                 if item.reviewDepth != .special {
                     fail("\(p).review_depth", "special: a special procedure goes with review_depth special")
@@ -450,6 +485,20 @@ extension Validator {
             if s.delivery.collectShare > 0 {
                 fail("delivery.collect_share", "collection happens on later days: add a calendar section")
             }
+            if s.comeBack != nil {
+                fail(
+                    "come_back", "coming back happens on later days: add a calendar section (file, start, end or days)")
+            }
+            for (i, item) in s.items.enumerated() {
+                for (key, set) in [
+                    ("rejected_share", item.rejectedShare > 0), ("refused_share", item.refusedShare > 0),
+                    ("deferred_documents", item.deferred != nil), ("correction", item.correction != nil),
+                ] where set {
+                    fail(
+                        "items[\(i)].\(key)",
+                        "outcomes of cases over days: add a calendar section (file, start, end or days)")
+                }
+            }
         }
         // Delivery and returns.
         probability("delivery.collect_share", s.delivery.collectShare)
@@ -461,6 +510,10 @@ extension Validator {
             fail(
                 "delivery.collect_item",
                 "an immediate item (collecting a result is done on the spot), got committed item '\(c)'")
+        }
+        if let c = s.comeBack {
+            probability("come_back.probability", c.probability)
+            workingDayRange("come_back.after_working_days", c.after, least: 1)
         }
         if let nr = s.noticeReturn {
             probability("notice_return.probability", nr.probability)

@@ -72,6 +72,8 @@ public struct Scenario: Sendable, Hashable, Codable {
     public var backOffice: BackOfficeRules?
     public var delivery: Delivery
     public var noticeReturn: NoticeReturn?
+    /// Applicants who left before intake come back on a later day (nil: they do not).
+    public var comeBack: ComeBack?
 
     public init(
         name: String, description: String = "", waitTargetMinutes: Double = 15, warmupMinutes: Double = 0,
@@ -81,7 +83,7 @@ public struct Scenario: Sendable, Hashable, Codable {
         routing: RoutingRule = .specialistFirst,
         shifts: [Shift] = [], staff: [StaffMember] = [], tidal: [TidalRule] = [],
         period: Period? = nil, backOffice: BackOfficeRules? = nil, delivery: Delivery = Delivery(),
-        noticeReturn: NoticeReturn? = nil
+        noticeReturn: NoticeReturn? = nil, comeBack: ComeBack? = nil
     ) {
         self.name = name
         self.description = description
@@ -104,6 +106,7 @@ public struct Scenario: Sendable, Hashable, Codable {
         self.backOffice = backOffice
         self.delivery = delivery
         self.noticeReturn = noticeReturn
+        self.comeBack = comeBack
     }
 
     /// Whether windows are staffed by named clerks (a `staff` section) rather than always open.

@@ -8,9 +8,13 @@ public enum CaseKPI: String, Sendable, CaseIterable, Codable {
     case cases
     /// Cases accepted (受理) during the run, returns after a notice included.
     case accepted = "accepted_cases"
-    /// Cases decided by the back office during the run (initial backlog included).
+    /// Cases decided by the back office during the run (initial backlog included), refusals included.
     case decided = "decided_cases"
-    /// Decided on or before their deadline / decided (按时办结率).
+    /// Of those, refusals (不予许可; 不予批准 when a requested correction never came).
+    case refusedCases = "refused_cases"
+    /// Accepted with a deferred document that never came: ended without a decision (终结).
+    case terminatedCases = "terminated_cases"
+    /// Decided (granted or refused) on or before their deadline / decided (按时办结率).
     case onTimeRate = "on_time_rate"
     /// Working days from acceptance to decision (acceptance day and suspensions excluded).
     case leadTimeMean = "lead_time_mean_wd"
@@ -19,7 +23,8 @@ public enum CaseKPI: String, Sendable, CaseIterable, Codable {
     case overdueCases = "overdue_cases"
     /// Accepted and not yet decided at the end of the run.
     case backlogEnd = "backlog_end"
-    /// Visits to the hall per case that got its result (done at the window, mailed, or collected).
+    /// Visits to the hall per case that got what it applied for (done at the window, or granted and
+    /// mailed or collected); failed visits before intake count when the applicant came back (`retry`).
     case visitsPerCase = "visits_per_case"
     /// Share of those cases that needed one visit only (一次办成率).
     case doneInOneVisitRate = "done_in_one_visit_rate"
@@ -100,6 +105,7 @@ public final class CaseMetrics: RecordSink {
     /// Counters of one group of cases (overall, or a lead department), filled in one pass.
     private struct Tally {
         var opened = 0, accepted = 0, decided = 0, onTime = 0, overdue = 0, backlog = 0, gaveUp = 0
+        var refused = 0, terminated = 0
         var done = 0, doneVisits = 0, doneInOne = 0
         var leads: [Double] = []
 
@@ -114,11 +120,13 @@ public final class CaseMetrics: RecordSink {
                     if r.visits == 1 { doneInOne += 1 }
                 }
             }
-            if r.status == .decided {
+            if r.status.isDecision {
                 decided += 1
+                if r.status == .refused { refused += 1 }
                 if r.onTime == true { onTime += 1 }
                 if let l = r.leadTimeWorkingDays { leads.append(Double(l)) }
             }
+            if r.status == .terminated { terminated += 1 }
             if r.status == .inReview { backlog += 1 }
             if r.isOverdue(on: end) { overdue += 1 }
         }
@@ -128,6 +136,8 @@ public final class CaseMetrics: RecordSink {
             k[.cases] = Double(opened)
             k[.accepted] = Double(accepted)
             k[.decided] = Double(decided)
+            k[.refusedCases] = Double(refused)
+            k[.terminatedCases] = Double(terminated)
             k[.onTimeRate] = decided > 0 ? Double(onTime) / Double(decided) : nil
             k[.leadTimeMean] = leads.isEmpty ? nil : Statistics.mean(leads)
             k[.leadTimeP90] = Statistics.quantile(leads, 0.9)
@@ -186,9 +196,9 @@ public final class CaseMetrics: RecordSink {
             }
             guard let a = r.accepted?.date else { continue }
             if !r.fromBacklog, let k = index[a] { accepted[k] += 1 }
-            if r.status == .decided, let d = r.decided?.date, let k = index[d] { decided[k] += 1 }
+            if r.status.isDecision, let d = r.decided?.date, let k = index[d] { decided[k] += 1 }
             let from = a < dates[0] ? 0 : (index[a] ?? n)
-            let until = r.status == .decided ? (r.decided.flatMap { index[$0.date] } ?? n) : n  // exclusive
+            let until = r.status.isClosedByBackOffice ? (r.decided.flatMap { index[$0.date] } ?? n) : n  // exclusive
             guard from < until else { continue }
             inReview[from] += 1
             inReview[until] -= 1

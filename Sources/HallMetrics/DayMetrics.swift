@@ -41,6 +41,8 @@ public enum KPI: String, Sendable, CaseIterable, Codable {
     /// Of the tickets called, the share who waited longer than the target. Not `sl_share`'s complement:
     /// `sl_share` is over every applicant (those who left count as misses), this only over those called.
     case calledOverTarget = "called_over_target_share"
+    /// Intakes that ended in a written refusal to accept (不予受理): served at the window, no case.
+    case rejected
 }
 
 /// KPIs of one day (one replication, or one real day), every value optional: nil when undefined
@@ -80,6 +82,7 @@ public final class DayMetrics: RecordSink {
 
     private struct Group {
         var arrivals = 0, served = 0, reneged = 0, balked = 0, noShows = 0, unserved = 0, notices = 0, withinTarget = 0
+        var rejected = 0
         var waits: [Double] = []
     }
     @exclusivity(unchecked) private var overall = Group()
@@ -174,7 +177,9 @@ public final class DayMetrics: RecordSink {
             case .balked: g.balked += 1
             case .noShow: g.noShows += 1
             case .unserved: g.unserved += 1
-            case .rejected: g.served += 1
+            case .rejected:
+                g.served += 1
+                g.rejected += 1
             case .transferred: break
             }
             if r.outcome.wasCalled {
@@ -273,6 +278,7 @@ public final class DayMetrics: RecordSink {
             k[.balked] = Double(g.balked)
             k[.noShows] = Double(g.noShows)
             k[.unserved] = Double(g.unserved)
+            k[.rejected] = Double(g.rejected)
             k[.abandonedFraction] = g.arrivals > 0 ? Double(g.reneged + g.balked + g.noShows + g.unserved) / a : nil
             k[.noticeFraction] = g.served > 0 ? Double(g.notices) / Double(g.served) : nil
             k[.waitMean] = g.waits.isEmpty ? nil : Statistics.mean(g.waits)

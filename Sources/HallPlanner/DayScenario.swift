@@ -10,7 +10,14 @@ public enum DayScenario {
         s.period = nil
         s.backOffice = nil
         s.noticeReturn = nil
+        s.comeBack = nil
         s.delivery = Delivery()
+        for i in s.items.indices {
+            s.items[i].rejectedShare = 0
+            s.items[i].refusedShare = 0
+            s.items[i].deferred = nil
+            s.items[i].correction = nil
+        }
         for i in s.arrivals.indices {
             for k in s.arrivals[i].rates.indices { s.arrivals[i].rates[k].perHour *= day.demandScale }
         }

@@ -138,6 +138,17 @@ public enum Report {
         out += "| cases opened | \(fmt(o[.cases], digits: 0)) |\n"
         out += "| cases accepted | \(fmt(o[.accepted], digits: 0)) |\n"
         out += "| cases decided by the back office | \(fmt(o[.decided], digits: 0)) |\n"
+        // Rows of the outcome policies a scenario uses (docs/back-office.md).
+        if scenario.items.contains(where: { $0.rejectedShare > 0 }) {
+            out += "| not accepted at the window (不予受理), per open day | \(fmt(o[.rejected], digits: 1)) |\n"
+        }
+        if scenario.items.contains(where: { $0.refusedShare > 0 || $0.correction != nil }) {
+            out += "| of the decisions, refusals (不予许可) | \(fmt(o[.refusedCases], digits: 0)) |\n"
+        }
+        if scenario.items.contains(where: { $0.deferred != nil }) {
+            out +=
+                "| ended without a decision: deferred document never came (终结) | \(fmt(o[.terminatedCases], digits: 1)) |\n"
+        }
         out += "| on time (按时办结率) | \(fmt(o[.onTimeRate], percent: true)) |\n"
         out += "| mean lead time (working days) | \(fmt(o[.leadTimeMean], digits: 2)) |\n"
         out += "| 90th percentile lead time (working days) | \(fmt(o[.leadTimeP90], digits: 2)) |\n"

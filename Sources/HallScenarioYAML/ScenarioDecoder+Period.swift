@@ -250,6 +250,51 @@ extension ScenarioDecoder {
         return NoticeReturn(probability: p, after: after, incompleteAgain: f.optional("incomplete_again", r.double))
     }
 
+    func comeBack(_ node: Node, _ path: String) -> ComeBack? {
+        guard let f = r.mapping(node, path, allowed: ["probability", "after_working_days"]) else { return nil }
+        guard let p = f.required("probability", "the probability of coming back", r.double),
+            let after = f.required("after_working_days", "working days later: a number or {min, max}", workingDays)
+        else { return nil }
+        return ComeBack(probability: p, after: after)
+    }
+
+    func deferredDocuments(_ node: Node, _ path: String) -> DeferredDocuments? {
+        guard
+            let f = r.mapping(
+                node, path,
+                allowed: ["share", "supplied_after_working_days", "supplied_at_collection", "never_supplied"])
+        else { return nil }
+        let share = f.required(
+            "share", "the share of incomplete applications accepted with a deferred document", r.double)
+        let after = f.optional("supplied_after_working_days", workingDays)
+        let atCollection = f.optional("supplied_at_collection", r.bool)
+        guard let share else { return nil }
+        if (after == nil) == (atCollection != true) {
+            r.fail(
+                path,
+                "when the document follows: supplied_after_working_days (a number or {min, max}) or supplied_at_collection: true, one of them"
+            )
+            return nil
+        }
+        return DeferredDocuments(
+            share: share, suppliedAfter: after, neverSupplied: f.optional("never_supplied", r.double) ?? 0)
+    }
+
+    func correction(_ node: Node, _ path: String) -> Correction? {
+        guard
+            let f = r.mapping(
+                node, path, allowed: ["probability", "return_after_working_days", "never_returns", "clock"])
+        else { return nil }
+        let p = f.required("probability", "the share of cases whose first review asks for a correction", r.double)
+        let after = f.required(
+            "return_after_working_days", "working days until the applicant comes back: a number or {min, max}",
+            workingDays)
+        let clock = f.optional("clock") { r.choice($0, $1, CorrectionClock.self) } ?? .suspended
+        guard let p, let after else { return nil }
+        return Correction(
+            probability: p, returnAfter: after, neverReturns: f.optional("never_returns", r.double) ?? 0, clock: clock)
+    }
+
     func specialProcedure(_ node: Node, _ path: String) -> SpecialProcedure? {
         guard let f = r.mapping(node, path, allowed: ["name", "probability", "working_days"]) else { return nil }
         let name = f.required("name", "what it is (hearing, inspection, expert review…)", r.string)

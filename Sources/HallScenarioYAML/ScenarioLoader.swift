@@ -108,7 +108,7 @@ struct ScenarioDecoder {
                     "name", "description", "service_level", "statistics", "day", "departments",
                     "items", "arrivals", "appointments", "windows", "proficiency",
                     "behaviour", "calling", "routing", "shifts", "staff", "tidal",
-                    "calendar", "back_office", "delivery", "notice_return",
+                    "calendar", "back_office", "delivery", "notice_return", "come_back",
                 ])
         else { return nil }
         let name = f.required("name", "the hall's name", r.string)
@@ -141,6 +141,7 @@ struct ScenarioDecoder {
         let office = f.optional("back_office", self.backOffice)
         let results = f.optional("delivery", self.delivery) ?? Delivery()
         let returns = f.optional("notice_return", self.noticeReturn)
+        let comeBack = f.optional("come_back", self.comeBack)
         if f["calendar"] != nil, runPeriod == nil { return nil }
         guard let name, let day, let departments, let items, let arrivals, let windows, let shifts, let staff, let tidal
         else { return nil }
@@ -149,7 +150,7 @@ struct ScenarioDecoder {
             departments: departments, items: items, arrivals: arrivals, appointments: appointments ?? [],
             windows: windows, proficiency: proficiency, behaviour: behaviour, calling: calling, routing: routing,
             shifts: shifts, staff: staff, tidal: tidal, period: runPeriod, backOffice: office, delivery: results,
-            noticeReturn: returns)
+            noticeReturn: returns, comeBack: comeBack)
     }
 
     /// A list field whose elements are read by `element`; nil when any element failed.
@@ -190,7 +191,8 @@ struct ScenarioDecoder {
                 allowed: [
                     "id", "name", "department", "kind", "service_min", "notice_service_min",
                     "incomplete_probability", "legal_limit_days", "committed_limit_days",
-                    "review_depth", "joint", "special",
+                    "review_depth", "joint", "special", "rejected_share", "refused_share", "deferred_documents",
+                    "correction",
                 ])
         else { return nil }
         let id = f.required("id", "an item id", r.string)
@@ -207,7 +209,11 @@ struct ScenarioDecoder {
             reviewDepth: f.optional("review_depth") { r.choice($0, $1, ReviewDepth.self) },
             joint: f["joint"].map { n in r.sequence(n, f.path("joint")).compactMap { r.string($0.node, $0.path) } }
                 ?? [],
-            special: f.optional("special", specialProcedure))
+            special: f.optional("special", specialProcedure),
+            rejectedShare: f.optional("rejected_share", r.double) ?? 0,
+            refusedShare: f.optional("refused_share", r.double) ?? 0,
+            deferred: f.optional("deferred_documents", deferredDocuments),
+            correction: f.optional("correction", correction))
     }
 
     func arrivalProfile(_ node: Node, _ path: String) -> ArrivalProfile? {

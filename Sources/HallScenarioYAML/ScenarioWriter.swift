@@ -38,6 +38,18 @@ public enum ScenarioWriter {
                     "special: {name: \(q(sp.name)), probability: \(n(sp.probability)), working_days: {min: \(sp.minDays), max: \(sp.maxDays)}}"
                 )
             }
+            if i.rejectedShare > 0 { f.append("rejected_share: \(n(i.rejectedShare))") }
+            if i.refusedShare > 0 { f.append("refused_share: \(n(i.refusedShare))") }
+            if let d = i.deferred {
+                let when =
+                    d.suppliedAfter.map { "supplied_after_working_days: \(days($0))" } ?? "supplied_at_collection: true"
+                f.append("deferred_documents: {share: \(n(d.share)), \(when), never_supplied: \(n(d.neverSupplied))}")
+            }
+            if let c = i.correction {
+                f.append(
+                    "correction: {probability: \(n(c.probability)), return_after_working_days: \(days(c.returnAfter)), never_returns: \(n(c.neverReturns)), clock: \(c.clock.rawValue)}"
+                )
+            }
             line("- {\(f.joined(separator: ", "))}", 2)
         }
         line("arrivals:")
@@ -217,6 +229,9 @@ public enum ScenarioWriter {
             line(
                 "notice_return: {probability: \(n(r.probability)), after_working_days: \(days(r.after))\(r.incompleteAgain.map { ", incomplete_again: \(n($0))" } ?? "")}",
                 0)
+        }
+        if let c = s.comeBack {
+            line("come_back: {probability: \(n(c.probability)), after_working_days: \(days(c.after))}", 0)
         }
         let d = s.delivery
         line(

@@ -100,6 +100,18 @@ extension PeriodEngine {
         jobs[j].remaining = 0
         recordStep(j, end: now)
         let c = jobs[j].caseNumber
+        // 补正: the lead department's first review may ask the applicant for a correction (once a case).
+        if jobs[j].review == 0, jobs[j].stepIndex == 0, !cases[Int(c)].correctionDrawn,
+            !cases[Int(c)].status.isClosedByBackOffice,
+            let rule = period.scenario.items[Int(cases[Int(c)].item)].correction
+        {
+            cases[Int(c)].correctionDrawn = true
+            if correction.uniform() < rule.probability {
+                askCorrection(c, at: now, rule)
+                dispatch(q)
+                return
+            }
+        }
         let steps = period.itemRules[Int(cases[Int(c)].item)].reviews[jobs[j].review].steps
         let next = jobs[j].stepIndex + 1
         if next < steps.count {
@@ -107,6 +119,7 @@ extension PeriodEngine {
             // A special procedure after review in the lead department suspends the case (and its clock).
             if jobs[j].review == 0, jobs[j].step == .review, cases[Int(c)].specialDays > 0 {
                 at = suspend(c, after: now, job: j)
+                cases[Int(c)].specialDays = 0  // once: a review started again after a correction is not suspended again
             }
             let n = newJob(
                 c, review: jobs[j].review, department: jobs[j].department, stepIndex: next, step: steps[next], at: at)

@@ -55,8 +55,21 @@ final class PeriodEngine {
         var collected: Stamp?
         var status: CaseStatus
         var fromBacklog = false
+        /// 容缺受理: when the deferred document arrives (run minutes; .infinity: after the run), or nil.
+        var documentDue: Double?
+        /// The deferred document never comes: the case ends without a decision.
+        var documentNever = false
+        /// 补正: whether the first review's draw was made, and the date a correction was asked for while
+        /// the applicant has not yet come back with it.
+        var correctionDrawn = false
+        var correctionAsked: CivilDate?
+        /// The deadline counts from here instead of acceptance (a correction with `clock: restarts`).
+        var clockStart: CivilDate?
     }
     var cases: [CaseState] = []
+    /// Applicants due back after leaving before intake: their first visit and visits so far (a planned
+    /// `retry` visit carries its index here in place of a case number).
+    var retries: [(firstVisit: Stamp, visits: Int)] = []
     /// Visits planned for each date of the run.
     var planned: [[PlannedVisit]]
 
@@ -103,6 +116,13 @@ final class PeriodEngine {
     let delivery: RandomStream
     let returns: RandomStream
     let visitTime: RandomStream
+    /// One stream per outcome policy, so that a scenario without it draws exactly as before and two
+    /// scenarios that differ in one policy share every other draw (common random numbers).
+    let comeBack: RandomStream
+    let rejection: RandomStream
+    let refusal: RandomStream
+    let deferral: RandomStream
+    let correction: RandomStream
     var reviewStreams: [RandomStream?]
     var approvalStreams: [RandomStream?]
 
@@ -122,6 +142,11 @@ final class PeriodEngine {
         delivery = stream("cases/delivery")
         returns = stream("cases/returns")
         visitTime = stream("cases/visit_time")
+        comeBack = stream("cases/come_back")
+        rejection = stream("cases/rejection")
+        refusal = stream("cases/refusal")
+        deferral = stream("cases/deferred_documents")
+        correction = stream("cases/correction")
         let ids = period.scenario.departments.map(\.id)
         reviewStreams = period.departments.map { $0.map { stream("back_office/\(ids[Int($0.index)])/review") } }
         approvalStreams = period.departments.map { $0.map { stream("back_office/\(ids[Int($0.index)])/approval") } }
@@ -166,21 +191,37 @@ final class PeriodEngine {
         return Int32(cases.count - 1)
     }
 
-    /// A front-desk ticket of day k has ended. First visits that reached a window open a case (the
-    /// record then carries its number).
+    /// A front-desk ticket of day k has ended. First visits (and retries) that reached a window open a
+    /// case (the record then carries its number), unless the application is not accepted (不予受理).
     func ticket(_ r: inout TicketRecord, day k: Int, date: CivilDate) {
         switch r.visit {
-        case .first:
-            guard r.outcome.isServed else { return }
-            let c = newCase(item: r.item, firstVisit: Stamp(date, r.arrival), fromBacklog: false)
+        case .first, .retry:
+            var first = Stamp(date, r.arrival)
+            var visits = 1
+            if r.visit == .retry {
+                let prior = retries[Int(r.caseNumber!)]
+                r.caseNumber = nil
+                first = prior.firstVisit
+                visits = prior.visits + 1
+            }
+            guard r.outcome.isServed else {
+                leftBeforeIntake(r, firstVisit: first, visits: visits, date: date)
+                return
+            }
+            let share = period.scenario.items[Int(r.item)].rejectedShare
+            if r.outcome == .served, share > 0, rejection.uniform() < share {
+                r.outcome = .rejected
+                return
+            }
+            let c = newCase(item: r.item, firstVisit: first, fromBacklog: false)
             r.caseNumber = c
-            cases[Int(c)].visits = 1
-            intake(c, r, day: k, date: date)
+            cases[Int(c)].visits = visits
+            intake(c, &r, day: k, date: date)
         case .return:
             let c = r.caseNumber!
             cases[Int(c)].visits += 1
             if r.outcome.isServed {
-                intake(c, r, day: k, date: date)
+                intake(c, &r, day: k, date: date)
             } else {
                 planReturn(c, after: date, workingDays: 0, visit: .return)
             }
@@ -192,12 +233,47 @@ final class PeriodEngine {
             } else {
                 planReturn(c, after: date, workingDays: 0, visit: .collection)
             }
+        case .correction:
+            let c = r.caseNumber!
+            cases[Int(c)].visits += 1
+            if r.outcome.isServed {
+                corrected(c, at: r.end, date: date)
+            } else {
+                planReturn(c, after: date, workingDays: 0, visit: .correction, stream: correction)
+            }
         }
     }
 
-    /// Intake done at a window: a one-time notice, a decision on the spot, or acceptance.
-    func intake(_ c: Int32, _ r: TicketRecord, day k: Int, date: CivilDate) {
+    /// An applicant left before intake (balked, reneged, absent when called, or unserved at closing):
+    /// with `come_back`, they come again on a later open day.
+    func leftBeforeIntake(_ r: TicketRecord, firstVisit: Stamp, visits: Int, date: CivilDate) {
+        guard let cb = period.scenario.comeBack, comeBack.uniform() < cb.probability else { return }
+        let n = cb.after.min + comeBack.uniformInt(cb.after.max - cb.after.min + 1)
+        guard let k = period.hallDay(workingDaysAfter: date, n) else { return }
+        retries.append((firstVisit, visits))
+        planned[k].append(
+            PlannedVisit(
+                time: period.visitTime(day: k, u: comeBack.uniform()), item: r.item, visit: .retry,
+                caseNumber: Int32(retries.count - 1),
+                incompleteProbability: period.scenario.items[Int(r.item)].incompleteProbability))
+    }
+
+    /// Intake done at a window: a one-time notice (or, for an item that allows it, acceptance with a
+    /// deferred document), a decision on the spot, or acceptance.
+    func intake(_ c: Int32, _ r: inout TicketRecord, day k: Int, date: CivilDate) {
         let rule = period.itemRules[Int(r.item)]
+        if r.outcome == .notice, let d = period.scenario.items[Int(r.item)].deferred, deferral.uniform() < d.share {
+            // 容缺受理: accepted now; the document follows.
+            r.outcome = .served
+            cases[Int(c)].documentNever = deferral.uniform() < d.neverSupplied
+            if let after = d.suppliedAfter {
+                let n = after.min + deferral.uniformInt(after.max - after.min + 1)
+                // At the start of the n-th working day after acceptance.
+                cases[Int(c)].documentDue = period.workdayStart(workingDaysAfter: date, n - 1)
+            } else {
+                cases[Int(c)].documentDue = 0
+            }
+        }
         if r.outcome == .notice {
             guard let nr = period.scenario.noticeReturn, returns.uniform() < nr.probability else {
                 cases[Int(c)].status = .gaveUp
@@ -218,7 +294,9 @@ final class PeriodEngine {
 
     /// Plans the next visit of a case on the first open day `n` working days after `date` (n = 0: the
     /// next open day). Past the run's end the case waits (awaiting return, or result not collected).
-    func planReturn(_ c: Int32, after date: CivilDate, workingDays n: Int, visit: VisitKind) {
+    func planReturn(
+        _ c: Int32, after date: CivilDate, workingDays n: Int, visit: VisitKind, stream: RandomStream? = nil
+    ) {
         if visit == .return { cases[Int(c)].status = .awaitingReturn }
         if visit == .return, n == 0, let nr = period.scenario.noticeReturn, returns.uniform() >= nr.probability {
             cases[Int(c)].status = .gaveUp
@@ -226,11 +304,61 @@ final class PeriodEngine {
         }
         guard let k = period.hallDay(workingDaysAfter: date, n) else { return }
         let item = visit == .collection ? (period.collectItem ?? cases[Int(c)].item) : cases[Int(c)].item
-        let incomplete = visit == .collection ? 0 : period.itemRules[Int(item)].incompleteProbability
+        let incomplete =
+            visit == .collection || visit == .correction ? 0 : period.itemRules[Int(item)].incompleteProbability
         planned[k].append(
             PlannedVisit(
-                time: period.visitTime(day: k, u: visitTime.uniform()), item: item, visit: visit,
+                time: period.visitTime(day: k, u: (stream ?? visitTime).uniform()), item: item, visit: visit,
                 caseNumber: c, incompleteProbability: incomplete))
+    }
+
+    /// 补正: the first review of the lead department asks for a correction. The applicant comes back
+    /// after some working days (the review then starts again), or never (a refusal when the time to
+    /// return is over, 000 art. 11).
+    func askCorrection(_ c: Int32, at t: Double, _ rule: Correction) {
+        let today = period.stamp(t).date
+        cases[Int(c)].correctionAsked = today
+        if correction.uniform() < rule.neverReturns {
+            // The last day to come back is the max-th working day; the refusal comes the next morning.
+            let end = period.workdayStart(workingDaysAfter: today, rule.returnAfter.max)
+            if end < period.horizon { decide(c, at: end, refused: true) }
+            return
+        }
+        let n = rule.returnAfter.min + correction.uniformInt(rule.returnAfter.max - rule.returnAfter.min + 1)
+        planReturn(c, after: today, workingDays: n, visit: .correction, stream: correction)
+    }
+
+    /// Back with the corrected materials: the deadline is treated as the item says, and the lead
+    /// department's review starts again.
+    func corrected(_ c: Int32, at minute: Double, date: CivilDate) {
+        guard let asked = cases[Int(c)].correctionAsked,
+            let rule = period.scenario.items[Int(cases[Int(c)].item)].correction
+        else { return }
+        cases[Int(c)].correctionAsked = nil
+        let item = period.itemRules[Int(cases[Int(c)].item)]
+        switch rule.clock {
+        case .suspended:
+            suspendForCorrection(c, from: asked, through: date)
+        case .restarts:
+            cases[Int(c)].clockStart = date
+        case .runs:
+            break
+        }
+        cases[Int(c)].deadline = period.deadline(
+            cases[Int(c)].clockStart ?? cases[Int(c)].accepted!.date, limit: item.limit,
+            suspensions: cases[Int(c)].suspensions)
+        let t = period.handOffInstant(date, minute)
+        let review = item.reviews[0]
+        arrive(newJob(c, review: 0, department: review.department, stepIndex: 0, step: review.steps[0], at: t), at: t)
+    }
+
+    /// The working days after the request through `last` do not count towards the deadline.
+    func suspendForCorrection(_ c: Int32, from asked: CivilDate, through last: CivilDate) {
+        guard last > asked else { return }
+        let n = period.workingDays(after: asked, through: last)
+        guard n > 0 else { return }
+        cases[Int(c)].suspensions.append(asked.adding(days: 1)...last)
+        cases[Int(c)].suspendedDays += n
     }
 
     /// Acceptance (受理): the deadline starts, and the case goes to every reviewing department.
@@ -252,11 +380,24 @@ final class PeriodEngine {
         }
     }
 
-    /// Every department has finished: the decision (办结), then delivery.
-    func decide(_ c: Int32, at t: Double) {
+    /// Every department has finished: the decision (办结), then delivery. A deferred document still
+    /// to come holds the decision until it arrives; one that never comes ends the case (终结) then.
+    func decide(_ c: Int32, at t0: Double, refused: Bool = false) {
+        guard !cases[Int(c)].status.isClosedByBackOffice else { return }
+        var t = t0
+        if let due = cases[Int(c)].documentDue, !refused {
+            t = max(t, due)
+            guard t < period.horizon else { return }
+            if cases[Int(c)].documentNever {
+                cases[Int(c)].decided = period.stamp(t)
+                cases[Int(c)].status = .terminated
+                return
+            }
+        }
         let stamp = period.stamp(t)
         cases[Int(c)].decided = stamp
-        cases[Int(c)].status = .decided
+        let share = period.scenario.items[Int(cases[Int(c)].item)].refusedShare
+        cases[Int(c)].status = refused || (share > 0 && refusal.uniform() < share) ? .refused : .decided
         let d = period.scenario.delivery
         if delivery.uniform() < d.collectShare {
             cases[Int(c)].delivery = .collect
@@ -281,14 +422,24 @@ final class PeriodEngine {
     /// Records every case, and the steps still unfinished, at the end of the run.
     func finish() {
         for j in jobs.indices where !jobs[j].done && jobs[j].arrived < period.horizon { recordStep(j, end: nil) }
+        let last = period.dates.last!
+        for i in cases.indices {
+            // A correction still awaited at the end: with a suspended clock, the rest of the run does not count.
+            if let asked = cases[i].correctionAsked, !cases[i].status.isClosedByBackOffice,
+                period.scenario.items[Int(cases[i].item)].correction?.clock == .suspended
+            {
+                suspendForCorrection(Int32(i), from: asked, through: last)
+            }
+        }
         for (i, c) in cases.enumerated() {
             var deadline = c.deadline
-            if let accepted = c.accepted, !c.suspensions.isEmpty {
+            if let accepted = c.accepted, !c.suspensions.isEmpty || c.clockStart != nil {
                 deadline = period.deadline(
-                    accepted.date, limit: period.itemRules[Int(c.item)].limit, suspensions: c.suspensions)
+                    c.clockStart ?? accepted.date, limit: period.itemRules[Int(c.item)].limit,
+                    suspensions: c.suspensions)
             }
             var lead: Int?
-            if c.status == .decided, let a = c.accepted, let d = c.decided {
+            if c.status.isDecision, let a = c.accepted, let d = c.decided {
                 lead = period.workingDays(after: a.date, through: d.date) - c.suspendedDays
             }
             var archived: CivilDate?
