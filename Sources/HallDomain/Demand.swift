@@ -112,3 +112,68 @@ public struct BalkStep: Sendable, Hashable, Codable {
         self.probability = probability
     }
 }
+
+/// The guide and consultation desk (咨询/导引, 004 art. 5(1)): a stage before the ticket, with its own
+/// staff and queue. Applicants who stop there either only consult and leave, or go on to take a ticket.
+public struct GuideDesk: Sendable, Hashable, Codable {
+    /// Clerks at the desk whenever the hall is open.
+    public var staff: Int
+    /// Share of arriving applicants (walk-ins and appointments) who stop at the desk first.
+    public var share: Double
+    public var service: Distribution
+    /// Of those, the share who only consult and leave.
+    public var consultOnly: Double
+    /// Of those who only consult, the share whose question goes to the department behind (后援式答疑),
+    /// costing that many back-office minutes (counted, not queued).
+    public var referred: Double
+    public var referralMinutes: Distribution?
+
+    public init(
+        staff: Int, share: Double, service: Distribution, consultOnly: Double, referred: Double = 0,
+        referralMinutes: Distribution? = nil
+    ) {
+        self.staff = staff
+        self.share = share
+        self.service = service
+        self.consultOnly = consultOnly
+        self.referred = referred
+        self.referralMinutes = referralMinutes
+    }
+}
+
+/// Self-service terminals (24 小时自助, 001 art. 26): a walk-up stage before the ticket. Per item, a share
+/// of its arriving applicants tries a terminal first; those who cannot finish there take a ticket.
+public struct SelfService: Sendable, Hashable, Codable {
+    public var terminals: Int
+    /// Item id → share of its applicants who try a terminal first.
+    public var shares: [String: Double]
+    public var service: Distribution
+    /// Share who cannot finish at the terminal and fall back to a window.
+    public var fallBack: Double
+
+    public init(terminals: Int, shares: [String: Double], service: Distribution, fallBack: Double) {
+        self.terminals = terminals
+        self.shares = shares
+        self.service = service
+        self.fallBack = fallBack
+    }
+}
+
+/// The complaints window (有诉即办 / "办不成事"反映窗口, 001 art. 25): applicants whose visit failed go
+/// to it with a share, at once, with a ticket for its item; the item's own arrival profiles bring the
+/// other complaints. A committed item gives each complaint a follow-up case with its deadline in
+/// working days (runs over dates).
+public struct Complaints: Sendable, Hashable, Codable {
+    /// The complaints window's item (its department keeps the window).
+    public var item: String
+    /// Share of failed visits (left before intake, a one-time notice, not accepted) that go on to it.
+    public var afterFailedVisit: Double
+
+    public init(item: String, afterFailedVisit: Double) {
+        self.item = item
+        self.afterFailedVisit = afterFailedVisit
+    }
+
+    /// The source name of these tickets (tickets.csv `source`), after the planned visits.
+    public static let source = "complaints"
+}

@@ -23,6 +23,11 @@ public enum TicketOutcome: String, Sendable, Hashable, Codable, CaseIterable {
 
     /// The applicant reached a window and was served (served, notice or rejected).
     public var isServed: Bool { self == .served || self == .notice || self == .rejected }
+    /// The visit failed: left before intake (reneged, balked, absent when called), a one-time notice, or
+    /// not accepted — what sends an applicant to the complaints window (办不成事).
+    public var failedVisit: Bool {
+        self == .reneged || self == .balked || self == .noShow || self == .notice || self == .rejected
+    }
     /// The ticket was called (served, notice, rejected, transferred, or absent at the call).
     public var wasCalled: Bool { isServed || self == .noShow || self == .transferred }
 }
@@ -167,6 +172,56 @@ public struct QueueRecord: Sendable, Hashable {
     }
 }
 
+/// A stage before the ticket.
+public enum StageKind: String, Sendable, Hashable, Codable, CaseIterable {
+    /// The guide and consultation desk (咨询/导引).
+    case guide
+    /// A self-service terminal (自助).
+    case terminal
+}
+
+/// How a stage visit ended.
+public enum StageOutcome: String, Sendable, Hashable, Codable, CaseIterable {
+    /// Went on to take a ticket (a row in tickets.csv with arrival = this visit's end).
+    case ticket
+    /// Only consulted at the guide desk and left.
+    case consulted
+    /// Only consulted; the question went to the department behind (后援式答疑).
+    case referred
+    /// Finished at the terminal.
+    case selfServed = "self_served"
+}
+
+/// One visit to a stage before the ticket (guide desk or terminal).
+public struct StageRecord: Sendable, Hashable {
+    public var stage: StageKind
+    public var item: Int32
+    public var department: Int32
+    /// Arrival at the stage, start and end of its service.
+    public var arrival: Double
+    public var start: Double
+    public var end: Double
+    public var outcome: StageOutcome
+    /// Back-office minutes a referred question costs (0 otherwise).
+    public var referralMinutes: Double
+
+    public init(
+        stage: StageKind, item: Int32, department: Int32, arrival: Double, start: Double, end: Double,
+        outcome: StageOutcome, referralMinutes: Double = 0
+    ) {
+        self.stage = stage
+        self.item = item
+        self.department = department
+        self.arrival = arrival
+        self.start = start
+        self.end = end
+        self.outcome = outcome
+        self.referralMinutes = referralMinutes
+    }
+
+    public var wait: Double { start - arrival }
+}
+
 /// Where records go: a streaming statistic, a buffer, a file writer.
 public protocol RecordSink: AnyObject {
     func record(_ r: TicketRecord)
@@ -175,12 +230,15 @@ public protocol RecordSink: AnyObject {
     func record(_ r: StaffRecord)
     func record(_ r: CaseRecord)
     func record(_ r: CaseStepRecord)
+    func record(_ r: StageRecord)
 }
 
 extension RecordSink {
     /// Sinks of front-desk records ignore the back office unless they say otherwise.
     public func record(_ r: CaseRecord) {}
     public func record(_ r: CaseStepRecord) {}
+    /// And the stages before the ticket.
+    public func record(_ r: StageRecord) {}
 }
 
 /// Keeps every record (for files and tests).
@@ -191,7 +249,9 @@ public final class RecordBuffer: RecordSink {
     public private(set) var staff: [StaffRecord] = []
     public private(set) var cases: [CaseRecord] = []
     public private(set) var steps: [CaseStepRecord] = []
+    public private(set) var stages: [StageRecord] = []
     public init() {}
+    public func record(_ r: StageRecord) { stages.append(r) }
     public func record(_ r: CaseRecord) { cases.append(r) }
     public func record(_ r: CaseStepRecord) { steps.append(r) }
     public func record(_ r: TicketRecord) { tickets.append(r) }
@@ -210,4 +270,5 @@ public final class TeeSink: RecordSink {
     public func record(_ r: StaffRecord) { for s in sinks { s.record(r) } }
     public func record(_ r: CaseRecord) { for s in sinks { s.record(r) } }
     public func record(_ r: CaseStepRecord) { for s in sinks { s.record(r) } }
+    public func record(_ r: StageRecord) { for s in sinks { s.record(r) } }
 }

@@ -60,13 +60,16 @@ public struct ServiceItem: Sendable, Hashable, Codable {
     public var deferred: DeferredDocuments?
     /// 补正 requested by the back office (committed items).
     public var correction: Correction?
+    /// Channel shift (001 art. 19, 26): share of the item's applicants who apply online instead of
+    /// coming to the hall (they take no ticket).
+    public var onlineShare: Double
 
     public init(
         id: String, name: String? = nil, department: String, kind: ItemKind, service: Distribution,
         noticeService: Distribution? = nil, incompleteProbability: Double = 0,
         legalLimitDays: Int? = nil, committedLimitDays: Int? = nil, reviewDepth: ReviewDepth? = nil,
         joint: [String] = [], special: SpecialProcedure? = nil, rejectedShare: Double = 0, refusedShare: Double = 0,
-        deferred: DeferredDocuments? = nil, correction: Correction? = nil
+        deferred: DeferredDocuments? = nil, correction: Correction? = nil, onlineShare: Double = 0
     ) {
         self.id = id
         self.name = name ?? id
@@ -84,6 +87,7 @@ public struct ServiceItem: Sendable, Hashable, Codable {
         self.refusedShare = refusedShare
         self.deferred = deferred
         self.correction = correction
+        self.onlineShare = onlineShare
     }
 
     /// The limit a case is held to: the committed limit, or the legal one when none is committed.

@@ -185,6 +185,19 @@ extension Validator {
             days("notice_return.after_working_days.min", nr.after.min)
             days("notice_return.after_working_days.max", nr.after.max)
         }
+        if let g = s.guideDesk {
+            if g.staff > B.maxBackOfficeStaff {
+                fail("guide_desk.staff", "at most \(B.maxBackOfficeStaff) clerks, got \(g.staff)")
+            }
+            duration("guide_desk.service_min", g.service)
+            if let d = g.referralMinutes { duration("guide_desk.referral_back_office_min", d) }
+        }
+        if let t = s.selfService {
+            if t.terminals > B.maxBackOfficeStaff {
+                fail("self_service.terminals", "at most \(B.maxBackOfficeStaff) terminals, got \(t.terminals)")
+            }
+            duration("self_service.service_min", t.service)
+        }
         if let c = s.comeBack {
             days("come_back.after_working_days.min", c.after.min)
             days("come_back.after_working_days.max", c.after.max)

@@ -244,7 +244,43 @@ struct Validator {
         }
         probability("behaviour.no_show.probability", s.behaviour.noShowProbability)
         if !(s.behaviour.noShowGraceMinutes >= 0) { fail("behaviour.no_show.grace_min", "a grace time ≥ 0 minutes") }
+        checkStages(s)
         checkCases(s, departmentIDs: departmentIDs)
+    }
+
+    /// The stages before the ticket: the guide desk and self-service terminals.
+    mutating func checkStages(_ s: Scenario) {
+        if let g = s.guideDesk {
+            if g.staff < 1 { fail("guide_desk.staff", "at least 1 clerk, got \(g.staff)") }
+            probability("guide_desk.share", g.share)
+            probability("guide_desk.consult_only", g.consultOnly)
+            probability("guide_desk.referred", g.referred)
+            distribution("guide_desk.service_min", g.service, duration: true)
+            if let d = g.referralMinutes { distribution("guide_desk.referral_back_office_min", d, duration: true) }
+        }
+        if let c = s.complaints {
+            if known("complaints.item", c.item, in: Set(s.items.map(\.id)), what: "item"),
+                s.arrivals.contains(where: { $0.id == Complaints.source })
+                    || s.appointments.contains(where: { $0.id == Complaints.source })
+            {
+                fail(
+                    "complaints",
+                    "the source name '\(Complaints.source)' is taken by an arrival profile or appointment block; rename it"
+                )
+            }
+            probability("complaints.after_failed_visit", c.afterFailedVisit)
+        }
+        if let t = s.selfService {
+            if t.terminals < 1 { fail("self_service.terminals", "at least 1 terminal, got \(t.terminals)") }
+            let ids = Set(s.items.map(\.id))
+            for (id, share) in t.shares.sorted(by: { $0.key < $1.key }) {
+                if known("self_service.items.\(id)", id, in: ids, what: "item") {
+                    probability("self_service.items.\(id)", share)
+                }
+            }
+            probability("self_service.fall_back", t.fallBack)
+            distribution("self_service.service_min", t.service, duration: true)
+        }
     }
 }
 
@@ -428,6 +464,7 @@ extension Validator {
             if item.reviewDepth == .special, item.special == nil {
                 fail("\(p).special", "review_depth special needs its procedure: {name, probability, working_days}")
             }
+            probability("\(p).online_share", item.onlineShare)
             probability("\(p).rejected_share", item.rejectedShare)
             probability("\(p).refused_share", item.refusedShare)
             let immediate = item.kind == .immediate

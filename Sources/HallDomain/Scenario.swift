@@ -74,6 +74,11 @@ public struct Scenario: Sendable, Hashable, Codable {
     public var noticeReturn: NoticeReturn?
     /// Applicants who left before intake come back on a later day (nil: they do not).
     public var comeBack: ComeBack?
+    /// Stages before the ticket: the guide desk and self-service terminals (nil: none).
+    public var guideDesk: GuideDesk?
+    public var selfService: SelfService?
+    /// The complaints window's redirection of failed visits (nil: none).
+    public var complaints: Complaints?
 
     public init(
         name: String, description: String = "", waitTargetMinutes: Double = 15, warmupMinutes: Double = 0,
@@ -83,7 +88,8 @@ public struct Scenario: Sendable, Hashable, Codable {
         routing: RoutingRule = .specialistFirst,
         shifts: [Shift] = [], staff: [StaffMember] = [], tidal: [TidalRule] = [],
         period: Period? = nil, backOffice: BackOfficeRules? = nil, delivery: Delivery = Delivery(),
-        noticeReturn: NoticeReturn? = nil, comeBack: ComeBack? = nil
+        noticeReturn: NoticeReturn? = nil, comeBack: ComeBack? = nil, guideDesk: GuideDesk? = nil,
+        selfService: SelfService? = nil, complaints: Complaints? = nil
     ) {
         self.name = name
         self.description = description
@@ -107,6 +113,9 @@ public struct Scenario: Sendable, Hashable, Codable {
         self.delivery = delivery
         self.noticeReturn = noticeReturn
         self.comeBack = comeBack
+        self.guideDesk = guideDesk
+        self.selfService = selfService
+        self.complaints = complaints
     }
 
     /// Whether windows are staffed by named clerks (a `staff` section) rather than always open.
@@ -150,7 +159,9 @@ public struct Scenario: Sendable, Hashable, Codable {
         }
         return Catalogue(
             departments: departments.map(\.id), items: items.map(\.id), windows: windows.map(\.name),
-            profiles: arrivals.map(\.id) + appointments.map(\.id) + (period != nil ? [Catalogue.plannedVisits] : []),
+            profiles: arrivals.map(\.id) + appointments.map(\.id)
+                + (period != nil || complaints != nil ? [Catalogue.plannedVisits] : [])
+                + (complaints != nil ? [Complaints.source] : []),
             staff: names, staffKind: kinds,
             rosteredWindows: rostered)
     }

@@ -43,6 +43,16 @@ public enum KPI: String, Sendable, CaseIterable, Codable {
     case calledOverTarget = "called_over_target_share"
     /// Intakes that ended in a written refusal to accept (不予受理): served at the window, no case.
     case rejected
+    /// The stages before the ticket (overall only): visits to the guide desk, those who only consulted
+    /// (referred questions included) and the back-office minutes referred questions cost, the mean wait
+    /// for a guide clerk; visits to self-service terminals, those finished there, the mean wait for one.
+    case guideVisits = "guide_visits"
+    case consultOnly = "consult_only"
+    case referralMinutes = "referral_back_office_min"
+    case guideWaitMean = "guide_wait_mean_min"
+    case terminalVisits = "terminal_visits"
+    case selfServed = "self_served"
+    case terminalWaitMean = "terminal_wait_mean_min"
 }
 
 /// KPIs of one day (one replication, or one real day), every value optional: nil when undefined
@@ -119,6 +129,11 @@ public final class DayMetrics: RecordSink {
     @exclusivity(unchecked) private var tidalOpenTime = 0.0
     @exclusivity(unchecked) private var backOfficeLost = 0.0
     @exclusivity(unchecked) private var closedWindowTime = 0.0
+    // Stages before the ticket: [0 guide, 1 terminal] visits, ended there, waits; referral minutes.
+    @exclusivity(unchecked) private var stageVisits = [0, 0]
+    @exclusivity(unchecked) private var stageEndedThere = [0, 0]
+    @exclusivity(unchecked) private var stageWaits = [0.0, 0.0]
+    @exclusivity(unchecked) private var referral = 0.0
 
     public init(catalogue: Catalogue, day: DaySchedule, waitTargetMinutes: Double, warmupMinutes: Double = 0) {
         self.catalogue = catalogue
@@ -245,6 +260,15 @@ public final class DayMetrics: RecordSink {
         staffLast[s] = (r.time, r.state)
     }
 
+    public func record(_ r: StageRecord) {
+        guard r.arrival >= cutoff else { return }
+        let k = r.stage == .guide ? 0 : 1
+        stageVisits[k] += 1
+        stageWaits[k] += r.wait
+        if r.outcome != .ticket { stageEndedThere[k] += 1 }
+        referral += r.referralMinutes
+    }
+
     public func record(_ r: QueueRecord) {
         let d = Int(r.department)
         let last = queueLast[d]
@@ -304,6 +328,13 @@ public final class DayMetrics: RecordSink {
         overallK[.tidalOpenMinutes] = tidalOpenTime
         overallK[.backOfficeMinutesLost] = backOfficeLost
         overallK[.closedWindowMinutes] = closedTime
+        overallK[.guideVisits] = Double(stageVisits[0])
+        overallK[.consultOnly] = Double(stageEndedThere[0])
+        overallK[.referralMinutes] = referral
+        overallK[.guideWaitMean] = stageVisits[0] > 0 ? stageWaits[0] / Double(stageVisits[0]) : nil
+        overallK[.terminalVisits] = Double(stageVisits[1])
+        overallK[.selfServed] = Double(stageEndedThere[1])
+        overallK[.terminalWaitMean] = stageVisits[1] > 0 ? stageWaits[1] / Double(stageVisits[1]) : nil
         var departments: [String: [KPI: Double?]] = [:]
         for (d, id) in catalogue.departments.enumerated() {
             departments[id] = kpis(byDepartment[d], queueArea: queueArea[d], queueMax: queueMax[d])

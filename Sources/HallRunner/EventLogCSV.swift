@@ -8,6 +8,8 @@ public enum EventLogCSV {
     public static let windowHeader = "replication,time_min,window,state,ticket,staff"
     public static let staffHeader = "replication,time_min,staff,kind,state,window"
     public static let queueHeader = "replication,time_min,department,waiting"
+    public static let stageHeader =
+        "replication,stage,item,department,arrival_min,start_min,end_min,wait_min,outcome,referral_back_office_min"
 
     static func num(_ x: Double?) -> String {
         guard let x else { return "" }
@@ -134,6 +136,33 @@ public enum EventLogCSV {
                 out.text(r.state.rawValue)
                 out.comma()
                 if let w = r.window { out.text(c.windows[Int(w)]) }
+                out.newline()
+            }
+        }
+        return out.string
+    }
+
+    /// stages.csv: one row per visit to the guide desk or a terminal (halls that have them).
+    public static func stages(_ logs: [(Int, [StageRecord])], catalogue c: Catalogue, dated: [Dated]? = nil) -> String {
+        let out = CSVText(capacity: 80 * logs.reduce(0) { $0 + $1.1.count } + 256)
+        out.text(header(stageHeader, dated: dated != nil))
+        for (k, (rep, rows)) in logs.enumerated() {
+            let dates = dated?[k].dates.map(\.description)
+            for (i, r) in rows.enumerated() {
+                prefix(out, rep, dates, dated?[k].day, i)
+                out.text(r.stage.rawValue)
+                out.comma()
+                out.text(c.items[Int(r.item)])
+                out.comma()
+                out.text(c.departments[Int(r.department)])
+                for x in [r.arrival, r.start, r.end, r.wait] {
+                    out.comma()
+                    out.fixed4(x)
+                }
+                out.comma()
+                out.text(r.outcome.rawValue)
+                out.comma()
+                out.fixed4(r.referralMinutes)
                 out.newline()
             }
         }

@@ -74,4 +74,8 @@ final class DatedBuffer: RecordSink {
     }
     func record(_ r: CaseRecord) { log.cases.append(r) }
     func record(_ r: CaseStepRecord) { log.steps.append(r) }
+    func record(_ r: StageRecord) {
+        log.stages.append(r)
+        log.stageDay.append(day)
+    }
 }

@@ -62,6 +62,9 @@ public struct RecordLog: Sendable {
     public var staffDay: [Int32] = []
     public var cases: [CaseRecord] = []
     public var steps: [CaseStepRecord] = []
+    /// Visits to the guide desk and terminals (halls that have them), with their dates' indices.
+    public var stages: [StageRecord] = []
+    public var stageDay: [Int32] = []
 
     public init(
         tickets: [TicketRecord], windows: [WindowRecord], queues: [QueueRecord], staff: [StaffRecord],
@@ -104,7 +107,9 @@ public enum Experiment {
             let sink: RecordSink = buffer.map { TeeSink([metrics, $0]) } ?? metrics
             let stats = simulateDay(hall, seed: seed, replication: r, sink: sink)
             let log = buffer.map {
-                RecordLog(tickets: $0.tickets, windows: $0.windows, queues: $0.queues, staff: $0.staff)
+                var log = RecordLog(tickets: $0.tickets, windows: $0.windows, queues: $0.queues, staff: $0.staff)
+                log.stages = $0.stages
+                return log
             }
             return (metrics.result(), stats, log)
         }

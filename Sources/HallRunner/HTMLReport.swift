@@ -68,6 +68,26 @@ public enum HTMLReport {
                     "Hot and cold windows: \(hot.0) is busy \(w.share(hot.1)) of its open time, \(cold.0) \(w.share(cold.1))"
                 ))
         }
+        if scenario.guideDesk != nil || scenario.selfService != nil {
+            var parts: [String] = []
+            if scenario.guideDesk != nil {
+                parts.append(
+                    w.t(
+                        "导引台接待 \(w.plain(s.overall[.guideVisits], digits: 0)) 人，其中仅咨询离开 \(w.plain(s.overall[.consultOnly], digits: 0)) 人",
+                        "the guide desk sees \(w.plain(s.overall[.guideVisits], digits: 0)), of whom \(w.plain(s.overall[.consultOnly], digits: 0)) only consult"
+                    ))
+            }
+            if scenario.selfService != nil {
+                parts.append(
+                    w.t(
+                        "自助终端办结 \(w.plain(s.overall[.selfServed], digits: 0)) 人（共 \(w.plain(s.overall[.terminalVisits], digits: 0)) 人使用）",
+                        "self-service terminals finish \(w.plain(s.overall[.selfServed], digits: 0)) of \(w.plain(s.overall[.terminalVisits], digits: 0)) who try them"
+                    ))
+            }
+            findings.append(
+                w.t("取号前分流：", "Before the ticket: ") + parts.joined(separator: w.t("；", "; "))
+                    + w.t("（每日，不计入取号人数）", " (a day; not among the ticketed applicants)"))
+        }
         if let e = s.overall[.abandonedFraction], let m = e.mean, m >= 0.05 {
             findings.append(w.t("未办理即离开 ", "Left without service: ") + w.share(e))
         }

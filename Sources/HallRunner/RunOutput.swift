@@ -52,6 +52,16 @@ extension ExperimentResult {
                                 .utf8)
                     ))
             }
+            if scenario.guideDesk != nil || scenario.selfService != nil {
+                files.append(
+                    (
+                        "stages.csv",
+                        Data(
+                            EventLogCSV.stages(
+                                kept.map { ($0.0, $0.1.stages) }, catalogue: c, dated: dated(\.stageDay)
+                            ).utf8)
+                    ))
+            }
             if multiDay {
                 files.append(("cases.csv", Data(CaseCSV.cases(kept, scenario: scenario).utf8)))
                 files.append(("steps.csv", Data(CaseCSV.steps(kept, catalogue: c).utf8)))
@@ -91,7 +101,22 @@ public enum Report {
             "| called tickets that waited over \(String(format: "%g", s.waitTargetMinutes)) min (share of those called) | \(fmt(o[.calledOverTarget], percent: true)) |\n"
         out += "| one-time notices (share of served) | \(fmt(o[.noticeFraction], percent: true)) |\n"
         out += "| mean tickets waiting | \(fmt(o[.queueMean])) |\n"
-        out += "| minutes open after closing time | \(fmt(o[.overtime])) |\n\n"
+        out += "| minutes open after closing time | \(fmt(o[.overtime])) |\n"
+        // The stages before the ticket, where the hall has them (their visitors who left there are not
+        // among the applicants above).
+        if scenario.guideDesk != nil {
+            out +=
+                "| guide desk (咨询/导引): visits / only consulted | \(fmt(o[.guideVisits], digits: 0)) / \(fmt(o[.consultOnly], digits: 0)) |\n"
+            out +=
+                "| guide desk: mean wait for a clerk (min); back-office minutes of referred questions | \(fmt(o[.guideWaitMean], digits: 2)); \(fmt(o[.referralMinutes], digits: 0)) |\n"
+        }
+        if scenario.selfService != nil {
+            out +=
+                "| self-service terminals: visits / finished there | \(fmt(o[.terminalVisits], digits: 0)) / \(fmt(o[.selfServed], digits: 0)) |\n"
+            out +=
+                "| self-service terminals: mean wait for a terminal (min) | \(fmt(o[.terminalWaitMean], digits: 2)) |\n"
+        }
+        out += "\n"
         out +=
             "## Departments\n\n| department | applicants | mean wait (min) | p90 wait (min) | within target | left |\n|---|---|---|---|---|---|\n"
         for d in scenario.departments {

@@ -108,7 +108,8 @@ struct ScenarioDecoder {
                     "name", "description", "service_level", "statistics", "day", "departments",
                     "items", "arrivals", "appointments", "windows", "proficiency",
                     "behaviour", "calling", "routing", "shifts", "staff", "tidal",
-                    "calendar", "back_office", "delivery", "notice_return", "come_back",
+                    "calendar", "back_office", "delivery", "notice_return", "come_back", "guide_desk",
+                    "self_service", "complaints",
                 ])
         else { return nil }
         let name = f.required("name", "the hall's name", r.string)
@@ -142,6 +143,16 @@ struct ScenarioDecoder {
         let results = f.optional("delivery", self.delivery) ?? Delivery()
         let returns = f.optional("notice_return", self.noticeReturn)
         let comeBack = f.optional("come_back", self.comeBack)
+        let guideDesk = f.optional("guide_desk", self.guideDesk)
+        let selfService = f.optional("self_service", self.selfService)
+        let complaints = f.optional("complaints") { node, path -> Complaints? in
+            guard let c = r.mapping(node, path, allowed: ["item", "after_failed_visit"]) else { return nil }
+            let item = c.required("item", "the complaints window's item id", r.string)
+            let share = c.required(
+                "after_failed_visit", "the share of failed visits that go on to the complaints window", r.double)
+            guard let item, let share else { return nil }
+            return Complaints(item: item, afterFailedVisit: share)
+        }
         if f["calendar"] != nil, runPeriod == nil { return nil }
         guard let name, let day, let departments, let items, let arrivals, let windows, let shifts, let staff, let tidal
         else { return nil }
@@ -150,7 +161,43 @@ struct ScenarioDecoder {
             departments: departments, items: items, arrivals: arrivals, appointments: appointments ?? [],
             windows: windows, proficiency: proficiency, behaviour: behaviour, calling: calling, routing: routing,
             shifts: shifts, staff: staff, tidal: tidal, period: runPeriod, backOffice: office, delivery: results,
-            noticeReturn: returns, comeBack: comeBack)
+            noticeReturn: returns, comeBack: comeBack, guideDesk: guideDesk, selfService: selfService,
+            complaints: complaints)
+    }
+
+    func guideDesk(_ node: Node, _ path: String) -> GuideDesk? {
+        guard
+            let f = r.mapping(
+                node, path,
+                allowed: ["staff", "share", "service_min", "consult_only", "referred", "referral_back_office_min"])
+        else { return nil }
+        let staff = f.required("staff", "clerks at the desk", r.int)
+        let share = f.required("share", "the share of arriving applicants who stop at the desk first", r.double)
+        let service = f.required("service_min", "a service-time distribution in minutes", distribution)
+        let consult = f.required("consult_only", "the share of them who only consult and leave", r.double)
+        guard let staff, let share, let service, let consult else { return nil }
+        return GuideDesk(
+            staff: staff, share: share, service: service, consultOnly: consult,
+            referred: f.optional("referred", r.double) ?? 0,
+            referralMinutes: f.optional("referral_back_office_min", distribution))
+    }
+
+    func selfService(_ node: Node, _ path: String) -> SelfService? {
+        guard let f = r.mapping(node, path, allowed: ["terminals", "items", "service_min", "fall_back"]) else {
+            return nil
+        }
+        let terminals = f.required("terminals", "the number of terminals", r.int)
+        let shares = f.required(
+            "items", "item ids with the share of their applicants who try a terminal first, e.g. {tax-invoice: 0.3}"
+        ).map { n in
+            Dictionary(
+                r.entries(n, f.path("items")).compactMap { k, v, p in r.double(v, p).map { (k, $0) } },
+                uniquingKeysWith: { a, _ in a })
+        }
+        let service = f.required("service_min", "a service-time distribution in minutes", distribution)
+        let fallBack = f.required("fall_back", "the share who cannot finish and take a ticket", r.double)
+        guard let terminals, let shares, let service, let fallBack else { return nil }
+        return SelfService(terminals: terminals, shares: shares, service: service, fallBack: fallBack)
     }
 
     /// A list field whose elements are read by `element`; nil when any element failed.
@@ -192,7 +239,7 @@ struct ScenarioDecoder {
                     "id", "name", "department", "kind", "service_min", "notice_service_min",
                     "incomplete_probability", "legal_limit_days", "committed_limit_days",
                     "review_depth", "joint", "special", "rejected_share", "refused_share", "deferred_documents",
-                    "correction",
+                    "correction", "online_share",
                 ])
         else { return nil }
         let id = f.required("id", "an item id", r.string)
@@ -213,7 +260,8 @@ struct ScenarioDecoder {
             rejectedShare: f.optional("rejected_share", r.double) ?? 0,
             refusedShare: f.optional("refused_share", r.double) ?? 0,
             deferred: f.optional("deferred_documents", deferredDocuments),
-            correction: f.optional("correction", correction))
+            correction: f.optional("correction", correction),
+            onlineShare: f.optional("online_share", r.double) ?? 0)
     }
 
     func arrivalProfile(_ node: Node, _ path: String) -> ArrivalProfile? {

@@ -39,6 +39,7 @@ public enum ScenarioWriter {
                 )
             }
             if i.rejectedShare > 0 { f.append("rejected_share: \(n(i.rejectedShare))") }
+            if i.onlineShare > 0 { f.append("online_share: \(n(i.onlineShare))") }
             if i.refusedShare > 0 { f.append("refused_share: \(n(i.refusedShare))") }
             if let d = i.deferred {
                 let when =
@@ -228,6 +229,20 @@ public enum ScenarioWriter {
         if let r = s.noticeReturn {
             line(
                 "notice_return: {probability: \(n(r.probability)), after_working_days: \(days(r.after))\(r.incompleteAgain.map { ", incomplete_again: \(n($0))" } ?? "")}",
+                0)
+        }
+        if let g = s.guideDesk {
+            line(
+                "guide_desk: {staff: \(g.staff), share: \(n(g.share)), service_min: \(dist(g.service)), consult_only: \(n(g.consultOnly)), referred: \(n(g.referred))\(g.referralMinutes.map { ", referral_back_office_min: \(dist($0))" } ?? "")}",
+                0)
+        }
+        if let c = s.complaints {
+            line("complaints: {item: \(q(c.item)), after_failed_visit: \(n(c.afterFailedVisit))}", 0)
+        }
+        if let t = s.selfService {
+            let items = t.shares.keys.sorted().map { "\(q($0)): \(n(t.shares[$0]!))" }.joined(separator: ", ")
+            line(
+                "self_service: {terminals: \(t.terminals), items: {\(items)}, service_min: \(dist(t.service)), fall_back: \(n(t.fallBack))}",
                 0)
         }
         if let c = s.comeBack {

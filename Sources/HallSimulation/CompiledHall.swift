@@ -71,6 +71,8 @@ public struct CompiledHall: Sendable {
     let periods: [(open: Double, close: Double)]
     let holdAtBreak: Bool
     let patience: Sampler?
+    /// The guide desk, terminals and online shares.
+    let stages: CompiledStages
     let balking: [BalkStep]
     let noShowProbability: Double
     let noShowGrace: Double
@@ -145,6 +147,7 @@ public struct CompiledHall: Sendable {
         periods = s.day.periods.map { ($0.start.minutes, $0.end.minutes) }
         holdAtBreak = s.day.atBreak == .hold
         patience = s.behaviour.patience.map(Sampler.init)
+        stages = CompiledStages(s)
         balking = s.behaviour.balking
         noShowProbability = s.behaviour.noShowProbability
         noShowGrace = s.behaviour.noShowGraceMinutes

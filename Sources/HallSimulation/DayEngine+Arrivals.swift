@@ -58,26 +58,28 @@ extension DayEngine {
             item = profileItems[p][0]
         }
         if let t = nextWalkIn(p, from: now) { schedule(.walkIn(profile: p), at: t) }
-        issueTicket(source: p, item: item, channel: .walkIn, onTime: false, now: now)
+        arrives(source: p, item: item, channel: .walkIn, onTime: false, now: now)
     }
 
     func appointmentArrives(_ k: Int) {
         let now = calendar.now
         let a = appointmentArrivals[k]
-        issueTicket(
+        arrives(
             source: profileCount + Int(a.block), item: appointmentItem[Int(a.block)], channel: .appointment,
             onTime: now <= a.slot + onTimeTolerance, now: now)
     }
 
     func plannedVisitArrives(_ k: Int) {
         let v = planned[k]
-        issueTicket(source: plannedSource, item: v.item, channel: .walkIn, onTime: false, now: calendar.now, planned: v)
+        let draws = drawApplicant(source: plannedSource, item: v.item, planned: v)
+        issueTicket(
+            source: plannedSource, item: v.item, channel: .walkIn, onTime: false, now: calendar.now, draws: draws,
+            planned: v)
     }
 
-    func issueTicket(
-        source s: Int, item i: Int32, channel: Channel, onTime: Bool, now: Double, planned: PlannedVisit? = nil
-    ) {
-        // Every applicant draws the same numbers whatever happens to them (common random numbers).
+    /// The numbers an applicant draws for the ticket. Every applicant draws the same numbers whatever
+    /// happens to them (common random numbers).
+    func drawApplicant(source s: Int, item i: Int32, planned: PlannedVisit?) -> ApplicantDraws {
         let sourceStreams = streams.sources[s]
         let itemStreams = streams.items[Int(i)]
         let priority = sourceStreams.priority.map { $0.uniform() < profilePriority[s] } ?? false
@@ -93,17 +95,25 @@ extension DayEngine {
         let patience = sourceStreams.patience.map { self.patience!.sample($0) }
         let balkU = sourceStreams.balking.map { $0.uniform() }
         let noShow = sourceStreams.noShow.map { $0.uniform() < noShowProbability } ?? false
+        return ApplicantDraws(
+            priority: priority, work: notice ? (noticeWork ?? service) : service, notice: notice, patience: patience,
+            balkU: balkU, noShow: noShow)
+    }
 
+    func issueTicket(
+        source s: Int, item i: Int32, channel: Channel, onTime: Bool, now: Double, draws: ApplicantDraws,
+        planned: PlannedVisit? = nil
+    ) {
         let number = nextNumber
         nextNumber += 1
         let d = items[Int(i)].department
-        let cls: TicketClass = priority ? .priority : (appointmentsFirst && onTime ? .appointment : .normal)
+        let cls: TicketClass = draws.priority ? .priority : (appointmentsFirst && onTime ? .appointment : .normal)
         let ticket = Ticket(
             number: number, source: Int32(s), item: i, department: d, channel: channel,
-            ticketClass: UInt8(cls.rawValue), notice: notice, noShow: noShow, state: .waiting, arrival: now,
-            work: notice ? (noticeWork ?? service) : service, call: .nan,
+            ticketClass: UInt8(cls.rawValue), notice: draws.notice, noShow: draws.noShow, state: .waiting,
+            arrival: now, work: draws.work, call: .nan,
             visit: planned?.visit ?? .first, caseNumber: planned?.caseNumber ?? -1)
-        if let u = balkU, u < balkProbability(Int(waiting[Int(d)])) {
+        if let u = draws.balkU, u < balkProbability(Int(waiting[Int(d)])) {
             emit(ticket, outcome: .balked, window: nil, start: nil, end: now)
             return
         }
@@ -112,7 +122,7 @@ extension DayEngine {
         if let w = routing.choose(department: d, eligible: eligible[Int(d)], breadth: breadth, board: board) {
             callNext(window: Int(w))
         }
-        if let patience, tickets[Int(slot)].state == .waiting {
+        if let patience = draws.patience, tickets[Int(slot)].state == .waiting {
             schedule(.patienceEnds(slot: Int(slot), ticket: number), at: now + patience)
         }
     }

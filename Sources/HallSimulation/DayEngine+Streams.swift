@@ -32,6 +32,8 @@ struct ItemStreams {
 /// - `service/<item>`, `notice_service/<item>`: intake times; `materials/<item>`: incomplete materials.
 /// - `materials/<planned visits>`: incomplete materials of planned visits (returns, collections).
 /// - `absence/<clerk>`: whether a rostered clerk is absent today.
+/// - `complaints/redirect`: whether a failed visit goes on to the complaints window; the complaints
+///   tickets' behaviour streams are those of the source `complaints`.
 struct DayStreams {
     /// Owners of every stream (the handles below do not retain them).
     private(set) var owners: [RandomStream] = []
@@ -39,6 +41,8 @@ struct DayStreams {
     private(set) var items: [ItemStreams] = []
     /// Materials of planned visits, drawn with each visit's own probability.
     private(set) var plannedMaterials: RandomStream.Handle?
+    /// Whether a failed visit goes on to the complaints window (one draw per failed visit).
+    private(set) var complaintsRedirect: RandomStream.Handle?
 
     init(hall: CompiledHall, seed: UInt64, replication: Int, hasPlannedVisits: Bool) {
         var owners: [RandomStream] = []
@@ -60,9 +64,16 @@ struct DayStreams {
         sources =
             hall.profiles.map { streams($0.id, walkIn: true, choices: $0.items.count, priority: $0.priorityShare > 0) }
             + hall.appointments.map { streams($0.id, walkIn: false, choices: 1, priority: false) }
-        if hasPlannedVisits {
+        let complaints = hall.scenario.complaints != nil
+        if hasPlannedVisits || complaints {
+            // Without planned visits today the source is still there (no draws), so that the complaints
+            // source keeps its index.
             sources.append(streams(Catalogue.plannedVisits, walkIn: false, choices: 1, priority: false))
             plannedMaterials = stream("materials/\(Catalogue.plannedVisits)")
+        }
+        if complaints {
+            sources.append(streams(Complaints.source, walkIn: false, choices: 1, priority: false))
+            complaintsRedirect = stream("complaints/redirect")
         }
         items = zip(hall.scenario.items, hall.items).map { spec, item in
             ItemStreams(

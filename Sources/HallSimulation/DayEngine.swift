@@ -63,6 +63,17 @@ final class DayEngine {
     /// The source index of planned visits (after walk-in profiles and appointment blocks).
     let plannedSource: Int
 
+    /// The complaints window's item (-1: none) and the share of failed visits that go on to it.
+    let complaintsItem: Int32
+    let complaintsShare: Double
+
+    // Stages before the ticket (guide desk, terminals): index 0 guide, 1 terminal.
+    let stages: CompiledStages
+    let stageStreams: StageStreams
+    @exclusivity(unchecked) var visitors: [Visitor] = []
+    var stageBusy = [0, 0]
+    var stageQueue = [Deque<Int32>(), Deque<Int32>()]
+
     // Opening.
     var open = false
     /// When the current (or last) opening period closes.
@@ -174,6 +185,15 @@ final class DayEngine {
         rulesWatching = hall.rulesWatching
 
         streams = DayStreams(hall: hall, seed: seed, replication: replication, hasPlannedVisits: !planned.isEmpty)
+        stages = hall.stages
+        if let c = hall.scenario.complaints, let i = hall.scenario.items.firstIndex(where: { $0.id == c.item }) {
+            complaintsItem = Int32(i)
+            complaintsShare = c.afterFailedVisit
+        } else {
+            complaintsItem = -1
+            complaintsShare = 0
+        }
+        stageStreams = StageStreams(hall.stages, seed: seed, replication: replication)
         let nw = hall.windowCount
         let nd = hall.departmentCount
         let nq = QueueID.count(departments: nd)
@@ -252,6 +272,8 @@ final class DayEngine {
         case .tidalCloseDue(let r, let stamp): tidalCloseDue(rule: r, stamp: stamp)
         case .tidalAgeCheck(let r): tidalEvaluate(r)
         case .patienceEnds(let slot, let number): renege(slot: slot, number: number)
+        case .stageEnds(let k): stageEnd(visitor: k)
+        case .complaint: complaintArrives()
         case .walkIn(let p): walkIn(profile: p)
         case .appointment(let k): appointmentArrives(k)
         case .plannedVisit(let k): plannedVisitArrives(k)
@@ -268,6 +290,20 @@ final class DayEngine {
             visit: t.visit, caseNumber: t.caseNumber >= 0 ? t.caseNumber : nil)
         hooks?.ticketEnded(&record)
         sink.record(record)
+        if complaintsItem >= 0, record.item != complaintsItem, record.outcome.failedVisit,
+            streams.complaintsRedirect!.uniform() < complaintsShare,
+            let t = DayEngine.nextOpenInstant(calendar.now, periods: hall.periods)
+        {
+            schedule(.complaint, at: t)
+        }
+    }
+
+    /// An applicant whose visit failed takes a ticket for the complaints window (有诉即办, 001 art. 25).
+    func complaintArrives() {
+        let draws = drawApplicant(source: plannedSource + 1, item: complaintsItem, planned: nil)
+        issueTicket(
+            source: plannedSource + 1, item: complaintsItem, channel: .walkIn, onTime: false, now: calendar.now,
+            draws: draws)
     }
 
     /// Sends a staff record to the sink, then tells the hooks.

@@ -30,6 +30,11 @@ enum DayEvent: Equatable {
     case appointment(Int)
     /// A visit planned by an earlier day (index into the day's planned visits).
     case plannedVisit(Int)
+    /// An applicant's visit to the guide desk or a terminal ends (index into the day's visitors); they
+    /// leave or go on to the ticket machine, so it ranks with the arrivals.
+    case stageEnds(visitor: Int)
+    /// An applicant whose visit failed takes a ticket for the complaints window.
+    case complaint
 
     var tier: EventTier {
         switch self {
@@ -40,7 +45,7 @@ enum DayEvent: Equatable {
         case .tidalWindowOpens: .tidalOpen
         case .tidalCloseDue, .tidalAgeCheck: .tidalCheck
         case .patienceEnds: .renege
-        case .walkIn, .appointment, .plannedVisit: .arrival
+        case .walkIn, .appointment, .plannedVisit, .stageEnds, .complaint: .arrival
         }
     }
 
@@ -58,6 +63,8 @@ enum DayEvent: Equatable {
         case .walkIn(let p): (Int32(p), 0)
         case .appointment(let k): (Int32(k), 1)
         case .plannedVisit(let k): (Int32(k), 2)
+        case .stageEnds(let k): (Int32(k), 3)
+        case .complaint: (0, 4)
         }
     }
 
@@ -75,7 +82,9 @@ enum DayEvent: Equatable {
             switch e.tag {
             case 0: self = .walkIn(profile: i)
             case 1: self = .appointment(i)
-            default: self = .plannedVisit(i)
+            case 2: self = .plannedVisit(i)
+            case 3: self = .stageEnds(visitor: i)
+            default: self = .complaint
             }
         }
     }

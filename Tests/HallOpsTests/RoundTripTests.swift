@@ -43,6 +43,9 @@ final class RoundTripTests: XCTestCase {
         // the event log does not carry an appointment's slot (needed for the on-time class): both off.
         scenario.behaviour.balking = []
         scenario.calling.appointmentsFirst = false
+        // Nor, yet, visits to the guide desk and the self-service terminals before the ticket (docs/event-log.md).
+        scenario.guideDesk = nil
+        scenario.selfService = nil
         let date = CivilDate(2025, 10, 9)  // a Thursday after the National Day holiday
         let hallDay = try XCTUnwrap(try scenario.period!.hallDay(date, regular: scenario.day.periods))
         XCTAssertEqual(hallDay.periods, scenario.day.periods, "the replay date must have the scenario's hours")

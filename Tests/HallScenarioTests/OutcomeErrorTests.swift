@@ -98,6 +98,28 @@ final class OutcomeErrorTests: XCTestCase {
         let odds = monthHall + "\ncome_back: {probability: 2, after_working_days: 1}\n"
         assertScenarioError(
             odds, line: line(odds, "come_back"), path: "come_back.probability", contains: "between 0 and 1")
+        // The stages before the ticket.
+        let terminals =
+            validHall + "\nself_service: {terminals: 0, items: {invoce: 0.3}, service_min: 3, fall_back: 1.2}\n"
+        assertScenarioError(
+            terminals, line: line(terminals, "self_service"), path: "self_service.terminals", contains: "at least 1")
+        assertScenarioError(
+            terminals, line: line(terminals, "self_service"), path: "self_service.items.invoce",
+            contains: "did you mean 'invoice'")
+        assertScenarioError(
+            terminals, line: line(terminals, "self_service"), path: "self_service.fall_back",
+            contains: "between 0 and 1")
+        let guide = validHall + "\nguide_desk:\n  staff: 1\n  share: 0.2\n  service_min: 2\n"
+        assertScenarioError(
+            guide, line: line(guide, "guide_desk") + 1, path: "guide_desk.consult_only",
+            contains: "who only consult and leave")
+        let complaints = validHall + "\ncomplaints: {item: complain, after_failed_visit: 0.1}\n"
+        assertScenarioError(
+            complaints, line: line(complaints, "complaints:"), path: "complaints.item", contains: "unknown item")
+        let online = validHall.replacingOccurrences(
+            of: "    committed_limit_days: 5\n", with: "    committed_limit_days: 5\n    online_share: 2\n")
+        assertScenarioError(
+            online, line: line(online, "online_share"), path: "items[1].online_share", contains: "between 0 and 1")
         let oneDayItem = validHall.replacingOccurrences(
             of: "    committed_limit_days: 5\n", with: "    committed_limit_days: 5\n    rejected_share: 0.1\n")
         assertScenarioError(
