@@ -121,7 +121,7 @@ extension HTMLReport {
                 data.lines[id] = LineChart(
                     labels: levels, lines: lines, x: factor,
                     y: kpiName(kpi, w) + (share ? " %" : w.t("（分钟）", " (min)")),
-                    yMin: share ? nil : 0)
+                    yMin: share ? shareAxis(lines).min : 0, yMax: share ? shareAxis(lines).max : nil)
                 items.append((id, kpiName(kpi, w)))
             }
             page.charts(items)
@@ -144,6 +144,14 @@ extension HTMLReport {
             missing: w.t(
                 "图表需要 Debian 的 libjs-chart.js（scripts/setup.sh 会安装）。",
                 "Charts need Debian's libjs-chart.js (scripts/setup.sh installs it)."))
+    }
+
+    /// A share axis (in %) fitted to what is drawn, inside 0–100: flat lines do not get a negative axis.
+    static func shareAxis(_ lines: [LineChart.Line]) -> (min: Double, max: Double) {
+        let values = lines.flatMap { $0.data + ($0.lower ?? []) + ($0.upper ?? []) }.compactMap { $0 }
+        guard let lo = values.min(), let hi = values.max() else { return (0, 100) }
+        let pad = max(0.1 * (hi - lo), 1)
+        return (max(0, (lo - pad).rounded(.down)), min(100, (hi + pad).rounded(.up)))
     }
 
     /// A KPI's name on the page: Chinese from `zhNames`, English from the comparison's words.

@@ -335,8 +335,11 @@ package struct Words {
     package func difference(_ e: Estimate?, share: Bool, signed: Bool = true) -> String {
         guard let e, let m = e.mean else { return "–" }
         let scale = share ? 100.0 : 1
-        let v = String(format: signed ? "%+.1f" : "%.1f", signed ? m * scale : abs(m) * scale)
-        let h = e.halfWidth.map { String(format: " ± %.1f", $0 * scale) } ?? ""
+        // Enough decimals for the half-width's two significant digits (1 to 4), as the comparison's sentences.
+        let hw = (e.halfWidth ?? 0) * scale
+        let digits = hw > 0 ? max(1, min(4, 1 - Int(log10(hw).rounded(.down)))) : 1
+        let v = String(format: signed ? "%+.\(digits)f" : "%.\(digits)f", signed ? m * scale : abs(m) * scale)
+        let h = e.halfWidth.map { String(format: " ± %.\(digits)f", $0 * scale) } ?? ""
         return v + h + (share ? t(" 个百分点", " percentage points") : t(" 分钟", " min"))
     }
 

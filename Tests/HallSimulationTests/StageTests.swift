@@ -148,4 +148,30 @@ final class StageTests: XCTestCase {
         // 40/h × 9 h × 0.6 × 0.5 × 0.8 = 86.4 finished at a terminal a day.
         XCTAssertEqual(selfServed.mean!, 86.4, accuracy: 3 * selfServed.halfWidth! + 1)
     }
+
+    /// The guide desk on common random numbers: with half its visitors only consulting, fewer take a
+    /// ticket and the windows' waits fall; nobody's intake draws move (those who go on keep theirs).
+    func testGuideDeskLowersTicketsAndWaitsOnCommonRandomNumbers() throws {
+        let base = try walkIns("")
+        let guide = try walkIns("guide_desk: {staff: 3, share: 0.4, service_min: 2, consult_only: 0.5}")
+        func paired(_ k: KPI) -> Estimate {
+            Estimate(
+                zip(base.days, guide.days).map { a, b in
+                    guard let x = a.overall[k] ?? nil, let y = b.overall[k] ?? nil else { return nil }
+                    return y - x
+                })
+        }
+        XCTAssertLessThan(paired(.arrivals).upper!, 0, "fewer tickets: \(paired(.arrivals))")
+        XCTAssertLessThan(paired(.waitMean).upper!, 0, "shorter waits: \(paired(.waitMean))")
+        // 40/h × 9 h × 0.4 × 0.5 = 72 only consult a day.
+        let consult = Estimate(guide.days.map { $0.overall[.consultOnly] ?? nil })
+        XCTAssertEqual(consult.mean!, 72, accuracy: 3 * consult.halfWidth! + 1)
+        // Those who went on drew their intake on arrival: the multiset of intake times of tickets that
+        // both halls served is the same draw for the same applicant, so the guided hall's intake times
+        // are a subset of the plain hall's.
+        let plain = Set(base.logs[0]!.tickets.compactMap { t in t.serviceStart.map { t.serviceEnd! - $0 } })
+        let guided = guide.logs[0]!.tickets.compactMap { t in t.serviceStart.map { t.serviceEnd! - $0 } }
+        XCTAssertGreaterThan(guided.count, 100)
+        XCTAssertTrue(guided.allSatisfy { x in plain.contains { abs($0 - x) < 1e-6 } })
+    }
 }
