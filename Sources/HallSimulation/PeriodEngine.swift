@@ -247,13 +247,17 @@ final class PeriodEngine {
     /// An applicant left before intake (balked, reneged, absent when called, or unserved at closing):
     /// with `come_back`, they come again on a later open day.
     func leftBeforeIntake(_ r: TicketRecord, firstVisit: Stamp, visits: Int, date: CivilDate) {
-        guard let cb = period.scenario.comeBack, comeBack.uniform() < cb.probability else { return }
+        guard let cb = period.scenario.comeBack else { return }
+        // Three draws for every leaver, whether or not they come back: halls that differ in the
+        // probability keep every other leaver's numbers (common random numbers).
+        let comes = comeBack.uniform() < cb.probability
         let n = cb.after.min + comeBack.uniformInt(cb.after.max - cb.after.min + 1)
-        guard let k = period.hallDay(workingDaysAfter: date, n) else { return }
+        let u = comeBack.uniform()
+        guard comes, let k = period.hallDay(workingDaysAfter: date, n) else { return }
         retries.append((firstVisit, visits))
         planned[k].append(
             PlannedVisit(
-                time: period.visitTime(day: k, u: comeBack.uniform()), item: r.item, visit: .retry,
+                time: period.visitTime(day: k, u: u), item: r.item, visit: .retry,
                 caseNumber: Int32(retries.count - 1),
                 incompleteProbability: period.scenario.items[Int(r.item)].incompleteProbability))
     }
@@ -262,16 +266,20 @@ final class PeriodEngine {
     /// deferred document), a decision on the spot, or acceptance.
     func intake(_ c: Int32, _ r: inout TicketRecord, day k: Int, date: CivilDate) {
         let rule = period.itemRules[Int(r.item)]
-        if r.outcome == .notice, let d = period.scenario.items[Int(r.item)].deferred, deferral.uniform() < d.share {
-            // 容缺受理: accepted now; the document follows.
-            r.outcome = .served
-            cases[Int(c)].documentNever = deferral.uniform() < d.neverSupplied
-            if let after = d.suppliedAfter {
-                let n = after.min + deferral.uniformInt(after.max - after.min + 1)
-                // At the start of the n-th working day after acceptance.
-                cases[Int(c)].documentDue = period.workdayStart(workingDaysAfter: date, n - 1)
-            } else {
-                cases[Int(c)].documentDue = 0
+        if r.outcome == .notice, let d = period.scenario.items[Int(r.item)].deferred {
+            // Three draws for every incomplete application of the item, accepted or not (common random
+            // numbers between shares).
+            let accepted = deferral.uniform() < d.share
+            let never = deferral.uniform() < d.neverSupplied
+            let after = d.suppliedAfter ?? WorkingDayRange(1)
+            let n = after.min + deferral.uniformInt(after.max - after.min + 1)
+            if accepted {
+                // 容缺受理: accepted now; the document follows at the start of the n-th working day after
+                // acceptance, or at collection (the decision does not wait).
+                r.outcome = .served
+                cases[Int(c)].documentNever = never
+                cases[Int(c)].documentDue =
+                    d.suppliedAfter == nil ? 0 : period.workdayStart(workingDaysAfter: date, n - 1)
             }
         }
         if r.outcome == .notice {
@@ -318,13 +326,14 @@ final class PeriodEngine {
     func askCorrection(_ c: Int32, at t: Double, _ rule: Correction) {
         let today = period.stamp(t).date
         cases[Int(c)].correctionAsked = today
-        if correction.uniform() < rule.neverReturns {
+        let never = correction.uniform() < rule.neverReturns
+        let n = rule.returnAfter.min + correction.uniformInt(rule.returnAfter.max - rule.returnAfter.min + 1)
+        if never {
             // The last day to come back is the max-th working day; the refusal comes the next morning.
             let end = period.workdayStart(workingDaysAfter: today, rule.returnAfter.max)
             if end < period.horizon { decide(c, at: end, refused: true) }
             return
         }
-        let n = rule.returnAfter.min + correction.uniformInt(rule.returnAfter.max - rule.returnAfter.min + 1)
         planReturn(c, after: today, workingDays: n, visit: .correction, stream: correction)
     }
 
