@@ -120,6 +120,9 @@ public enum StepKind: String, Sendable, Hashable, Codable, CaseIterable {
     case secondApproval = "second_approval"
     /// A special procedure (the clock is suspended).
     case special
+    /// A question the guide desk referred to the department behind (后援式答疑, 004 art. 5(1); answered
+    /// within 2 working days, 001 art. 17): reviewers' work that belongs to no case (case column empty).
+    case referral
 
     public init(_ s: ReviewStep) {
         switch s {

@@ -89,7 +89,8 @@ public final class CaseMetrics: RecordSink {
     }
 
     public func record(_ r: CaseStepRecord) {
-        guard let workingMinutes, r.step != .special, let end = dates.last else { return }
+        // Review and approval waits of cases (a referred question is no case's step).
+        guard let workingMinutes, r.step != .special, r.step != .referral, let end = dates.last else { return }
         let pool = r.step == .review ? 0 : 1
         let d = Int(r.department)
         guard stepWaits.indices.contains(d) else { return }

@@ -51,7 +51,7 @@ public enum CaseCSV {
                 ($0.caseNumber, $0.arrived, $0.department) < ($1.caseNumber, $1.arrived, $1.department)
             }) {
                 out +=
-                    "\(rep),\(s.caseNumber),\(c.departments[Int(s.department)]),\(s.step.rawValue),\(stamp(s.arrived)),\(stamp(s.visible)),"
+                    "\(rep),\(s.caseNumber >= 0 ? "\(s.caseNumber)" : ""),\(c.departments[Int(s.department)]),\(s.step.rawValue),\(stamp(s.arrived)),\(stamp(s.visible)),"
                 out += "\(stamp(s.start)),\(stamp(s.end)),\(EventLogCSV.num(s.work)),"
                 // The same instants as minutes of their day, at tickets.csv's precision.
                 out +=

@@ -176,10 +176,11 @@ extension DayEngine {
         } else {
             outcome = v.terminal!.selfServed ? .selfServed : .ticket
         }
-        sink.record(
-            StageRecord(
-                stage: v.stage, item: v.item, department: items[Int(v.item)].department, arrival: v.stageArrival,
-                start: v.stageStart, end: now, outcome: outcome, referralMinutes: referral))
+        let record = StageRecord(
+            stage: v.stage, item: v.item, department: items[Int(v.item)].department, arrival: v.stageArrival,
+            start: v.stageStart, end: now, outcome: outcome, referralMinutes: referral)
+        sink.record(record)
+        hooks?.stageEnded(record)
         guard outcome == .ticket else { return }
         if v.stage == .guide, v.terminal != nil {
             enterStage(&v, .terminal, now: now)

@@ -21,6 +21,13 @@ protocol DayHooks: AnyObject {
     func ticketEnded(_ record: inout TicketRecord)
     /// A clerk's state changed (after the record went to the sink).
     func staffChanged(_ record: StaffRecord)
+    /// A visit to the guide desk or a terminal ended (after the record went to the sink): a referred
+    /// question becomes back-office work in a run over dates.
+    func stageEnded(_ record: StageRecord)
+}
+
+extension DayHooks {
+    func stageEnded(_ record: StageRecord) {}
 }
 
 /// The engine: state of one day and the handlers of its events. A class, so that handlers never copy

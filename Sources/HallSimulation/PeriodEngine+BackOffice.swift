@@ -57,11 +57,11 @@ extension PeriodEngine {
 
     func enqueue(_ j: Int) {
         let edf = period.departments[Int(jobs[j].department)]!.edf
+        let c = jobs[j].caseNumber
+        let due = c >= 0 ? cases[Int(c)].deadline?.ordinal : jobs[j].referralDue
         let key =
             edf
-            ? QueueKey(
-                primary: Double(cases[Int(jobs[j].caseNumber)].deadline?.ordinal ?? .max), secondary: jobs[j].visible,
-                job: Int32(j))
+            ? QueueKey(primary: Double(due ?? .max), secondary: jobs[j].visible, job: Int32(j))
             : QueueKey(primary: jobs[j].visible, secondary: jobs[j].arrived, job: Int32(j))
         queues[queueIndex(j)].insert(key)
     }
@@ -100,6 +100,10 @@ extension PeriodEngine {
         jobs[j].remaining = 0
         recordStep(j, end: now)
         let c = jobs[j].caseNumber
+        if c < 0 {  // a referred question: answered, nothing follows
+            dispatch(q)
+            return
+        }
         // 补正: the lead department's first review may ask the applicant for a correction (once a case).
         if jobs[j].review == 0, jobs[j].stepIndex == 0, !cases[Int(c)].correctionDrawn,
             !cases[Int(c)].status.isClosedByBackOffice,
@@ -161,7 +165,8 @@ extension PeriodEngine {
         let job = jobs[j]
         caseSink.record(
             CaseStepRecord(
-                caseNumber: job.caseNumber, department: job.department, step: StepKind(job.step),
+                caseNumber: job.caseNumber, department: job.department,
+                step: job.caseNumber < 0 ? .referral : StepKind(job.step),
                 arrived: period.stamp(job.arrived),
                 visible: period.stamp(job.visible.isFinite ? job.visible : job.arrived),
                 start: job.firstStart.isFinite ? period.stamp(job.firstStart) : nil,

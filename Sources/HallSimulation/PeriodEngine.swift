@@ -92,6 +92,8 @@ final class PeriodEngine {
         /// Invalidates the step-end event scheduled for this job when its clerk is taken away.
         var generation = Generation()
         var done = false
+        /// A referred question (no case, `caseNumber` -1): the date ordinal it is due by.
+        var referralDue: Int?
     }
     var jobs: [Job] = []
     struct Server {
@@ -370,6 +372,19 @@ final class PeriodEngine {
         cases[Int(c)].suspendedDays += n
     }
 
+    /// A question the guide desk referred to the department behind (后援式答疑): reviewers' work of
+    /// `minutes`, due within 2 working days (001 art. 17), belonging to no case. Departments without a
+    /// back office only count the minutes (the stage KPI).
+    func referral(department d: Int32, minutes: Double, at t: Double, date: CivilDate) {
+        guard minutes > 0, period.departments[Int(d)] != nil else { return }
+        var job = Job(
+            caseNumber: -1, department: d, review: 0, stepIndex: 0, step: .review, arrived: t, work: minutes,
+            remaining: minutes)
+        job.referralDue = (try? period.calendar.deadline(acceptance: date, workingDays: 2))?.ordinal
+        jobs.append(job)
+        arrive(jobs.count - 1, at: t)
+    }
+
     /// Acceptance (受理): the deadline starts, and the case goes to every reviewing department.
     func accept(_ c: Int32, at stamp: Stamp, handOff t: Double, firstStep: ReviewStep?, visibleAtOnce: Bool = false) {
         let rule = period.itemRules[Int(cases[Int(c)].item)]
@@ -516,6 +531,12 @@ final class DeskHooks: DayHooks {
             lentSince[s] = .nan
             engine.backOffice.schedule(.lendEnd, at: t, index: d)
         }
+    }
+
+    func stageEnded(_ r: StageRecord) {
+        guard r.outcome == .referred else { return }
+        engine.referral(
+            department: r.department, minutes: r.referralMinutes, at: Double(day) * 1440 + r.end, date: date)
     }
 
     /// Clerks still lent when the day's records end come back then.

@@ -208,6 +208,40 @@ final class OutcomeTests: XCTestCase {
         XCTAssertGreaterThan(viaRetry.count, 20)
     }
 
+    /// 后援式答疑: questions the guide desk refers become the department's back-office work. Three booked
+    /// applicants at 09:00 only consult (5 minutes each at one guide clerk: ends 09:05, 09:10, 09:15);
+    /// each question costs 30 working minutes of the one reviewer, picked up at once: 09:05–09:35,
+    /// 09:35–10:05, 10:05–10:35 on Monday; no case is opened.
+    func testReferredQuestionsAreBackOfficeWork() throws {
+        let s = try inlineScenario(
+            """
+            name: referrals
+            day: {periods: [{open: "08:30", close: "17:30"}]}
+            calendar: {file: CALENDAR, start: "2025-03-03", end: "2025-03-03"}
+            departments: [{id: d}]
+            items:
+              - {id: x, department: d, kind: committed, committed_limit_days: 5, service_min: 10}
+            arrivals: []
+            appointments:
+              - {id: am, item: x, first: "09:00", last: "09:00", every_min: 60, per_slot: 3}
+            windows: [{id: w, kind: department, departments: [d], count: 1}]
+            guide_desk: {staff: 1, share: 1, service_min: 5, consult_only: 1, referred: 1, referral_back_office_min: 30}
+            back_office:
+              hand_off: immediate
+              pick_up: continuous
+              departments:
+                - {department: d, reviewers: 1, review_min: 60}
+            """)
+        let log = PeriodLog(CompiledPeriod(s))
+        XCTAssertTrue(log.cases.cases.isEmpty)
+        XCTAssertTrue(log.tickets.tickets.isEmpty)
+        let steps = log.cases.steps.sorted { $0.arrived < $1.arrived }
+        XCTAssertEqual(steps.map(\.step), [.referral, .referral, .referral])
+        XCTAssertTrue(steps.allSatisfy { $0.caseNumber == -1 && $0.work == 30 })
+        XCTAssertEqual(steps.map { ClockTime.format($0.start!.minute) }, ["09:05", "09:35", "10:05"])
+        XCTAssertEqual(steps.map { ClockTime.format($0.end!.minute) }, ["09:35", "10:05", "10:35"])
+    }
+
     // MARK: Common random numbers
 
     static let crnHall = """
