@@ -155,6 +155,8 @@ public struct WorkingDayRange: Sendable, Hashable, Codable {
         min = n
         max = n
     }
+    /// min…max (validated scenarios have min ≤ max).
+    public var range: ClosedRange<Int> { min...max }
 }
 
 /// Result delivery (出证, 004 art. 5(6)): collected at the hall (a return visit with a ticket) or mailed.

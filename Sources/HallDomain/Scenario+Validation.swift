@@ -468,12 +468,11 @@ extension Validator {
             probability("\(p).rejected_share", item.rejectedShare)
             probability("\(p).refused_share", item.refusedShare)
             let immediate = item.kind == .immediate
-            if immediate, item.refusedShare > 0 {
-                fail(
-                    "\(p).refused_share",
-                    "a share of back-office decisions: committed items only (an immediate item is decided at the window)"
-                )
+            /// Outcomes of the back office's work apply to committed items only.
+            func committedOnly(_ key: String, _ what: String) {
+                fail("\(p).\(key)", "\(what): committed items only (an immediate item is decided at the window)")
             }
+            if immediate, item.refusedShare > 0 { committedOnly("refused_share", "a share of back-office decisions") }
             if let d = item.deferred {
                 probability("\(p).deferred_documents.share", d.share)
                 probability("\(p).deferred_documents.never_supplied", d.neverSupplied)
@@ -481,10 +480,7 @@ extension Validator {
                     workingDayRange("\(p).deferred_documents.supplied_after_working_days", a, least: 1)
                 }
                 if immediate {
-                    fail(
-                        "\(p).deferred_documents",
-                        "a case the back office decides: committed items only (an immediate item is decided at the window)"
-                    )
+                    committedOnly("deferred_documents", "a case the back office decides")
                 } else if item.incompleteProbability == 0 {
                     fail(
                         "\(p).deferred_documents",
@@ -496,9 +492,7 @@ extension Validator {
                 probability("\(p).correction.probability", c.probability)
                 probability("\(p).correction.never_returns", c.neverReturns)
                 workingDayRange("\(p).correction.return_after_working_days", c.returnAfter, least: 1)
-                if immediate {
-                    fail("\(p).correction", "a request from the back office's review: committed items only")
-                }
+                if immediate { committedOnly("correction", "a request from the back office's review") }
             }
             if let sp = item.special {
                 if item.reviewDepth != .special {

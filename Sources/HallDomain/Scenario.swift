@@ -118,6 +118,9 @@ public struct Scenario: Sendable, Hashable, Codable {
         self.complaints = complaints
     }
 
+    /// Whether applicants may pass a stage before the ticket (the guide desk or self-service terminals).
+    public var hasStages: Bool { guideDesk != nil || selfService != nil }
+
     /// Whether windows are staffed by named clerks (a `staff` section) rather than always open.
     public var hasRoster: Bool { !staff.isEmpty }
 

@@ -47,6 +47,13 @@ public struct BackOfficePlan: Sendable {
     public var cost: Double
     public var baseCost: Double
     public var problems: [String]
+
+    /// Staff over all departments: planned and base, reviewers and approvers.
+    public var totals: (reviewers: Int, approvers: Int, baseReviewers: Int, baseApprovers: Int) {
+        departments.reduce((0, 0, 0, 0)) {
+            ($0.0 + $1.reviewers, $0.1 + $1.approvers, $0.2 + $1.baseReviewers, $0.3 + $1.baseApprovers)
+        }
+    }
 }
 
 /// Back-office staffing (docs/planner.md, "Back office"): per department the least reviewers and

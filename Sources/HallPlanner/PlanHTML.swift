@@ -55,19 +55,15 @@ extension PlanResult {
             )
         ]
         let goal = t.serviceLevel
-        var cells = 0
-        var below = 0
-        var sippBelow = 0
+        let (below, sippBelow, cells) = cellsBelowTarget
         var worst: (day: String, group: String, interval: String, sl: Estimate)?
         for d in chosen.days {
             for (g, group) in chosen.layout.groups.enumerated() {
                 for (i, iv) in d.intervals.enumerated() {
                     let e = d.serviceLevel[g][i]
-                    guard let m = e.mean else { continue }
-                    cells += 1
-                    if m < goal { below += 1 }
-                    if (d.sippServiceLevel[g][i].mean ?? 1) < goal { sippBelow += 1 }
-                    if m < (worst?.sl.mean ?? .infinity) { worst = (d.day.name, group.id, "\(iv.start)–\(iv.end)", e) }
+                    if let m = e.mean, m < (worst?.sl.mean ?? .infinity) {
+                        worst = (d.day.name, group.id, "\(iv.start)–\(iv.end)", e)
+                    }
                 }
             }
         }
@@ -83,10 +79,7 @@ extension PlanResult {
                     "Tightest cell: \(worst.day) \(worst.interval), group \(worst.group): \(w.share(worst.sl))"))
         }
         if let bo = backOffice {
-            let r = bo.departments.reduce(0) { $0 + $1.reviewers }
-            let a = bo.departments.reduce(0) { $0 + $1.approvers }
-            let rb = bo.departments.reduce(0) { $0 + $1.baseReviewers }
-            let ab = bo.departments.reduce(0) { $0 + $1.baseApprovers }
+            let (r, a, rb, ab) = bo.totals
             let missing = bo.departments.filter { !$0.meetsTarget }.map(\.department)
             findings.append(
                 w.t(
@@ -222,11 +215,7 @@ extension PlanResult {
                     ]
                 })
         }
-        return page.html(
-            data: data, chartJS: chartJS,
-            missing: w.t(
-                "图表需要 Debian 的 libjs-chart.js（scripts/setup.sh 会安装）。",
-                "Charts need Debian's libjs-chart.js (scripts/setup.sh installs it)."))
+        return page.html(data: data, chartJS: chartJS)
     }
 
     func layoutName(_ raw: String, _ w: Words) -> String {

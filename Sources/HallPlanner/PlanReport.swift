@@ -46,6 +46,17 @@ extension PlanResult {
         return out
     }
 
+    /// Group-intervals whose fresh mean service level is below the target, for the plan and for the SIPP
+    /// plan, and the cells with a figure (plan.md and report.html say the same).
+    public var cellsBelowTarget: (plan: Int, sipp: Int, cells: Int) {
+        func below(_ x: [[Estimate]]) -> Int { x.joined().filter { ($0.mean ?? 1) < spec.targets.serviceLevel }.count }
+        return (
+            chosen.days.reduce(0) { $0 + below($1.serviceLevel) },
+            chosen.days.reduce(0) { $0 + below($1.sippServiceLevel) },
+            chosen.days.reduce(0) { $0 + $1.serviceLevel.joined().filter { $0.mean != nil }.count }
+        )
+    }
+
     public var markdown: String {
         var o = "# Staffing plan\n\n"
         o += String(
@@ -90,12 +101,7 @@ extension PlanResult {
         }()
         o +=
             "| service level, whole week (fresh) | \(PlanResult.f(Estimate(mine))) % | \(PlanResult.f(Estimate(sipp))) % |\n"
-        func cellsMissing(_ x: [[Estimate]]) -> Int {
-            x.joined().filter { ($0.mean ?? 1) < spec.targets.serviceLevel }.count
-        }
-        let miss = chosen.days.reduce(0) { $0 + cellsMissing($1.serviceLevel) }
-        let sippMiss = chosen.days.reduce(0) { $0 + cellsMissing($1.sippServiceLevel) }
-        let cells = chosen.days.reduce(0) { $0 + $1.serviceLevel.joined().filter { $0.mean != nil }.count }
+        let (miss, sippMiss, cells) = cellsBelowTarget
         o += "| group-intervals below target (fresh mean) | \(miss) of \(cells) | \(sippMiss) of \(cells) |\n\n"
         for d in chosen.days {
             o += "## \(d.day.name) (demand ×\(String(format: "%g", d.day.demandScale)))\n\n"

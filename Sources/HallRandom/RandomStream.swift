@@ -33,6 +33,10 @@ public final class RandomStream {
     @inline(__always) public func uniform() -> Double { handle.uniform() }
     /// Uniform integer in 0..<n (n ≥ 1).
     @inline(__always) public func uniformInt(_ n: Int) -> Int { handle.uniformInt(n) }
+    /// A whole number uniform on `range` (one draw, as `uniformInt(range.count)`).
+    @inline(__always) public func uniformInt(in range: ClosedRange<Int>) -> Int {
+        range.lowerBound + handle.uniformInt(range.count)
+    }
     @inline(__always) public func exponential(mean: Double) -> Double { handle.exponential(mean: mean) }
 
     /// Sampling functions of a stream, through GSL.

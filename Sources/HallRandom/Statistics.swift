@@ -61,6 +61,11 @@ public struct Estimate: Sendable, Hashable, Codable {
         guard let l = lower, let u = upper else { return false }
         return l <= x && x <= u
     }
+    /// The interval lies wholly above or below 0 (a significant difference); false without one.
+    public var excludesZero: Bool {
+        guard let l = lower, let u = upper else { return false }
+        return l > 0 || u < 0
+    }
 }
 
 public enum Statistics {

@@ -81,7 +81,7 @@ public struct Comparison: Sendable, Encodable {
                 return pb - pa
             }
             let diff = Estimate(d)
-            let significant = diff.lower.map { $0 > 0 } == true || diff.upper.map { $0 < 0 } == true
+            let significant = diff.excludesZero
             return Row(
                 kpi: name, a: Estimate(xa), b: Estimate(xb),
                 difference: diff,
@@ -108,9 +108,7 @@ public struct Comparison: Sendable, Encodable {
             case .count: (1, "")
             case .workingDays: (1, " working days")
             }
-        // Enough decimals to show the half-width with two significant digits (1 to 4 decimals).
-        let hw = (diff.halfWidth ?? 0) * scale
-        let digits = hw > 0 ? max(1, min(4, 1 - Int(log10(hw).rounded(.down)))) : 1
+        let digits = Report.decimals(halfWidth: (diff.halfWidth ?? 0) * scale)
         func f(_ x: Double) -> String { String(format: "%.\(digits)f", x * scale) }
         let h = diff.halfWidth.map { " ± " + f($0) } ?? ""
         guard significant else {

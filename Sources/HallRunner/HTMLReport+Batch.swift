@@ -50,7 +50,7 @@ extension HTMLReport {
                         return b - a
                     })
                 guard let m = diff.mean else { continue }
-                let significant = (diff.lower ?? 0) > 0 || (diff.upper ?? 0) < 0
+                let significant = diff.excludesZero
                 let name = kpiName(kpi, w)
                 if significant {
                     findings.append(
@@ -139,11 +139,7 @@ extension HTMLReport {
                         share ? w.share(table.estimate(p, kpi)) : w.plain(table.estimate(p, kpi))
                     }
             })
-        return page.html(
-            data: data, chartJS: chartJS,
-            missing: w.t(
-                "图表需要 Debian 的 libjs-chart.js（scripts/setup.sh 会安装）。",
-                "Charts need Debian's libjs-chart.js (scripts/setup.sh installs it)."))
+        return page.html(data: data, chartJS: chartJS)
     }
 
     /// A share axis (in %) fitted to what is drawn, inside 0–100: flat lines do not get a negative axis.

@@ -85,10 +85,6 @@ extension HTMLReport {
         var data = ReportData(hours: [], target: 0)
         data.compare = .init(labels: labels, bars: bars, means: means, significant: significant)
         data.text = ["diff": w.t("B − A（占 A 的 %）", "B − A (% of A)"), "band": w.t("95% 区间", "95 % interval")]
-        return page.html(
-            data: data, chartJS: chartJS,
-            missing: w.t(
-                "图表需要 Debian 的 libjs-chart.js（scripts/setup.sh 会安装）。",
-                "Charts need Debian's libjs-chart.js (scripts/setup.sh installs it)."))
+        return page.html(data: data, chartJS: chartJS)
     }
 }

@@ -68,7 +68,7 @@ public enum HTMLReport {
                     "Hot and cold windows: \(hot.0) is busy \(w.share(hot.1)) of its open time, \(cold.0) \(w.share(cold.1))"
                 ))
         }
-        if scenario.guideDesk != nil || scenario.selfService != nil {
+        if scenario.hasStages {
             var parts: [String] = []
             if scenario.guideDesk != nil {
                 parts.append(
@@ -195,11 +195,7 @@ public enum HTMLReport {
                 w.t("90% 分位等候", "p90 wait (min)"), slText, w.t("未办理离开", "left"),
             ],
             rows)
-        return page.html(
-            data: data, chartJS: chartJS,
-            missing: w.t(
-                "图表需要 Debian 的 libjs-chart.js（scripts/setup.sh 会安装）。",
-                "Charts need Debian's libjs-chart.js (scripts/setup.sh installs it)."))
+        return page.html(data: data, chartJS: chartJS)
     }
 
     /// "10:00" → "10:00–11:00".
@@ -335,9 +331,7 @@ package struct Words {
     package func difference(_ e: Estimate?, share: Bool, signed: Bool = true) -> String {
         guard let e, let m = e.mean else { return "–" }
         let scale = share ? 100.0 : 1
-        // Enough decimals for the half-width's two significant digits (1 to 4), as the comparison's sentences.
-        let hw = (e.halfWidth ?? 0) * scale
-        let digits = hw > 0 ? max(1, min(4, 1 - Int(log10(hw).rounded(.down)))) : 1
+        let digits = Report.decimals(halfWidth: (e.halfWidth ?? 0) * scale)
         let v = String(format: signed ? "%+.\(digits)f" : "%.\(digits)f", signed ? m * scale : abs(m) * scale)
         let h = e.halfWidth.map { String(format: " ± %.\(digits)f", $0 * scale) } ?? ""
         return v + h + (share ? t(" 个百分点", " percentage points") : t(" 分钟", " min"))
@@ -395,7 +389,10 @@ package struct Page {
         body += "</tbody></table></section>\n"
     }
 
-    package func html(data: ReportData, chartJS: String?, missing: String) -> String {
+    package func html(data: ReportData, chartJS: String?) -> String {
+        let missing = Words(lang: lang).t(
+            "图表需要 Debian 的 libjs-chart.js（scripts/setup.sh 会安装）。",
+            "Charts need Debian's libjs-chart.js (scripts/setup.sh installs it).")
         let encoder = JSONEncoder()
         encoder.outputFormatting = [.sortedKeys]
         encoder.nonConformingFloatEncodingStrategy = .convertToString(

@@ -52,7 +52,7 @@ extension ExperimentResult {
                                 .utf8)
                     ))
             }
-            if scenario.guideDesk != nil || scenario.selfService != nil {
+            if scenario.hasStages {
                 files.append(
                     (
                         "stages.csv",
@@ -73,6 +73,11 @@ extension ExperimentResult {
 
 /// A short report for a hall manager, in Markdown.
 public enum Report {
+    /// Enough decimals to show a half-width with two significant digits (1 to 4).
+    static func decimals(halfWidth hw: Double) -> Int {
+        hw > 0 ? max(1, min(4, 1 - Int(log10(hw).rounded(.down)))) : 1
+    }
+
     static func fmt(_ f: Estimate?, digits: Int = 1, percent: Bool = false) -> String {
         guard let f, let m = f.mean else { return "–" }
         let scale = percent ? 100.0 : 1.0

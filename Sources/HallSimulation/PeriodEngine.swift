@@ -253,7 +253,7 @@ final class PeriodEngine {
         // Three draws for every leaver, whether or not they come back: halls that differ in the
         // probability keep every other leaver's numbers (common random numbers).
         let comes = comeBack.uniform() < cb.probability
-        let n = cb.after.min + comeBack.uniformInt(cb.after.max - cb.after.min + 1)
+        let n = comeBack.uniformInt(in: cb.after.range)
         let u = comeBack.uniform()
         guard comes, let k = period.hallDay(workingDaysAfter: date, n) else { return }
         retries.append((firstVisit, visits))
@@ -274,7 +274,7 @@ final class PeriodEngine {
             let accepted = deferral.uniform() < d.share
             let never = deferral.uniform() < d.neverSupplied
             let after = d.suppliedAfter ?? WorkingDayRange(1)
-            let n = after.min + deferral.uniformInt(after.max - after.min + 1)
+            let n = deferral.uniformInt(in: after.range)
             if accepted {
                 // 容缺受理: accepted now; the document follows at the start of the n-th working day after
                 // acceptance, or at collection (the decision does not wait).
@@ -289,7 +289,7 @@ final class PeriodEngine {
                 cases[Int(c)].status = .gaveUp
                 return
             }
-            let n = nr.after.min + returns.uniformInt(nr.after.max - nr.after.min + 1)
+            let n = returns.uniformInt(in: nr.after.range)
             planReturn(c, after: date, workingDays: n, visit: .return)
             return
         }
@@ -329,7 +329,7 @@ final class PeriodEngine {
         let today = period.stamp(t).date
         cases[Int(c)].correctionAsked = today
         let never = correction.uniform() < rule.neverReturns
-        let n = rule.returnAfter.min + correction.uniformInt(rule.returnAfter.max - rule.returnAfter.min + 1)
+        let n = correction.uniformInt(in: rule.returnAfter.range)
         if never {
             // The last day to come back is the max-th working day; the refusal comes the next morning.
             let end = period.workdayStart(workingDaysAfter: today, rule.returnAfter.max)
@@ -392,7 +392,7 @@ final class PeriodEngine {
         cases[Int(c)].accepted = stamp
         cases[Int(c)].deadline = period.deadline(stamp.date, limit: rule.limit, suspensions: [])
         if let sp = rule.special, firstStep == nil || firstStep == .review, special.uniform() < sp.probability {
-            cases[Int(c)].specialDays = sp.minDays + special.uniformInt(sp.maxDays - sp.minDays + 1)
+            cases[Int(c)].specialDays = special.uniformInt(in: sp.minDays...sp.maxDays)
         }
         cases[Int(c)].pendingDepartments = rule.reviews.count
         for (k, review) in rule.reviews.enumerated() {
@@ -425,7 +425,7 @@ final class PeriodEngine {
         let d = period.scenario.delivery
         if delivery.uniform() < d.collectShare {
             cases[Int(c)].delivery = .collect
-            let n = d.collectAfter.min + delivery.uniformInt(d.collectAfter.max - d.collectAfter.min + 1)
+            let n = delivery.uniformInt(in: d.collectAfter.range)
             planReturn(c, after: stamp.date, workingDays: n, visit: .collection)
         } else {
             cases[Int(c)].delivery = .mail

@@ -119,9 +119,8 @@ struct Plan: ParsableCommand {
                 String(
                     format:
                         "  back office: %d reviewers, %d approvers (base %d, %d), on-time target %.0f %%, %d rounds",
-                    bo.departments.reduce(0) { $0 + $1.reviewers },
-                    bo.departments.reduce(0) { $0 + $1.approvers }, bo.departments.reduce(0) { $0 + $1.baseReviewers },
-                    bo.departments.reduce(0) { $0 + $1.baseApprovers }, bo.target * 100, bo.rounds))
+                    bo.totals.reviewers, bo.totals.approvers, bo.totals.baseReviewers, bo.totals.baseApprovers,
+                    bo.target * 100, bo.rounds))
         }
         for c in result.tidal?.choices ?? [] { print("  tidal rule \(c.sentence)") }
         for n in result.tidal?.notes ?? [] { print("  note: tidal rule \(n)") }
