@@ -81,7 +81,7 @@ let package = Package(
         .target(
             name: "HallOpsServer",
             dependencies: [
-                "HallOps", "HallRunner", "HallDomain",
+                "HallOps", "HallRunner", "HallDomain", "HallSimulation",
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "HummingbirdAuth", package: "hummingbird-auth"),
                 .product(name: "HummingbirdBcrypt", package: "hummingbird-auth"),

@@ -2,6 +2,7 @@ import Foundation
 import HTTPTypes
 import HallDomain
 import HallOps
+import HallRunner
 import Hummingbird
 import HummingbirdAuth
 import HummingbirdBcrypt
@@ -14,6 +15,7 @@ struct API: Sendable {
     let manualClock: ManualClock?
     let sessionLifetime: Duration
     let announcer: Announcer
+    let forecasts: ForecastCache
 
     typealias Group = RouterGroup<OpsRequestContext>
 
@@ -46,6 +48,7 @@ struct API: Sendable {
         let desk = api.group().add(middleware: allow(Self.deskRoles))
         desk.post("tickets", use: issue)
         desk.get("queues") { _, _ in try json(try store.queueLengths()) }
+        desk.get("forecast") { _, _ in try json(try await forecasts.current(exact: true)) }
         desk.get("windows") { _, _ in try json(try store.windows().map(WindowDTO.init)) }
         desk.get("tickets", use: listTickets)
         desk.get("tickets/{id}") { _, context in try json(TicketDTO(try store.ticket(try id(context)))) }
@@ -215,7 +218,17 @@ struct API: Sendable {
                 kind: b.kind, department: b.department, item: b.item, appointmentSlot: b.appointmentSlot,
                 caseNumber: b.caseNumber), idempotencyKey: key, actor: p.actor)
         let ahead = try peopleAhead(t)
-        let dto = IssuedDTO(ticket: TicketDTO(t), ahead: ahead.count, estimatedWaitMinutes: ahead.estimate)
+        var dto = IssuedDTO(
+            ticket: TicketDTO(t), ahead: ahead.count, estimatedWaitMinutes: ahead.estimate, estimate: "naive")
+        // The now-cast's wait for a ticket taken now in the department, when it has one.
+        if t.state == .waiting, let cast = try? await forecasts.current(exact: false),
+            let n = cast.newTicket.first(where: { $0.department == t.department }), let median = n.median
+        {
+            dto.estimatedWaitMinutes = median
+            dto.estimatedWaitLowMinutes = n.low
+            dto.estimatedWaitHighMinutes = n.high
+            dto.estimate = "forecast"
+        }
         await hub.publish("issued", dto.ticket)
         return try json(dto, status: .created)
     }
@@ -228,8 +241,8 @@ struct API: Sendable {
         let open = try store.windows().filter { $0.departments.contains(t.department) && $0.status == .open }.count
         let items = store.scenario.items.filter { $0.department == t.department }
         let mean = items.isEmpty ? nil : items.map { $0.service.mean }.reduce(0, +) / Double(items.count)
-        guard let mean, open > 0 else { return (ahead, nil) }
-        return (ahead, Double(ahead + 1) * mean / Double(open))
+        guard let mean else { return (ahead, nil) }
+        return (ahead, NowCast.naiveWait(ahead: ahead, meanService: mean, openWindows: open))
     }
 
     @Sendable func listTickets(_ request: Request, context: OpsRequestContext) async throws -> Response {

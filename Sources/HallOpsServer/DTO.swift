@@ -69,7 +69,13 @@ public struct TicketDTO: Codable, Sendable, Hashable {
 struct IssuedDTO: Codable, Sendable {
     var ticket: TicketDTO
     var ahead: Int
+    /// Minutes: the now-cast's median wait for a ticket taken now in the department (`estimate`
+    /// "forecast", with its 80 % interval), or the naive estimate (people ahead × mean intake ÷ open
+    /// windows) when there is no forecast.
     var estimatedWaitMinutes: Double?
+    var estimatedWaitLowMinutes: Double? = nil
+    var estimatedWaitHighMinutes: Double? = nil
+    var estimate: String
 }
 
 struct WindowDTO: Codable, Sendable, Hashable {

@@ -64,7 +64,7 @@ public enum OpsServer {
         let announcer = Announcer(cacheDirectory: options.audioCache)
         let api = API(
             store: store, hub: hub, manualClock: options.manualClock, sessionLifetime: options.sessionLifetime,
-            announcer: announcer)
+            announcer: announcer, forecasts: ForecastCache(store: store))
         api.register(router.group("api"))
         if let dir = options.publicDirectory {
             Pages(directory: dir).register(router)

@@ -4,10 +4,11 @@ import HallRandom
 /// Arrivals: walk-ins (piecewise-constant Poisson rates per profile), booked appointments and visits
 /// planned by earlier days all take a ticket here.
 extension DayEngine {
-    /// The first events of each source: every profile's first walk-in, every appointment, every planned visit.
-    func scheduleFirstArrivals() {
+    /// The first events of each source: every profile's first walk-in (after `start`), every appointment,
+    /// every planned visit.
+    func scheduleFirstArrivals(from start: Double = -.infinity) {
         for p in 0..<profileCount {
-            if let t = nextWalkIn(p, from: -.infinity) { schedule(.walkIn(profile: p), at: t) }
+            if let t = nextWalkIn(p, from: start) { schedule(.walkIn(profile: p), at: t) }
         }
         let order = appointmentArrivals.indices.sorted {
             (appointmentArrivals[$0].time, $0) < (appointmentArrivals[$1].time, $1)
@@ -31,7 +32,8 @@ extension DayEngine {
                 pieceIndex[p] = i - range.lowerBound
                 return x
             }
-            t = pieceEnd[i]
+            // (From a state, `t0` may lie beyond whole pieces: never go back before it.)
+            t = max(t, pieceEnd[i])
             i += 1
         }
         pieceIndex[p] = range.count

@@ -6,7 +6,7 @@ extension DayEngine {
     /// Decides today's posts. Present clerks work their own post. For an absent clerk A with a post,
     /// A's designated B covers it if B is present and not already covering someone (AB岗, 003 §4(1));
     /// B then leaves B's own post, which stays empty. Nobody covers: the window stays closed.
-    func planStaff(absent: [Bool]) {
+    func planStaff(absent: [Bool], record: Bool = true) {
         if !hall.hasRoster {
             for w in clerkAt.indices where hall.alwaysStaffed[w] { seatUnnamed(w) }
             return
@@ -21,7 +21,7 @@ extension DayEngine {
             assigned[Int(b)] = clerks[c].post
         }
         let dayStart = hall.periods.first?.open ?? 0
-        for c in clerks.indices where absent[c] {
+        for c in clerks.indices where absent[c] && record {
             emit(StaffRecord(time: dayStart, staff: Int32(c), state: .absent))
         }
     }
@@ -49,8 +49,9 @@ extension DayEngine {
         if isFree(w) { callNext(window: w) }
     }
 
-    /// A clerk sits at a window (or waits for its clerk to finish) and the window starts calling.
-    func seat(clerk c: Int32, window w: Int) {
+    /// A clerk sits at a window (or waits for its clerk to finish) and the window starts calling (unless
+    /// `callIfFree` is false: a day started from a state calls once everyone is in place).
+    func seat(clerk c: Int32, window w: Int, callIfFree: Bool = true) {
         guard clerkAt[w] == WindowClerk.none else {
             waitingToSit[w] = c
             return
@@ -67,7 +68,7 @@ extension DayEngine {
             factorNow[w * nd + d] = tidal ? hall.factor[w * nd + d] : clerk.skill[d]
         }
         emit(StaffRecord(time: calendar.now, staff: c, state: .atWindow, window: Int32(w)))
-        if isFree(w) { callNext(window: w) }
+        if callIfFree, isFree(w) { callNext(window: w) }
     }
 
     /// Windows of halls without a roster are staffed all day by unnamed clerks at the kind's speed.

@@ -81,6 +81,14 @@ final class DayEngine {
     var stageBusy = [0, 0]
     var stageQueue = [Deque<Int32>(), Deque<Int32>()]
 
+    /// Where the day starts from instead of the opening (a now-cast), and what a forecast watches.
+    let state: HallState?
+    let seed: UInt64
+    let replication: Int
+    var watch = ForecastWatch()
+    /// The next instant the forecast watch acts after (infinite when nothing is watched).
+    var watchFrom = Double.infinity
+
     // Opening.
     var open = false
     /// When the current (or last) opening period closes.
@@ -144,7 +152,7 @@ final class DayEngine {
     init(
         hall: CompiledHall, seed: UInt64, replication: Int, sink: RecordSink, calling: any CallingPolicy,
         routing: any RoutingPolicy, planned: [PlannedVisit] = [], hooks: DayHooks? = nil,
-        checkInvariants: Bool = false
+        checkInvariants: Bool = false, state: HallState? = nil
     ) {
         self.hall = hall
         self.sink = sink
@@ -152,7 +160,12 @@ final class DayEngine {
         self.calling = calling
         self.routing = routing
         checking = checkInvariants || _isDebugAssertConfiguration()
-        self.planned = planned.sorted { ($0.time, $0.caseNumber) < ($1.time, $1.caseNumber) }
+        self.planned = planned.filter { $0.time >= state?.minute ?? -.infinity }.sorted {
+            ($0.time, $0.caseNumber) < ($1.time, $1.caseNumber)
+        }
+        self.state = state
+        self.seed = seed
+        self.replication = replication
         plannedSource = hall.profiles.count + hall.appointments.count
         items = hall.items
         var starts: [Double] = []
@@ -227,8 +240,17 @@ final class DayEngine {
         ageCheckAt = Array(repeating: .nan, count: hall.tidal.count)
 
         // Appointments are booked in advance: who comes and when is drawn once, at the start of the day.
-        appointmentArrivals = streams.drawAppointments(hall, seed: seed, replication: replication)
-        planStaff(absent: streams.drawAbsences(hall, seed: seed, replication: replication))
+        appointmentArrivals = streams.drawAppointments(hall, seed: seed, replication: replication).filter {
+            $0.time >= state?.minute ?? -.infinity
+        }
+        if let known = state?.absent {
+            // A state that knows today's absences: nothing to draw, and their records are in the past.
+            var absent = [Bool](repeating: false, count: hall.clerks.count)
+            for c in known { absent[Int(c)] = true }
+            planStaff(absent: absent, record: false)
+        } else {
+            planStaff(absent: streams.drawAbsences(hall, seed: seed, replication: replication))
+        }
     }
 
     /// Puts an event on the day's calendar.
@@ -236,15 +258,23 @@ final class DayEngine {
 
     /// The loop.
     func run() -> DayStats {
-        for (k, period) in hall.periods.enumerated() {
-            schedule(.periodOpens(period: k), at: period.open)
-            schedule(.periodCloses(period: k), at: period.close)
+        if let state {
+            start(from: state)
+        } else {
+            for (k, period) in hall.periods.enumerated() {
+                schedule(.periodOpens(period: k), at: period.open)
+                schedule(.periodCloses(period: k), at: period.close)
+            }
+            scheduleStaff()
+            scheduleFirstArrivals()
         }
-        scheduleStaff()
-        scheduleFirstArrivals()
         var sameInstant = 0
         var lastTime = -Double.infinity
         while let e = calendar.next() {
+            // A forecast's probes and its stop (never in a plain run: `watchFrom` stays infinite).
+            if e.time >= watchFrom, watch(before: e.time) {
+                return DayStats(tickets: Int(nextNumber - 1), events: events, end: e.time)
+            }
             events += 1
             // A day cannot need ten million events at one instant: that is a livelock in a rule.
             if e.time == lastTime {
@@ -259,6 +289,7 @@ final class DayEngine {
             handle(DayEvent(e))
             if checking { checkInvariants() }
         }
+        watchToEnd()
         // Tickets nobody was left to call (a staffing gap at the end of the day).
         for q in queues.indices {
             for slot in queues[q] where tickets[Int(slot)].state == .waiting {

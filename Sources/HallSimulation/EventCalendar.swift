@@ -70,6 +70,12 @@ public struct EventCalendar<Tier: EventTiers>: Sendable {
         return e
     }
 
+    /// Moves the clock to `time` before the loop starts (a day started from a state at that instant).
+    public mutating func advance(to time: Double) {
+        precondition(time >= now && (heap.min?.time ?? .infinity) >= time, "the clock cannot go back")
+        now = time
+    }
+
     /// Time of the earliest pending event.
     public var nextTime: Double? { heap.min?.time }
 

@@ -1,5 +1,5 @@
 /// Ticket classes, each with its own queue per department.
-public enum TicketClass: Int, Sendable, CaseIterable {
+public enum TicketClass: Int, Sendable, CaseIterable, Codable {
     case normal = 0
     /// An appointment that arrived on time (with `appointments_first`).
     case appointment = 1

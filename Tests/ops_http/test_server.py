@@ -315,3 +315,29 @@ def test_export_of_a_day_with_department_only_tickets(server, tmp_path):
     rows = (out / "tickets.csv").read_text().splitlines()
     assert len(rows) == 3 and ",ps," in rows[1]
     assert (out / "summary.json").exists()
+
+
+def test_forecast_from_the_hall_now(server):
+    """The now-cast (issue 12) from the store's state: every waiting ticket gets a call forecast, each
+    department's queue starts at what is waiting now, and the kiosk prints the forecast's wait."""
+    kiosk = server.device("kiosk")
+    issued = [issue(server, kiosk, {"kind": "walk_in", "department": "tax"}).json() for _ in range(3)]
+    assert all(t["estimate"] in ("forecast", "naive") for t in issued)
+    r = requests.get(server.url + "/api/forecast", headers=kiosk, timeout=60)
+    assert r.status_code == 200, r.text
+    f = r.json()
+    assert f["replications"] == 200 and f["level"] == 0.8
+    manager = server.user("m-forecast", "manager")
+    waiting = manager.get(server.url + "/api/tickets", params={"state": "waiting"}, timeout=5).json()
+    assert len(f["calls"]) == len(waiting)
+    queues = requests.get(server.url + "/api/queues", headers=kiosk, timeout=5).json()
+    for q in f["queues"]:
+        assert q["median"][0] == queues.get(q["department"], 0), q["department"]
+        assert len(q["minutes"]) == 13
+    for c in f["calls"]:
+        if c["median"] is not None:
+            assert c["low"] <= c["median"] <= c["high"] and c["median"] >= f["minute"]
+    t = issue(server, kiosk, {"kind": "walk_in", "department": "tax"}).json()
+    if t["estimate"] == "forecast":
+        assert t["estimatedWaitLowMinutes"] <= t["estimatedWaitMinutes"] <= t["estimatedWaitHighMinutes"]
+    assert requests.get(server.url + "/api/forecast", timeout=5).status_code == 401
