@@ -329,6 +329,28 @@ if !county.tidal.isEmpty {
     print("  (county-hall.yaml has no tidal rules: tidal cost not measured)")
 }
 
+// MARK: Now-cast of the county hall (issue 12): from the state at 10:30 of a simulated day, 200
+// replications of the rest of the day until the next two hours have passed and every waiting ticket ended.
+
+do {
+    let truth = RecordBuffer()
+    _ = simulateDay(countyHall, seed: 3, replication: 0, sink: truth)
+    let state = HallState(minute: 630, tickets: truth.tickets, staff: truth.staff, hall: countyHall)
+    var calls = 0
+    let castT = best(quick ? 3 : 5) {
+        calls = try! NowCast.forecast(hall: countyHall, state: state, replications: 200).calls.count
+    }
+    let castOneT = best(quick ? 1 : 3) {
+        _ = try! NowCast.forecast(hall: countyHall, state: state, replications: 200, threads: 1)
+    }
+    let fullDays = countyT / Double(countyDays) * 200
+    print(
+        "  now-cast at 10:30 (\(calls) waiting, \(state.serving.count) at windows), 200 replications × 2 h: "
+            + "\(String(format: "%.3f s", castT)) all cores (goal ≤ 0.3 s), \(String(format: "%.3f s", castOneT)) one thread; "
+            + "200 whole days on one thread take \(String(format: "%.3f s", fullDays)) (ratio \(String(format: "%.2f", castOneT / fullDays)))"
+    )
+}
+
 // MARK: Calibration of a month of county-hall records (tickets.csv and windows.csv text → calibrated scenario).
 
 do {

@@ -17,8 +17,8 @@ public struct NowCast: Sendable, Codable, Equatable {
         /// Share of replications in which the ticket is called (in the others its holder leaves, or nobody
         /// is left to call it).
         public var calledShare: Double
-        /// The call time (minutes after midnight) if it is called: median and the interval's ends over
-        /// the replications in which it is (nil if in none).
+        /// The call time (minutes after midnight) if it is called, over the replications in which it is
+        /// (nil if in none): the median, and a prediction interval for the call at `level`.
         public var median: Double?
         public var low: Double?
         public var high: Double?
@@ -49,7 +49,8 @@ public struct NowCast: Sendable, Codable, Equatable {
     /// The state's instant (minutes after midnight).
     public var minute: Double
     public var replications: Int
-    /// The central probability of the intervals (0.8: from the 10 % to the 90 % quantile).
+    /// The probability of the intervals: prediction intervals for the calls and a new ticket's wait
+    /// (`predictionInterval`), central quantiles for the queue bands.
     public var level: Double
     public var horizonMinutes: Double
     public var calls: [Call]
@@ -75,10 +76,11 @@ public struct NowCast: Sendable, Codable, Equatable {
         let departments = hall.catalogue.departments
         let calls = state.waiting.enumerated().map { k, t -> Call in
             let times = runs.compactMap { $0.calls[k] }
-            func q(_ f: Double) -> Double? { Statistics.quantile(times, f) }
+            let interval = predictionInterval(times, level: level)
             return Call(
                 ticket: t.number, department: departments[Int(t.department)], waited: state.minute - t.arrival,
-                calledShare: Double(times.count) / n, median: q(0.5), low: q(lowF), high: q(highF))
+                calledShare: Double(times.count) / n, median: Statistics.quantile(times, 0.5), low: interval?.low,
+                high: interval?.high)
         }
         let queues = departments.indices.map { d -> Queue in
             var mean: [Double] = []
@@ -97,18 +99,28 @@ public struct NowCast: Sendable, Codable, Equatable {
         }
         let newTicket = departments.indices.map { d -> NewTicket in
             let waits = runs.compactMap { $0.firstNewWait[d] }
-            func q(_ f: Double) -> Double? { finiteQuantile(waits, f) }
+            let interval = predictionInterval(waits, level: level)
+            func finite(_ x: Double?) -> Double? { x.flatMap { $0.isFinite ? $0 : nil } }
             return NewTicket(
-                department: departments[d], replications: waits.count, median: q(0.5), low: q(lowF), high: q(highF))
+                department: departments[d], replications: waits.count, median: finite(Statistics.quantile(waits, 0.5)),
+                low: finite(interval?.low), high: finite(interval?.high))
         }
         return NowCast(
             minute: state.minute, replications: replications, level: level, horizonMinutes: horizon, calls: calls,
             queues: queues, newTicket: newTicket)
     }
 
-    /// A quantile of draws where +∞ stands for "never": nil when it falls among those.
-    static func finiteQuantile(_ xs: [Double], _ f: Double) -> Double? {
-        Statistics.quantile(xs, f).flatMap { $0.isFinite ? $0 : nil }
+    /// A prediction interval for one more draw from n draws: the order statistics of ranks
+    /// i = ⌊(1 − level)/2 · (n + 1)⌋ and j = ⌈(1 + level)/2 · (n + 1)⌉ (clamped to 1…n), which hold a new
+    /// draw with probability (j − i)/(n + 1) ≥ level whatever the distribution. Quantile estimates would
+    /// hold it with (n − 1)/(n + 1) · level only (79.2 % for 200 draws). nil without draws.
+    public static func predictionInterval(_ xs: [Double], level: Double) -> (low: Double, high: Double)? {
+        guard !xs.isEmpty else { return nil }
+        let sorted = xs.sorted()
+        let n = Double(sorted.count)
+        let i = min(max(1, Int(((1 - level) / 2 * (n + 1)).rounded(.down))), sorted.count)
+        let j = min(max(1, Int(((1 + level) / 2 * (n + 1)).rounded(.up))), sorted.count)
+        return (sorted[i - 1], sorted[j - 1])
     }
 
     /// The naive estimate a kiosk prints without a simulator: people ahead in the department's queue
