@@ -66,13 +66,15 @@ let package = Package(
             dependencies: ["CCBC", "HallDomain", "HallRandom", "HallSimulation", "HallMetrics", "HallRunner"]
         ),
         // Calibration: scenario parameters estimated from event-log records (simulated or real), with intervals.
-        .target(name: "HallCalibration", dependencies: ["HallDomain", "HallRandom", "HallMetrics", "HallRunner"]),
+        .target(
+            name: "HallCalibration",
+            dependencies: ["HallDomain", "HallRandom", "HallMetrics", "HallRunner", "HallScenarioYAML"]),
         // Operations (a real hall's day): tickets, calling, cases, deadlines and ratings in SQLite, no HTTP.
         // Reuses the domain, the simulator's calling policies, the calendar, the metrics and the writers.
         .target(
             name: "HallOps",
             dependencies: [
-                "HallDomain", "HallSimulation", "HallMetrics", "HallRunner",
+                "HallDomain", "HallSimulation", "HallMetrics", "HallRunner", "HallCalibration",
                 .product(name: "GRDB", package: "GRDB.swift"),
             ]
         ),
@@ -94,7 +96,7 @@ let package = Package(
         .executableTarget(
             name: "hallops",
             dependencies: [
-                "HallOpsServer", "HallOps", "HallScenarioYAML", "HallDomain",
+                "HallOpsServer", "HallOps", "HallScenarioYAML", "HallDomain", "HallCalibration", "HallRunner",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
                 .product(name: "Hummingbird", package: "hummingbird"),
@@ -146,7 +148,7 @@ let package = Package(
             name: "HallOpsTests",
             dependencies: [
                 "HallOps", "HallDomain", "HallSimulation", "HallMetrics", "HallRunner", "HallScenarioYAML",
-                "HallTestSupport", .product(name: "GRDB", package: "GRDB.swift"),
+                "HallCalibration", "HallTestSupport", .product(name: "GRDB", package: "GRDB.swift"),
             ]
         ),
         .testTarget(

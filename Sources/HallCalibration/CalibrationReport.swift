@@ -1,6 +1,7 @@
 import Foundation
 import HallDomain
 import HallRandom
+import HallScenarioYAML
 
 extension CalibrationResult {
     /// Fields whose estimate replaced the base.
@@ -111,5 +112,22 @@ extension CalibrationResult {
         out += "\n## Not estimated\n\n" + notEstimated.map { "- \($0)\n" }.joined()
         out += "\nDays: " + days.joined(separator: ", ") + "\n"
         return out
+    }
+}
+
+extension CalibrationResult {
+    /// The files a calibration writes into `folder` (calibrated.yaml with paths relative to the folder,
+    /// calibration.md, calibration.json), after checking that the scenario reads back from there.
+    public func files(folder: String) throws -> [(name: String, data: Data)] {
+        let folder = URL(fileURLWithPath: folder).standardizedFileURL.path
+        let yaml = ScenarioWriter.yaml(scenario, relativeTo: folder)
+        do { _ = try ScenarioLoader.parse(yaml: yaml, file: folder + "/calibrated.yaml") } catch {
+            throw RecordsError(
+                file: folder + "/calibrated.yaml", message: "the calibrated scenario does not validate (\(error))")
+        }
+        return [
+            ("calibrated.yaml", Data(yaml.utf8)), ("calibration.md", Data(markdown().utf8)),
+            ("calibration.json", try json()),
+        ]
     }
 }

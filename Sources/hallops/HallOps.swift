@@ -1,8 +1,10 @@
 import ArgumentParser
 import Foundation
+import HallCalibration
 import HallDomain
 import HallOps
 import HallOpsServer
+import HallRunner
 import HallScenarioYAML
 import HummingbirdBcrypt
 import Logging
@@ -14,7 +16,7 @@ struct HallOpsCommand: AsyncParsableCommand {
         commandName: "hallops",
         abstract: "Run a hall's day for real: tickets, calling, cases and deadlines in SQLite, over HTTP.",
         version: "hallops 0.1 (hallsim operations)",
-        subcommands: [Serve.self, Export.self, AddDevice.self, AddUser.self])
+        subcommands: [Serve.self, Export.self, Calibrate.self, AddDevice.self, AddUser.self])
 }
 
 /// What every command opening the database shares: the scenario and the database path.
@@ -134,6 +136,64 @@ struct Export: ParsableCommand {
             fail("cannot write \(out): \(error)", status: 2)
         }
         print("hallops: wrote \(out)")
+    }
+}
+
+struct Calibrate: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        abstract: "Calibrate a scenario from the hall's own records (calibrated.yaml, calibration.md/.json).",
+        discussion:
+            "Reads the database's records of the dates (exported as `hallops export` writes them) and estimates "
+            + "the fields `hallsim calibrate` does; below the minimum sample the base value is kept and flagged.")
+
+    @OptionGroup var database: Database
+    @Option(help: "First date (YYYY-MM-DD).") var from: String
+    @Option(help: "Last date (YYYY-MM-DD; default: the first).") var to: String?
+    @Option(help: "The scenario to calibrate (default: the hall's scenario); its ids must be the hall's.")
+    var base: String?
+    @Option(help: "Output folder (replaced whole).") var out: String = "outputs/calibration"
+    @Option(help: "Minimum applicants for a share or a rate, and services for a service-time fit.")
+    var minSample: Int = 30
+    @Option(help: "Minimum open days for an arrival rate.") var minDays: Int = 5
+
+    func run() throws {
+        guard let f = CivilDate(parsing: from) else {
+            fail("--from: expected a date as YYYY-MM-DD, got \(from.prefix(40))")
+        }
+        guard let t = to.map({ CivilDate(parsing: $0) }) ?? f else { fail("--to: expected a date as YYYY-MM-DD") }
+        guard f <= t else { fail("--to: expected a date on or after --from (\(f))") }
+        guard (1...1_000_000).contains(minSample) else {
+            fail("--min-sample: expected a whole number from 1 to 1000000")
+        }
+        guard (1...100_000).contains(minDays) else { fail("--min-days: expected a whole number from 1 to 100000") }
+        do { _ = try AtomicOutput.check(out) } catch { fail("\(error); nothing was written", status: 2) }
+        guard FileManager.default.fileExists(atPath: database.path) else { fail("no database at \(database.path)") }
+        let store = try database.open()
+        let baseScenario: Scenario
+        if let base {
+            do { baseScenario = try ScenarioLoader.load(path: base) } catch { fail("\(error)") }
+        } else {
+            baseScenario = store.scenario
+        }
+        var o = CalibrationOptions()
+        o.minTrials = minSample
+        o.minServices = minSample
+        o.minDays = minDays
+        let started = Date()
+        let calibrated: (days: Int, result: CalibrationResult)
+        do { calibrated = try store.calibrate(from: f, to: t, base: baseScenario, options: o) } catch {
+            fail("\(error); nothing was written")
+        }
+        let files: [(name: String, data: Data)]
+        do { files = try calibrated.result.files(folder: out) } catch { fail("\(error); nothing was written") }
+        do { try AtomicOutput.write(files, to: URL(fileURLWithPath: out)) } catch {
+            fail("cannot write \(out): \(error); the folder was left as it was", status: 2)
+        }
+        let r = calibrated.result
+        say(
+            "hallops: \(calibrated.days) days, \(r.tickets) tickets calibrated in "
+                + "\(String(format: "%.2f", Date().timeIntervalSince(started))) s; \(r.estimatedFields.count) fields "
+                + "estimated, \(r.fields.count - r.estimatedFields.count) kept from the base; results in \(out)/")
     }
 }
 

@@ -55,17 +55,11 @@ struct Calibrate: ParsableCommand {
         o.minServices = minSample
         o.minDays = minDays
         let result = Calibration.calibrate(base: scenario, days: days, options: o)
-        let folder = URL(fileURLWithPath: out).standardizedFileURL.path
-        let yaml = ScenarioWriter.yaml(result.scenario, relativeTo: folder)
-        // The written scenario must read back (from where it will be): checked before anything is written.
-        do { _ = try ScenarioLoader.parse(yaml: yaml, file: folder + "/calibrated.yaml") } catch {
-            Console.error("the calibrated scenario does not validate (\(error)); nothing was written.")
+        let files: [(name: String, data: Data)]
+        do { files = try result.files(folder: out) } catch {
+            Console.error("\(error); nothing was written.")
             throw ExitCode(1)
         }
-        let files: [(name: String, data: Data)] = [
-            ("calibrated.yaml", Data(yaml.utf8)), ("calibration.md", Data(result.markdown().utf8)),
-            ("calibration.json", try result.json()),
-        ]
         try Console.write(files, to: URL(fileURLWithPath: out))
         let elapsed = Date().timeIntervalSince(started)
         let kept = result.fields.count - result.estimatedFields.count

@@ -23,9 +23,9 @@ def issue(server, headers, body=None, key=None):
                          headers=h, timeout=30)
 
 
-def served_ticket(server, kiosk):
+def served_ticket(server, kiosk, body=None):
     """Issues a ticket and serves it at window ps-1 (clerk wangli signs in once)."""
-    t = issue(server, kiosk).json()["ticket"]
+    t = issue(server, kiosk, body).json()["ticket"]
     clerk = server.login("c-wangli", "clerk-password-1") if getattr(server, "_clerk", False) else None
     if clerk is None:
         clerk = server.user("c-wangli", "clerk", staff="wangli")
@@ -341,3 +341,36 @@ def test_forecast_from_the_hall_now(server):
     if t["estimate"] == "forecast":
         assert t["estimatedWaitLowMinutes"] <= t["estimatedWaitMinutes"] <= t["estimatedWaitHighMinutes"]
     assert requests.get(server.url + "/api/forecast", timeout=5).status_code == 401
+
+
+def test_calibrate_from_the_database(tmp_path):
+    """`hallops calibrate --db` (issue 12): the hall's own records become a calibrated scenario, with every
+    field below its minimum sample kept from the base and flagged; bad dates fail with nothing written."""
+    db = tmp_path / "ops.sqlite"
+    s = Server(db).start()
+    try:
+        kiosk = s.device("kiosk")
+        # By item: calibration refuses a ticket that names only its department (it cannot tell its item).
+        for _ in range(4):
+            served_ticket(s, kiosk, {"kind": "walk_in", "item": "ps-idcard"})
+    finally:
+        s.stop()
+    out = tmp_path / "cal"
+    r = subprocess.run([str(BIN), "calibrate", str(SCENARIO), "--db", str(db), "--from", "2025-10-09",
+                        "--out", str(out)], capture_output=True, text=True, timeout=120)
+    assert r.returncode == 0, r.stderr
+    assert "1 days, 4 tickets" in r.stdout
+    assert sorted(p.name for p in out.iterdir()) == ["calibrated.yaml", "calibration.json", "calibration.md"]
+    report = json.loads((out / "calibration.json").read_text())
+    assert report["fields"] and not any(f["estimated"] for f in report["fields"]), "4 tickets are below every minimum"
+    # The calibrated scenario validates.
+    v = subprocess.run([str(BIN.parent / "hallsim"), "validate", str(out / "calibrated.yaml")],
+                       capture_output=True, text=True, timeout=60)
+    assert v.returncode == 0, v.stderr
+    for args, words in [(["--from", "2025-13-01"], "expected a date"), (["--from", "2025-10-09", "--to", "2025-10-01"],
+                        "on or after"), (["--from", "2025-11-01"], "no tickets")]:
+        bad = tmp_path / "bad"
+        r = subprocess.run([str(BIN), "calibrate", str(SCENARIO), "--db", str(db), *args, "--out", str(bad)],
+                           capture_output=True, text=True, timeout=60)
+        assert r.returncode == 1 and words in r.stderr, (args, r.stderr)
+        assert not bad.exists()
