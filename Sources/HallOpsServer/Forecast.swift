@@ -5,12 +5,15 @@ import HallRunner
 import HallSimulation
 
 /// The now-cast of the hall (`NowCast`, issue 12) for `GET /api/forecast` and the kiosk's estimated
-/// wait: computed from the store's state with the scenario's regular day, off the server's threads. The
+/// wait: computed from the store's state with today's hours and demand from the scenario's calendar (the
+/// regular day without one, or on a date the calendar has closed), off the server's threads. The
 /// API's forecast is always of the state now; the kiosk reuses one younger than `maxAgeMinutes` on the
 /// hall's clock, so that a burst of tickets costs one forecast.
 final class ForecastCache: @unchecked Sendable {
     let store: OpsStore
-    let hall: CompiledHall
+    /// The front desk of the regular day, and of the last date asked about.
+    let regular: CompiledHall
+    private var today: (date: CivilDate, hall: CompiledHall)?
     let replications: Int
     let maxAgeMinutes: Double
     private let queue = DispatchQueue(label: "hallops.forecast")
@@ -18,7 +21,7 @@ final class ForecastCache: @unchecked Sendable {
 
     init(store: OpsStore, replications: Int = 200, maxAgeMinutes: Double = 1) {
         self.store = store
-        hall = CompiledHall(store.scenario)
+        regular = CompiledHall(store.scenario)
         self.replications = replications
         self.maxAgeMinutes = maxAgeMinutes
     }
@@ -33,6 +36,20 @@ final class ForecastCache: @unchecked Sendable {
         }
     }
 
+    /// The front desk of `date` (on the cache's serial queue).
+    private func hall(on date: CivilDate) -> CompiledHall {
+        if let today, today.date == date { return today.hall }
+        let s = store.scenario
+        var hall = regular
+        if let p = s.period, let day = try? p.hallDay(date, regular: s.day.periods),
+            day.periods != s.day.periods || day.demand != 1
+        {
+            hall = CompiledHall(s.forHallDay(periods: day.periods, demand: day.demand))
+        }
+        today = (date, hall)
+        return hall
+    }
+
     /// On the cache's serial queue.
     private func refresh(exact: Bool) throws -> NowCast {
         let now = store.clock.now()
@@ -42,7 +59,7 @@ final class ForecastCache: @unchecked Sendable {
         {
             return last.cast
         }
-        let cast = try NowCast.forecast(hall: hall, state: state, replications: replications, seed: 1)
+        let cast = try NowCast.forecast(hall: hall(on: now.date), state: state, replications: replications, seed: 1)
         last = (now, state, cast)
         return cast
     }
