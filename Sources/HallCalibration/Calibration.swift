@@ -170,11 +170,13 @@ public enum Calibration {
                 d.tickets.filter { Int($0.source) == p && $0.visit == .first && $0.channel == .walkIn }
             }
             if case .department(let dep, let shares) = profile.target {
-                let n = first.count
+                // Shares among the tickets that name their item.
+                let named = first.filter { $0.item >= 0 }
+                let n = named.count
                 var newShares: [ItemShare] = []
                 for sh in shares {
                     guard let idx = cat.items.firstIndex(of: sh.item) else { continue }
-                    let k = first.reduce(0) { $0 + (Int($1.item) == idx ? 1 : 0) }
+                    let k = named.reduce(0) { $0 + (Int($1.item) == idx ? 1 : 0) }
                     let (lo, hi) = Estimation.wilsonInterval(successes: k, trials: n, level: o.level)
                     var f = EstimatedField(
                         field: "arrivals[\(profile.id)].shares[\(sh.item)]", group: "item share",

@@ -113,6 +113,14 @@ public enum CalibrationRecords {
             }
             for i in covered { if let k = items[i], itemProfile[k] == nil { itemProfile[k] = Int32(p) } }
         }
+        // A ticket that names only its department (a kiosk's department button) is a walk-in of the first
+        // profile that brings one of the department's items; it counts in arrival rates and behaviour, not
+        // in item shares or intake times.
+        var departmentProfile: [Int32: Int32] = [:]
+        for (i, item) in base.items.enumerated() {
+            guard let p = itemProfile[Int32(i)], let d = departments[item.department] else { continue }
+            if departmentProfile[d].map({ p < $0 }) ?? true { departmentProfile[d] = p }
+        }
         var lines = text.split(separator: "\n", omittingEmptySubsequences: false).map {
             $0.hasSuffix("\r") ? $0.dropLast() : $0
         }
@@ -180,11 +188,14 @@ public enum CalibrationRecords {
             }
             let window = s("window").isEmpty ? nil : try lookup("window", windows)
             let visit = VisitKind(rawValue: s("visit")) ?? .first
-            let item = try lookup("item", items)
-            let inferred: Int32 = channel == .walkIn && visit == .first ? itemProfile[item] ?? -1 : -1
+            let item = s("item").isEmpty ? -1 : try lookup("item", items)
+            let department = try lookup("department", departments)
+            let inferred: Int32 =
+                channel == .walkIn && visit == .first
+                ? (item >= 0 ? itemProfile[item] : departmentProfile[department]) ?? -1 : -1
             let rec = TicketRecord(
                 ticket: Int32(s("ticket")) ?? 0, source: profiles[s("source")] ?? inferred,
-                item: item, department: try lookup("department", departments),
+                item: item, department: department,
                 channel: channel, priority: s("priority") == "1", arrival: arrival, call: try num("call_min"),
                 serviceStart: try num("service_start_min"), serviceEnd: try num("service_end_min"),
                 window: window, outcome: outcome, end: end, visit: visit, caseNumber: Int32(s("case")))

@@ -194,3 +194,50 @@ final class EstimationTests: XCTestCase {
         XCTAssertNil(Estimation.kaplanMeierMedian([(1, false), (2, false)]))
     }
 }
+
+/// A real hall's kiosk also issues tickets by department (no item): they count in the arrival rates and
+/// the behaviour, not in item shares or intake times.
+final class DepartmentOnlyTicketTests: XCTestCase {
+    func testTicketsWithoutAnItemCountInRatesNotInShares() throws {
+        let truth = try ScenarioLoader.load(path: CalibrationTests.scenarioPath)
+        let run = Experiment.run(truth, seed: 31, replications: 0..<20, threads: 2, records: .all)
+        let full = run.logs.enumerated().map { ($0.offset, $0.element!.tickets) }
+        // Every third ticket names only its department.
+        let blanked = full.map { rep, tickets in
+            (
+                rep,
+                tickets.map { t -> TicketRecord in
+                    var t = t
+                    if t.ticket % 3 == 0 { t.item = -1 }
+                    return t
+                }
+            )
+        }
+        func calibrate(_ logs: [(Int, [TicketRecord])]) throws -> CalibrationResult {
+            let csv = EventLogCSV.tickets(logs, catalogue: truth.catalogue)
+            return Calibration.calibrate(
+                base: truth, days: try CalibrationRecords.parse(csv, file: "tickets.csv", label: "t", base: truth))
+        }
+        let a = try calibrate(full)
+        let b = try calibrate(blanked)
+        XCTAssertTrue(
+            EventLogCSV.tickets(blanked, catalogue: truth.catalogue).contains(",,a,"), "an empty item in the CSV")
+        let fieldsA = Dictionary(uniqueKeysWithValues: a.fields.map { ($0.field, $0) })
+        var rates = 0
+        var shares = 0
+        for f in b.fields {
+            let g = try XCTUnwrap(fieldsA[f.field], f.field)
+            if f.group == "arrival rate" {
+                // The same tickets arrive: the same rates.
+                XCTAssertEqual(f.estimate, g.estimate, f.field)
+                rates += 1
+            } else if f.group == "item share" {
+                // Shares among the two thirds that name their item.
+                XCTAssertLessThan(f.sampleSize, g.sampleSize * 3 / 4, f.field)
+                shares += 1
+            }
+        }
+        XCTAssertGreaterThan(rates, 20)
+        XCTAssertGreaterThan(shares, 0)
+    }
+}
