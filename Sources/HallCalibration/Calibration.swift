@@ -80,8 +80,111 @@ public struct CalibrationResult: Sendable {
 
 /// Estimates a scenario's demand, intake and behaviour parameters from observed days.
 public enum Calibration {
+    /// Calibrates `base` from the observed days. With a calendar and dated days, the weekday demand
+    /// multipliers (`calendar.weekday_demand`) are estimated with the arrival rates, alternately (see
+    /// `weekdayDemand`).
     public static func calibrate(
-        base: Scenario, days allDays: [ObservedDay], options o: CalibrationOptions = CalibrationOptions()
+        base: Scenario, days: [ObservedDay], options o: CalibrationOptions = CalibrationOptions()
+    ) -> CalibrationResult {
+        var result = calibrateAtDemand(base: base, days: days, options: o)
+        guard let period = base.period, !days.isEmpty, days.allSatisfy({ $0.date != nil }) else { return result }
+        var fitted = days
+        var weekdays: [EstimatedField] = []
+        // Rates at demand 1 given the multipliers, multipliers given the rates: two rounds settle it.
+        for _ in 0..<2 {
+            // Counts and the other multipliers from the days as observed; the rates fitted at the current ones.
+            weekdays = weekdayDemand(base: base, rated: result.scenario, days: days, options: o)
+            var m = period.weekdayDemand
+            for f in weekdays where f.estimated {
+                m[weekdayIndex[f.field.split(separator: ".").last.map(String.init)!]!] = f.value!
+            }
+            for k in fitted.indices {
+                let w = fitted[k].date!.weekday
+                let old = period.weekdayDemand[w] ?? 1
+                let other = old > 0 ? days[k].demand / old : 0
+                fitted[k].demand = other * (m[w] ?? 1)
+            }
+            result = calibrateAtDemand(base: base, days: fitted, options: o)
+        }
+        guard !weekdays.isEmpty else { return result }
+        for f in weekdays where f.estimated {
+            result.scenario.period!.weekdayDemand[weekdayIndex[String(f.field.split(separator: ".").last!)]!] = f.value!
+        }
+        result.fields += weekdays
+        result.notEstimated.removeAll { $0.hasPrefix("weekday") }
+        return result
+    }
+
+    static let weekdayNames = ["", "mon", "tue", "wed", "thu", "fri", "sat", "sun"]
+    static let weekdayIndex = Dictionary(uniqueKeysWithValues: weekdayNames.enumerated().dropFirst().map { ($1, $0) })
+
+    /// Weekday demand multipliers: per weekday, the first-visit walk-ins counted on its days over those
+    /// expected at demand 1 from the calibrated rates (times each date's other multipliers), normalised so
+    /// that their mean over the observed days equals the base's (the rates carry the level). Poisson
+    /// exact interval, the rates taken as known. A weekday needs 3 observed days.
+    static func weekdayDemand(base: Scenario, rated: Scenario, days: [ObservedDay], options o: CalibrationOptions)
+        -> [EstimatedField]
+    {
+        guard let period = base.period else { return [] }
+        var count = [Int](repeating: 0, count: 8)
+        var expected = [Double](repeating: 0, count: 8)
+        var dayCount = [Int](repeating: 0, count: 8)
+        let profiles = rated.arrivals.count
+        for d in days {
+            let w = d.date!.weekday
+            let old = period.weekdayDemand[w] ?? 1
+            guard old > 0 else { continue }
+            let other = d.demand / old
+            var e = 0.0
+            for a in rated.arrivals {
+                for r in a.rates {
+                    e += r.perHour * d.openMinutes(from: r.interval.start.minutes, to: r.interval.end.minutes) / 60
+                }
+            }
+            guard e > 0 else { continue }
+            count[w] += d.tickets.reduce(0) {
+                $0
+                    + (Int($1.source) < profiles && $1.source >= 0 && $1.visit == .first && $1.channel == .walkIn
+                        ? 1 : 0)
+            }
+            expected[w] += e * other
+            dayCount[w] += 1
+        }
+        let estimated = (1...7).filter { dayCount[$0] >= 3 && expected[$0] > 0 }
+        guard !estimated.isEmpty else { return [] }
+        var baseMean = 0.0
+        var rawMean = 0.0
+        for w in estimated {
+            baseMean += Double(dayCount[w]) * (period.weekdayDemand[w] ?? 1)
+            rawMean += Double(dayCount[w]) * Double(count[w]) / expected[w]
+        }
+        let c = rawMean > 0 ? baseMean / rawMean : 1
+        return (1...7).filter { dayCount[$0] > 0 }.map { w in
+            let name = weekdayNames[w]
+            var f = EstimatedField(
+                field: "calendar.weekday_demand.\(name)", group: "weekday demand", estimate: nil, lower: nil,
+                upper: nil, sampleSize: dayCount[w],
+                method: "walk-ins counted ÷ expected at demand 1 from the calibrated rates, normalised to the base's "
+                    + "mean over the observed weekdays; exact Poisson interval (rates as known); \(count[w]) arrivals",
+                base: period.weekdayDemand[w] ?? 1, value: period.weekdayDemand[w] ?? 1, estimated: false, note: nil)
+            if expected[w] > 0 {
+                let (lo, hi) = Estimation.poissonRateInterval(count: count[w], exposure: expected[w], level: o.level)
+                f.estimate = c * Double(count[w]) / expected[w]
+                f.lower = c * lo
+                f.upper = c * hi
+            }
+            if estimated.contains(w) {
+                f.value = f.estimate
+                f.estimated = true
+            } else {
+                f.note = "fewer than 3 observed \(name) days: base kept"
+            }
+            return f
+        }
+    }
+
+    static func calibrateAtDemand(
+        base: Scenario, days allDays: [ObservedDay], options o: CalibrationOptions
     ) -> CalibrationResult {
         var days = allDays
         if o.servedOnly {
@@ -491,7 +594,9 @@ public enum Calibration {
                 "notice intake times (notice_service_min, base kept)",
                 "balking steps (base kept)",
                 "return delays after a notice and back-office step times (base kept; see docs/calibration.md)",
-            ] + (base.hasRoster ? ["clerks' skills (with a roster the clerks' skills set the speed; base kept)"] : []),
+            ] + (base.period != nil ? ["weekday demand multipliers (records without dates, base kept)"] : [])
+                + (base.hasRoster
+                    ? ["clerks' skills (with a roster the clerks' skills set the speed; base kept)"] : []),
             options: o)
     }
 

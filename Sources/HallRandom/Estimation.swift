@@ -8,8 +8,8 @@ public enum Estimation {
     public static func poissonRateInterval(count: Int, exposure: Double, level: Double = 0.95) -> (Double, Double) {
         guard exposure > 0 else { return (0, .infinity) }
         let a = (1 - level) / 2
-        let lo = count == 0 ? 0 : gsl_cdf_chisq_Pinv(a, 2 * Double(count)) / 2
-        let hi = gsl_cdf_chisq_Pinv(1 - a, 2 * Double(count) + 2) / 2
+        let lo = count == 0 ? 0 : chiSquareQuantile(a, dof: 2 * Double(count)) / 2
+        let hi = chiSquareQuantile(1 - a, dof: 2 * Double(count) + 2) / 2
         return (lo / exposure, hi / exposure)
     }
 
@@ -19,8 +19,16 @@ public enum Estimation {
         return gsl_cdf_chisq_Q(max(x, 0), dof)
     }
 
-    /// Chi-square quantile.
-    public static func chiSquareQuantile(_ p: Double, dof: Double) -> Double { gsl_cdf_chisq_Pinv(p, dof) }
+    /// Chi-square quantile. GSL's inversion does not converge for tens of thousands of degrees of
+    /// freedom (tens of thousands of arrivals: a weekday class); there the Wilson–Hilferty cube
+    /// approximation is used, whose relative error is below 1e-4 from 1,000 degrees of freedom.
+    public static func chiSquareQuantile(_ p: Double, dof: Double) -> Double {
+        let q = gsl_cdf_chisq_Pinv(p, dof)
+        if q.isFinite { return q }
+        let c = 2 / (9 * dof)
+        let t = 1 - c + gsl_cdf_ugaussian_Pinv(p) * c.squareRoot()
+        return dof * t * t * t
+    }
 
     /// Standard normal quantile.
     public static func normalQuantile(_ p: Double) -> Double { gsl_cdf_ugaussian_Pinv(p) }

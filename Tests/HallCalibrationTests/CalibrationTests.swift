@@ -241,3 +241,52 @@ final class DepartmentOnlyTicketTests: XCTestCase {
         XCTAssertGreaterThan(shares, 0)
     }
 }
+
+/// Weekday classes (issue 12): the county month's weekday demand (Monday 1.15, Friday 0.9) recovered from
+/// dated records, alternately with the rates at demand 1.
+final class WeekdayDemandTests: XCTestCase {
+    func testWeekdayMultipliersRecovered() throws {
+        let truth = try countyHall()
+        XCTAssertEqual(truth.period?.weekdayDemand, [1: 1.15, 5: 0.9])
+        let run = Experiment.run(truth, seed: 5, replications: 0..<3, threads: 2, records: .all)
+        let c = truth.catalogue
+        let logs = run.logs.map { $0! }
+        let csv = EventLogCSV.tickets(
+            logs.enumerated().map { ($0.offset, $0.element.tickets) }, catalogue: c,
+            dated: logs.map { ($0.dates, $0.ticketDay) })
+        let days = try CalibrationRecords.parse(csv, file: "tickets.csv", label: "county", base: truth)
+        func weekdays(_ r: CalibrationResult) -> [String: EstimatedField] {
+            Dictionary(uniqueKeysWithValues: r.fields.filter { $0.group == "weekday demand" }.map { ($0.field, $0) })
+        }
+        // Against the true base: every weekday's interval covers its multiplier.
+        let right = weekdays(Calibration.calibrate(base: truth, days: days))
+        for (name, truthValue) in [("mon", 1.15), ("tue", 1), ("wed", 1), ("thu", 1), ("fri", 0.9)] {
+            let f = try XCTUnwrap(right["calendar.weekday_demand.\(name)"], name)
+            XCTAssertTrue(f.estimated, name)
+            XCTAssertTrue(f.covers(truthValue), "\(name): \(f.estimate!) [\(f.lower!), \(f.upper!)]")
+        }
+        // Against a base without weekday demand: Monday and Friday are found apart, in the true ratio.
+        var flat = truth
+        flat.period!.weekdayDemand = [:]
+        // (The records read against the base they calibrate: each date's demand is the base's.)
+        let flatDays = try CalibrationRecords.parse(csv, file: "tickets.csv", label: "county", base: flat)
+        let result = Calibration.calibrate(base: flat, days: flatDays)
+        let wrong = weekdays(result)
+        let mon = try XCTUnwrap(wrong["calendar.weekday_demand.mon"])
+        let fri = try XCTUnwrap(wrong["calendar.weekday_demand.fri"])
+        let wed = try XCTUnwrap(wrong["calendar.weekday_demand.wed"])
+        print(
+            "weekday demand from a flat base: "
+                + ["mon", "tue", "wed", "thu", "fri"].map { n in
+                    let f = wrong["calendar.weekday_demand.\(n)"]!
+                    return "\(n) \(String(format: "%.3f [%.3f, %.3f]", f.estimate!, f.lower!, f.upper!))"
+                }.joined(separator: ", "))
+        XCTAssertGreaterThan(mon.lower!, fri.upper!)
+        XCTAssertFalse(mon.covers(1), "Monday's base value 1 is refused")
+        XCTAssertEqual(mon.estimate! / wed.estimate!, 1.15, accuracy: 0.06)
+        XCTAssertEqual(fri.estimate! / wed.estimate!, 0.9, accuracy: 0.05)
+        XCTAssertEqual(result.scenario.period?.weekdayDemand[1], mon.estimate)
+        let dir = FileManager.default.temporaryDirectory.appendingPathComponent("weekday-\(UUID().uuidString)")
+        XCTAssertEqual(try result.files(folder: dir.path).count, 3, "the calibrated scenario reads back")
+    }
+}
