@@ -116,35 +116,24 @@ extension HallState {
         let nw = hall.windowCount
         guard minute.isFinite, minute >= 0, minute < 24 * 60 else { try fail("minute \(minute) is not a time of day") }
         var numbers = Set<Int32>()
-        for t in waiting {
-            guard (0..<Int32(nd)).contains(t.department) else {
-                try fail("ticket \(t.number): no department \(t.department)")
+        /// What a waiting and a serving ticket must both satisfy.
+        func ticket(_ number: Int32, department: Int32, item: Int32?, _ time: Double, _ when: String) throws {
+            guard (0..<Int32(nd)).contains(department) else {
+                try fail("ticket \(number): no department \(department)")
             }
-            if let i = t.item {
-                guard (0..<Int32(ni)).contains(i), hall.items[Int(i)].department == t.department else {
-                    try fail("ticket \(t.number): item \(i) is not one of its department's")
+            if let i = item {
+                guard (0..<Int32(ni)).contains(i), hall.items[Int(i)].department == department else {
+                    try fail("ticket \(number): item \(i) is not one of its department's")
                 }
             }
-            guard t.arrival.isFinite, t.arrival <= minute else {
-                try fail("ticket \(t.number): issued after the state's minute")
-            }
-            guard numbers.insert(t.number).inserted else { try fail("ticket \(t.number) appears twice") }
+            guard time.isFinite, time <= minute else { try fail("ticket \(number): \(when) after the state's minute") }
+            guard numbers.insert(number).inserted else { try fail("ticket \(number) appears twice") }
         }
+        for t in waiting { try ticket(t.number, department: t.department, item: t.item, t.arrival, "issued") }
         var busy = Set<Int32>()
         for s in serving {
             guard (0..<Int32(nw)).contains(s.window) else { try fail("ticket \(s.number): no window \(s.window)") }
-            guard (0..<Int32(nd)).contains(s.department) else {
-                try fail("ticket \(s.number): no department \(s.department)")
-            }
-            if let i = s.item {
-                guard (0..<Int32(ni)).contains(i), hall.items[Int(i)].department == s.department else {
-                    try fail("ticket \(s.number): item \(i) is not one of its department's")
-                }
-            }
-            guard s.since.isFinite, s.since <= minute else {
-                try fail("ticket \(s.number): called after the state's minute")
-            }
-            guard numbers.insert(s.number).inserted else { try fail("ticket \(s.number) appears twice") }
+            try ticket(s.number, department: s.department, item: s.item, s.since, "called")
             guard busy.insert(s.window).inserted else { try fail("window \(s.window) serves two tickets") }
         }
         guard numbers.allSatisfy({ $0 < nextNumber }) else {
