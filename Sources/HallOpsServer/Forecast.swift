@@ -53,12 +53,11 @@ final class ForecastCache: @unchecked Sendable {
     /// On the cache's serial queue.
     private func refresh(exact: Bool) throws -> NowCast {
         let now = store.clock.now()
+        let fresh = last.map { $0.stamp.date == now.date && now.minute >= $0.stamp.minute } ?? false
+        // The kiosk: any forecast of the last minute will do, without reading the store.
+        if !exact, fresh, let last, now.minute - last.stamp.minute < maxAgeMinutes { return last.cast }
         let state = try store.hallState()
-        if let last, last.stamp.date == now.date, now.minute >= last.stamp.minute,
-            exact ? last.state == state : now.minute - last.stamp.minute < maxAgeMinutes
-        {
-            return last.cast
-        }
+        if exact, fresh, let last, last.state == state { return last.cast }
         let cast = try NowCast.forecast(hall: hall(on: now.date), state: state, replications: replications, seed: 1)
         last = (now, state, cast)
         return cast
