@@ -106,6 +106,22 @@ public enum Calibration {
             }
             result = calibrateAtDemand(base: base, days: fitted, options: o)
         }
+        let returns = noticeReturns(base: base, days: days, options: o)
+        if !returns.isEmpty, var nr = base.noticeReturn {
+            for f in returns where f.estimated {
+                switch f.field {
+                case "notice_return.probability": nr.probability = f.value!
+                case "notice_return.after_working_days.min": nr.after.min = Int(f.value!)
+                case "notice_return.after_working_days.max": nr.after.max = Int(f.value!)
+                default: nr.incompleteAgain = f.value!
+                }
+            }
+            result.scenario.noticeReturn = nr
+            result.fields += returns
+            result.notEstimated = result.notEstimated.map {
+                $0.hasPrefix("return delays") ? "back-office step times (base kept; see docs/calibration.md)" : $0
+            }
+        }
         guard !weekdays.isEmpty else { return result }
         for f in weekdays where f.estimated {
             result.scenario.period!.weekdayDemand[weekdayIndex[String(f.field.split(separator: ".").last!)]!] = f.value!
@@ -113,6 +129,87 @@ public enum Calibration {
         result.fields += weekdays
         result.notEstimated.removeAll { $0.hasPrefix("weekday") }
         return result
+    }
+
+    /// Coming back after a one-time notice (`notice_return`), from dated records with case numbers: the
+    /// share of notices followed by a return visit of the same case (notices too close to the end of the
+    /// records to see one are left out), the working days from the notice to the return (the bounds of
+    /// a uniform: smallest and largest observed, no interval), and the share of returns that reach a
+    /// window with materials still incomplete.
+    static func noticeReturns(base: Scenario, days: [ObservedDay], options o: CalibrationOptions) -> [EstimatedField] {
+        guard let nr = base.noticeReturn, let calendar = base.period?.calendar, days.allSatisfy({ $0.date != nil })
+        else { return [] }
+        var returned = 0
+        var uncensored = 0
+        var delays: [Int] = []
+        var again = 0
+        var reached = 0
+        // Case numbers are per replication: group the days by their run ("folder#replication").
+        let runs = Dictionary(grouping: days) { $0.label.split(separator: "/").first.map(String.init) ?? $0.label }
+        for (_, runDays) in runs {
+            guard let last = runDays.compactMap(\.date).max() else { continue }
+            var visits: [Int32: [(date: CivilDate, t: TicketRecord)]] = [:]
+            for d in runDays {
+                for t in d.tickets { if let c = t.caseNumber { visits[c, default: []].append((d.date!, t)) } }
+            }
+            for (_, list) in visits {
+                let ordered = list.sorted { ($0.date, $0.t.arrival) < ($1.date, $1.t.arrival) }
+                for (k, v) in ordered.enumerated() {
+                    if v.t.visit == .return, v.t.outcome == .served || v.t.outcome == .notice {
+                        reached += 1
+                        if v.t.outcome == .notice { again += 1 }
+                    }
+                    guard v.t.outcome == .notice else { continue }
+                    let next = k + 1 < ordered.count && ordered[k + 1].t.visit == .return ? ordered[k + 1] : nil
+                    if let next, let n = try? calendar.workingDays(after: v.date, through: next.date) {
+                        returned += 1
+                        uncensored += 1
+                        delays.append(n)
+                    } else if let left = try? calendar.workingDays(after: v.date, through: last), left >= nr.after.max {
+                        uncensored += 1
+                    }
+                }
+            }
+        }
+        var out: [EstimatedField] = []
+        func share(_ field: String, _ k: Int, _ n: Int, _ base: Double?, _ method: String) {
+            let (lo, hi) = Estimation.wilsonInterval(successes: k, trials: n, level: o.level)
+            var f = EstimatedField(
+                field: field, group: "notice return", estimate: n > 0 ? Double(k) / Double(n) : nil, lower: lo,
+                upper: hi, sampleSize: n, method: method, base: base, value: base, estimated: false, note: nil)
+            if n >= o.minTrials {
+                f.value = f.estimate
+                f.estimated = true
+            } else {
+                f.note = "fewer than \(o.minTrials) observations: base kept"
+            }
+            out.append(f)
+        }
+        share(
+            "notice_return.probability", returned, uncensored, nr.probability,
+            "notices followed by a return visit of the case (notices within the longest delay of the records' end "
+                + "left out), Wilson interval")
+        for (name, value, base) in [
+            ("min", delays.min(), nr.after.min), ("max", delays.max(), nr.after.max),
+        ] {
+            var f = EstimatedField(
+                field: "notice_return.after_working_days.\(name)", group: "notice return",
+                estimate: value.map(Double.init), lower: nil, upper: nil, sampleSize: delays.count,
+                method: "\(name == "min" ? "smallest" : "largest") observed working days from notice to return "
+                    + "(a uniform's bound; no interval)", base: Double(base), value: Double(base), estimated: false,
+                note: nil)
+            if delays.count >= o.minEvents, value != nil {
+                f.value = f.estimate
+                f.estimated = true
+            } else {
+                f.note = "fewer than \(o.minEvents) returns: base kept"
+            }
+            out.append(f)
+        }
+        share(
+            "notice_return.incomplete_again", again, reached, nr.incompleteAgain,
+            "return visits reaching a window whose materials are still incomplete, Wilson interval")
+        return out
     }
 
     static let weekdayNames = ["", "mon", "tue", "wed", "thu", "fri", "sat", "sun"]
