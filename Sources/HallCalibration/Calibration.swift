@@ -162,12 +162,14 @@ public enum Calibration {
                     guard v.t.outcome == .notice else { continue }
                     let next = k + 1 < ordered.count && ordered[k + 1].t.visit == .return ? ordered[k + 1] : nil
                     if let next, let n = try? calendar.workingDays(after: v.date, through: next.date) {
-                        returned += 1
-                        uncensored += 1
                         delays.append(n)
-                    } else if let left = try? calendar.workingDays(after: v.date, through: last), left >= nr.after.max {
-                        uncensored += 1
                     }
+                    // Only notices whose whole return window lies inside the records count for the share:
+                    // those near the end would be counted when they return early and left out when not.
+                    guard let left = try? calendar.workingDays(after: v.date, through: last), left >= nr.after.max
+                    else { continue }
+                    uncensored += 1
+                    if next != nil { returned += 1 }
                 }
             }
         }

@@ -271,10 +271,7 @@ final class WeekdayDemandTests: XCTestCase {
                 + "\(returns["notice_return.after_working_days.min"]!.estimate!)–"
                 + "\(returns["notice_return.after_working_days.max"]!.estimate!) working days; incomplete again "
                 + "\(again.estimate!) [\(again.lower!), \(again.upper!)] of \(again.sampleSize)")
-        // The share of notices followed by a return comes out at 0.870 [0.859, 0.881] against the scenario's
-        // 0.85: a gap this test does not explain yet (docs/calibration.md, "Doubts"); it holds it within 0.03.
-        XCTAssertTrue(p.estimated)
-        XCTAssertEqual(p.estimate!, 0.85, accuracy: 0.03)
+        XCTAssertTrue(p.estimated && p.covers(0.85), "\(p)")
         XCTAssertTrue(again.estimated && again.covers(0.05), "\(again)")
         XCTAssertEqual(returns["notice_return.after_working_days.min"]?.estimate, 1)
         XCTAssertEqual(returns["notice_return.after_working_days.max"]?.estimate, 5)
