@@ -89,44 +89,32 @@ public enum Calibration {
         var result = calibrateAtDemand(base: base, days: days, options: o)
         guard let period = base.period, !days.isEmpty, days.allSatisfy({ $0.date != nil }) else { return result }
         var fitted = days
-        var weekdays: [EstimatedField] = []
+        var weekdays: [(weekday: Int, field: EstimatedField)] = []
+        var multipliers = period.weekdayDemand
         // Rates at demand 1 given the multipliers, multipliers given the rates: two rounds settle it.
         for _ in 0..<2 {
             // Counts and the other multipliers from the days as observed; the rates fitted at the current ones.
             weekdays = weekdayDemand(base: base, rated: result.scenario, days: days, options: o)
-            var m = period.weekdayDemand
-            for f in weekdays where f.estimated {
-                m[weekdayIndex[f.field.split(separator: ".").last.map(String.init)!]!] = f.value!
-            }
+            multipliers = period.weekdayDemand
+            for (w, f) in weekdays where f.estimated { multipliers[w] = f.value! }
             for k in fitted.indices {
                 let w = fitted[k].date!.weekday
                 let old = period.weekdayDemand[w] ?? 1
                 let other = old > 0 ? days[k].demand / old : 0
-                fitted[k].demand = other * (m[w] ?? 1)
+                fitted[k].demand = other * (multipliers[w] ?? 1)
             }
             result = calibrateAtDemand(base: base, days: fitted, options: o)
         }
-        let returns = noticeReturns(base: base, days: days, options: o)
-        if !returns.isEmpty, var nr = base.noticeReturn {
-            for f in returns where f.estimated {
-                switch f.field {
-                case "notice_return.probability": nr.probability = f.value!
-                case "notice_return.after_working_days.min": nr.after.min = Int(f.value!)
-                case "notice_return.after_working_days.max": nr.after.max = Int(f.value!)
-                default: nr.incompleteAgain = f.value!
-                }
-            }
-            result.scenario.noticeReturn = nr
-            result.fields += returns
+        if let returns = noticeReturns(base: base, days: days, options: o) {
+            result.scenario.noticeReturn = returns.value
+            result.fields += returns.fields
             result.notEstimated = result.notEstimated.map {
                 $0.hasPrefix("return delays") ? "back-office step times (base kept; see docs/calibration.md)" : $0
             }
         }
         guard !weekdays.isEmpty else { return result }
-        for f in weekdays where f.estimated {
-            result.scenario.period!.weekdayDemand[weekdayIndex[String(f.field.split(separator: ".").last!)]!] = f.value!
-        }
-        result.fields += weekdays
+        result.scenario.period!.weekdayDemand = multipliers
+        result.fields += weekdays.map(\.field)
         result.notEstimated.removeAll { $0.hasPrefix("weekday") }
         return result
     }
@@ -136,9 +124,11 @@ public enum Calibration {
     /// records to see one are left out), the working days from the notice to the return (the bounds of
     /// a uniform: smallest and largest observed, no interval), and the share of returns that reach a
     /// window with materials still incomplete.
-    static func noticeReturns(base: Scenario, days: [ObservedDay], options o: CalibrationOptions) -> [EstimatedField] {
+    static func noticeReturns(base: Scenario, days: [ObservedDay], options o: CalibrationOptions)
+        -> (fields: [EstimatedField], value: NoticeReturn)?
+    {
         guard let nr = base.noticeReturn, let calendar = base.period?.calendar, days.allSatisfy({ $0.date != nil })
-        else { return [] }
+        else { return nil }
         var returned = 0
         var uncensored = 0
         var delays: [Int] = []
@@ -174,23 +164,20 @@ public enum Calibration {
             }
         }
         var out: [EstimatedField] = []
-        func share(_ field: String, _ k: Int, _ n: Int, _ base: Double?, _ method: String) {
-            let (lo, hi) = Estimation.wilsonInterval(successes: k, trials: n, level: o.level)
-            var f = EstimatedField(
-                field: field, group: "notice return", estimate: n > 0 ? Double(k) / Double(n) : nil, lower: lo,
-                upper: hi, sampleSize: n, method: method, base: base, value: base, estimated: false, note: nil)
-            if n >= o.minTrials {
-                f.value = f.estimate
-                f.estimated = true
-            } else {
-                f.note = "fewer than \(o.minTrials) observations: base kept"
-            }
+        var value = nr
+        func share(_ field: String, _ k: Int, _ n: Int, _ base: Double?, _ method: String) -> EstimatedField {
+            let f = proportion(
+                field, group: "notice return", successes: k, trials: n, base: base, method: method,
+                unit: "observations", options: o)
             out.append(f)
+            return f
         }
-        share(
+        let p = share(
             "notice_return.probability", returned, uncensored, nr.probability,
             "notices followed by a return visit of the case (notices within the longest delay of the records' end "
                 + "left out), Wilson interval")
+        if p.estimated { value.probability = p.value! }
+        var bounds = nr.after
         for (name, value, base) in [
             ("min", delays.min(), nr.after.min), ("max", delays.max(), nr.after.max),
         ] {
@@ -200,29 +187,50 @@ public enum Calibration {
                 method: "\(name == "min" ? "smallest" : "largest") observed working days from notice to return "
                     + "(a uniform's bound; no interval)", base: Double(base), value: Double(base), estimated: false,
                 note: nil)
-            if delays.count >= o.minEvents, value != nil {
+            if delays.count >= o.minEvents, let observed = value {
                 f.value = f.estimate
                 f.estimated = true
+                if name == "min" { bounds.min = observed } else { bounds.max = observed }
             } else {
                 f.note = "fewer than \(o.minEvents) returns: base kept"
             }
             out.append(f)
         }
-        share(
+        value.after = bounds
+        let a = share(
             "notice_return.incomplete_again", again, reached, nr.incompleteAgain,
             "return visits reaching a window whose materials are still incomplete, Wilson interval")
-        return out
+        if a.estimated { value.incompleteAgain = a.value! }
+        return (out, value)
+    }
+
+    /// A proportion's field: k of n with its Wilson interval, written when n reaches the minimum sample
+    /// (`minTrials`), otherwise the base kept with "fewer than … <unit>: base kept".
+    static func proportion(
+        _ field: String, group: String, successes k: Int, trials n: Int, base: Double?, method: String,
+        unit: String, options o: CalibrationOptions
+    ) -> EstimatedField {
+        let (lo, hi) = Estimation.wilsonInterval(successes: k, trials: n, level: o.level)
+        var f = EstimatedField(
+            field: field, group: group, estimate: n > 0 ? Double(k) / Double(n) : nil, lower: lo, upper: hi,
+            sampleSize: n, method: method, base: base, value: base, estimated: false, note: nil)
+        if n >= o.minTrials {
+            f.value = f.estimate
+            f.estimated = true
+        } else {
+            f.note = "fewer than \(o.minTrials) \(unit): base kept"
+        }
+        return f
     }
 
     static let weekdayNames = ["", "mon", "tue", "wed", "thu", "fri", "sat", "sun"]
-    static let weekdayIndex = Dictionary(uniqueKeysWithValues: weekdayNames.enumerated().dropFirst().map { ($1, $0) })
 
     /// Weekday demand multipliers: per weekday, the first-visit walk-ins counted on its days over those
     /// expected at demand 1 from the calibrated rates (times each date's other multipliers), normalised so
     /// that their mean over the observed days equals the base's (the rates carry the level). Poisson
     /// exact interval, the rates taken as known. A weekday needs 3 observed days.
     static func weekdayDemand(base: Scenario, rated: Scenario, days: [ObservedDay], options o: CalibrationOptions)
-        -> [EstimatedField]
+        -> [(weekday: Int, field: EstimatedField)]
     {
         guard let period = base.period else { return [] }
         var count = [Int](repeating: 0, count: 8)
@@ -278,7 +286,7 @@ public enum Calibration {
             } else {
                 f.note = "fewer than 3 observed \(name) days: base kept"
             }
-            return f
+            return (w, f)
         }
     }
 
@@ -379,18 +387,10 @@ public enum Calibration {
                 for sh in shares {
                     guard let idx = cat.items.firstIndex(of: sh.item) else { continue }
                     let k = named.reduce(0) { $0 + (Int($1.item) == idx ? 1 : 0) }
-                    let (lo, hi) = Estimation.wilsonInterval(successes: k, trials: n, level: o.level)
-                    var f = EstimatedField(
-                        field: "arrivals[\(profile.id)].shares[\(sh.item)]", group: "item share",
-                        estimate: n > 0 ? Double(k) / Double(n) : nil, lower: lo, upper: hi, sampleSize: n,
-                        method: "multinomial proportion, Wilson interval", base: sh.share, value: sh.share,
-                        estimated: false, note: nil)
-                    if n >= o.minTrials {
-                        f.value = f.estimate
-                        f.estimated = true
-                    } else {
-                        f.note = "fewer than \(o.minTrials) applicants: base kept"
-                    }
+                    let f = proportion(
+                        "arrivals[\(profile.id)].shares[\(sh.item)]", group: "item share", successes: k, trials: n,
+                        base: sh.share, method: "multinomial proportion, Wilson interval", unit: "applicants",
+                        options: o)
                     fields.append(f)
                     newShares.append(ItemShare(item: sh.item, share: f.value!))
                 }
@@ -404,18 +404,10 @@ public enum Calibration {
             do {
                 let n = first.count
                 let k = first.reduce(0) { $0 + ($1.priority ? 1 : 0) }
-                let (lo, hi) = Estimation.wilsonInterval(successes: k, trials: n, level: o.level)
-                var f = EstimatedField(
-                    field: "arrivals[\(profile.id)].green_channel_share", group: "green-channel share",
-                    estimate: n > 0 ? Double(k) / Double(n) : nil, lower: lo, upper: hi, sampleSize: n,
-                    method: "binomial proportion, Wilson interval", base: profile.priorityShare,
-                    value: profile.priorityShare, estimated: false, note: nil)
-                if n >= o.minTrials {
-                    f.value = f.estimate
-                    f.estimated = true
-                } else {
-                    f.note = "fewer than \(o.minTrials) applicants: base kept"
-                }
+                let f = proportion(
+                    "arrivals[\(profile.id)].green_channel_share", group: "green-channel share", successes: k,
+                    trials: n, base: profile.priorityShare, method: "binomial proportion, Wilson interval",
+                    unit: "applicants", options: o)
                 fields.append(f)
                 s.arrivals[p].priorityShare = f.value!
             }
@@ -427,18 +419,10 @@ public enum Calibration {
             let reached = all.filter { Int($0.item) == i && $0.visit == .first && $0.outcome.isServed }
             let n = reached.count
             let k = reached.reduce(0) { $0 + ($1.outcome == .notice ? 1 : 0) }
-            let (lo, hi) = Estimation.wilsonInterval(successes: k, trials: n, level: o.level)
-            var f = EstimatedField(
-                field: "items[\(item.id)].incomplete_probability", group: "one-time-notice rate",
-                estimate: n > 0 ? Double(k) / Double(n) : nil, lower: lo, upper: hi, sampleSize: n,
-                method: "binomial proportion of first visits served, Wilson interval",
-                base: item.incompleteProbability, value: item.incompleteProbability, estimated: false, note: nil)
-            if n >= o.minTrials {
-                f.value = f.estimate
-                f.estimated = true
-            } else {
-                f.note = "fewer than \(o.minTrials) first visits at a window: base kept"
-            }
+            let f = proportion(
+                "items[\(item.id)].incomplete_probability", group: "one-time-notice rate", successes: k, trials: n,
+                base: item.incompleteProbability, method: "binomial proportion of first visits served, Wilson interval",
+                unit: "first visits at a window", options: o)
             fields.append(f)
             s.items[i].incompleteProbability = f.value!
         }
@@ -653,20 +637,12 @@ public enum Calibration {
             let called = all.filter { $0.outcome.wasCalled }
             let k = called.reduce(0) { $0 + ($1.outcome == .noShow ? 1 : 0) }
             let n = called.count
-            let (lo, hi) = Estimation.wilsonInterval(successes: k, trials: n, level: o.level)
-            var f = EstimatedField(
-                field: "behaviour.no_show.probability", group: "no-show probability",
-                estimate: n > 0 ? Double(k) / Double(n) : nil, lower: lo, upper: hi, sampleSize: n,
+            let f = proportion(
+                "behaviour.no_show.probability", group: "no-show probability", successes: k, trials: n,
+                base: base.behaviour.noShowProbability,
                 method: "binomial proportion of called tickets, Wilson interval",
-                base: base.behaviour.noShowProbability, value: base.behaviour.noShowProbability, estimated: false,
-                note: nil)
-            if n >= o.minTrials {
-                f.value = f.estimate
-                f.estimated = true
-                s.behaviour.noShowProbability = f.estimate!
-            } else {
-                f.note = "fewer than \(o.minTrials) calls: base kept"
-            }
+                unit: "calls", options: o)
+            if f.estimated { s.behaviour.noShowProbability = f.estimate! }
             fields.append(f)
             let graces = called.filter { $0.outcome == .noShow }.compactMap { t in t.call.map { t.end - $0 } }.sorted()
             if graces.count >= o.minEvents, let med = Statistics.quantile(sorted: graces, 0.5) {
