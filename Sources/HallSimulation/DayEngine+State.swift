@@ -13,6 +13,13 @@ struct ForecastWatch {
     var done: (() -> Bool)?
 }
 
+/// Which loop a day runs: `DayEngine.run(_:)` is compiled once per kind.
+protocol LoopKind { static var watches: Bool { get } }
+/// A plain day, or a day from a state whose records are the result.
+enum PlainLoop: LoopKind { static var watches: Bool { false } }
+/// A forecast: probes and the early stop of `ForecastWatch`.
+enum ForecastLoop: LoopKind { static var watches: Bool { true } }
+
 /// Starting a day from a state (`HallState`) instead of from the opening, and the forecast's watch.
 extension DayEngine {
     /// Puts the day where the state says it is, then schedules what is still to come: the rest of the

@@ -81,7 +81,7 @@ public func forecastDay(
     engine.watch.stopAfter = horizon
     engine.watch.done = { [unowned sink] in sink.outstanding == 0 }
     engine.watchFrom = min(probes.first ?? .infinity, horizon)
-    _ = engine.run()
+    _ = engine.run(ForecastLoop.self)
     // The first new walk-in per department: the lowest number among those that ended and those still in
     // the hall when the run stopped.
     var first = sink.firstNew
