@@ -17,6 +17,9 @@ struct BackOfficeTally: Sendable {
     /// Review steps that reached the department, and those finished.
     var reviewsArrived: [Int]
     var reviewsEnded: [Int]
+    /// [department index][pool]: cases decided late whose deadline passed while this pool had their step
+    /// (visible, waiting or in work): where a department short of its on-time target loses its cases.
+    var lateBlame: [[Int]]
 }
 
 /// Collects a replication's step records into a BackOfficeTally.
@@ -25,6 +28,9 @@ final class StepTally: RecordSink {
     let end: Stamp
     var work: [[Double]], steps: [[Int]], waitSum: [[Double]]
     var reviewsArrived: [Int], reviewsEnded: [Int]
+    /// Each case's steps (department, pool, end), and the cases decided late with their deadlines.
+    var caseSteps: [Int32: [(department: Int, pool: Int, end: Stamp?)]] = [:]
+    var late: [(caseNumber: Int32, deadline: CivilDate)] = []
 
     init(period: CompiledPeriod, departments n: Int) {
         self.period = period
@@ -44,13 +50,30 @@ final class StepTally: RecordSink {
         guard r.step != .special else { return }
         let d = Int(r.department)
         let pool = r.step == .review ? 0 : 1
+        let wait = period.workingMinutes(from: r.visible, to: r.start ?? end)
         work[d][pool] += r.work
         steps[d][pool] += 1
-        waitSum[d][pool] += period.workingMinutes(from: r.visible, to: r.start ?? end)
+        waitSum[d][pool] += wait
+        if r.caseNumber >= 0 { caseSteps[r.caseNumber, default: []].append((d, pool, r.end)) }
         if pool == 0 {
             reviewsArrived[d] += 1
             if r.end != nil { reviewsEnded[d] += 1 }
         }
+    }
+    func record(_ r: CaseRecord) {
+        if r.onTime == false, let d = r.deadline { late.append((r.caseNumber, d)) }
+    }
+
+    /// [department][pool]: per late case, the first of its steps (in the order they were recorded, that
+    /// is of their ends) that ended after the deadline's day. Steps are recorded when they end, so a step
+    /// still open is last; the wait for a check time before a step counts as that step's.
+    var lateBlame: [[Int]] {
+        var w = Array(repeating: [0, 0], count: work.count)
+        for (c, deadline) in late {
+            let due = Stamp(deadline, 1440)
+            if let x = caseSteps[c]?.first(where: { ($0.end ?? end) > due }) { w[x.department][x.pool] += 1 }
+        }
+        return w
     }
 }
 
@@ -76,7 +99,7 @@ enum BackOfficeRun {
                 period, seed: seed, replication: r, daySink: { _, _ in null }, caseSink: TeeSink([cases, steps]))
             return BackOfficeTally(
                 kpis: cases.result(arrivals: [:]), work: steps.work, steps: steps.steps, waitSum: steps.waitSum,
-                reviewsArrived: steps.reviewsArrived, reviewsEnded: steps.reviewsEnded)
+                reviewsArrived: steps.reviewsArrived, reviewsEnded: steps.reviewsEnded, lateBlame: steps.lateBlame)
         }
     }
 

@@ -66,7 +66,9 @@ public struct BackOfficePlan: Sendable {
 public enum BackOfficeStaffing {
     static let seedUtilisation = 0.85
 
-    public static func plan(_ base: Scenario, _ spec: PlanningSpec, threads: Int? = nil) -> BackOfficePlan? {
+    public static func plan(
+        _ base: Scenario, _ spec: PlanningSpec, threads: Int? = nil, progress: ((String) -> Void)? = nil
+    ) -> BackOfficePlan? {
         guard let target = spec.targets.onTimeRate, base.period != nil, let rules = base.backOffice else { return nil }
         let bounds = spec.backOffice
         let ids = base.catalogue.departments
@@ -130,13 +132,22 @@ public enum BackOfficeStaffing {
         // rather than one clerk a round (each round is a month of simulation on every tuning replication).
         var step = seed.indices.map { k in max(1, ((seed[k].max() ?? 0) - (floor[k].min() ?? 0)) / 2) }
         var lastStep = [Int](repeating: 1, count: depts.count)
+        var lastAdd = [Int?](repeating: nil, count: depts.count)
         var unreachable = Array(repeating: false, count: depts.count)
         var tuningRate = [Double?](repeating: nil, count: depts.count)
         var rounds = 0
+        // The rates of every count vector simulated on the tuning replications.
+        var simulated: [[[Int]]: [Double?]] = [:]
         while rounds < bounds.maxRounds {
             let tallies = BackOfficeRun.run(
                 scenario(base, counts), seed: spec.seed, replications: tuning, threads: threads)
+            simulated[counts] = di.map { pooledOnTime(tallies, ids[$0]) }
             rounds += 1
+            let short = di.indices.filter { k in phase[k] != .done && (pooledOnTime(tallies, ids[di[k]]) ?? 1) < target
+            }
+            progress?(
+                "back office, round \(rounds): \(short.count) of \(depts.count) departments below the on-time target; "
+                    + counts.map { "\($0[0])+\($0[1])" }.joined(separator: " "))
             var changed = false
             for (k, d) in di.enumerated() where phase[k] != .done {
                 let rate = pooledOnTime(tallies, ids[d])
@@ -144,6 +155,13 @@ public enum BackOfficeStaffing {
                 let passes = rate.map { $0 >= target } ?? true
                 if passes {
                     lastPassing[k] = counts[k]
+                    if let p = lastAdd[k] {
+                        // One less in the pool just added to is the count that failed: not tried again.
+                        // The other pools' trims start at half their room above the stability floor.
+                        noTrim[k][p] = true
+                        lastAdd[k] = nil
+                        step[k] = max(1, (0..<2).map { counts[k][$0] - floor[k][$0] }.max()! / 2)
+                    }
                     phase[k] = .trimming
                     // Remove one from the less loaded pool that may still lose one.
                     let util = (0..<2).map { p in
@@ -186,15 +204,18 @@ public enum BackOfficeStaffing {
                         phase[k] = .done
                     }
                 } else {
-                    // Add where the steps wait longer (mean wait from visible to start, working minutes).
+                    // Add where the late cases became late: the pool that had most of them when their
+                    // deadline passed (then the longer mean wait from visible to start, working minutes).
+                    let late = (0..<2).map { p in tallies.reduce(0) { $0 + $1.lateBlame[d][p] } }
                     let wait = (0..<2).map { p -> Double in
                         let n = tallies.reduce(0) { $0 + $1.steps[d][p] }
                         return n > 0 ? tallies.reduce(0) { $0 + $1.waitSum[d][p] } / Double(n) : -1
                     }
                     let pools = (0..<2).filter { p in counts[k][p] > 0 && (limit[p].map { counts[k][p] < $0 } ?? true) }
-                        .sorted { wait[$0] > wait[$1] }
+                        .sorted { (late[$0], wait[$0]) > (late[$1], wait[$1]) }
                     if let p = pools.first {
                         counts[k][p] += 1
+                        lastAdd[k] = p
                         changed = true
                     } else {
                         unreachable[k] = true
@@ -217,7 +238,9 @@ public enum BackOfficeStaffing {
             }
         }
         // Rates of the final counts on the tuning replications (where the last simulation was of other counts).
-        if tuningRate.contains(where: { $0 == nil }) {
+        if tuningRate.contains(where: { $0 == nil }), let known = simulated[counts] {
+            tuningRate = known
+        } else if tuningRate.contains(where: { $0 == nil }) {
             let tallies = BackOfficeRun.run(
                 scenario(base, counts), seed: spec.seed, replications: tuning, threads: threads)
             for (k, d) in di.enumerated() { tuningRate[k] = pooledOnTime(tallies, ids[d]) }
@@ -238,6 +261,7 @@ public enum BackOfficeStaffing {
         }
 
         // Confirmation on fresh replications, planned against base (paired by replication).
+        progress?("back office: confirmation on \(fresh.count) fresh replications")
         let planned = scenario(base, counts)
         let mine = BackOfficeRun.run(planned, seed: spec.seed, replications: fresh, threads: threads)
         let theirs = BackOfficeRun.run(base, seed: spec.seed, replications: fresh, threads: threads)

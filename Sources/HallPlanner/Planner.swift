@@ -141,6 +141,12 @@ public enum Planner {
                     budget: budget * d.schedule.cost / total, fixed: d.requirement, threads: threads)
             }
         }
+        for k in chosen.days.indices {
+            progress?(
+                "\(chosen.layout.kind.rawValue) layout, \(spec.days[k].name): the SIPP plan on fresh replications")
+            confirmSIPP(
+                &chosen.days[k], scenario: dayScenarios[k], layout: chosen.layout, spec: spec, threads: threads)
+        }
         let mine = chosen.weekSL
         let candidates = plans.map { p -> LayoutComparison in
             let sl = p.weekSL
@@ -160,7 +166,7 @@ public enum Planner {
         }
         for d in chosen.days { problems += d.problems.map { "\(d.day.name): \($0)" } }
         if spec.targets.onTimeRate != nil { progress?("back office") }
-        let backOffice = BackOfficeStaffing.plan(base, spec, threads: threads)
+        let backOffice = BackOfficeStaffing.plan(base, spec, threads: threads, progress: progress)
         if spec.targets.onTimeRate != nil, backOffice == nil {
             problems.append(
                 "the on-time target needs a base scenario that runs over dates (calendar) with a back office; the back office was not planned"
@@ -197,8 +203,7 @@ public enum Planner {
                 "the target cannot be reached by the formulas in \(seeded.unreachable.count) group-intervals, e.g. \(seeded.unreachable[0])"
             )
         }
-        let deptIndex = Dictionary(uniqueKeysWithValues: s.departments.enumerated().map { ($1.id, $0) })
-        let homes = layout.groups.map { $0.home.compactMap { deptIndex[$0] } }
+        let homes = homes(layout, s)
         func problem(_ r: [[Int]], budget: Double?) -> ShiftProblem {
             ShiftProblem(
                 intervals: intervals, shiftTypes: spec.shiftTypes,
@@ -289,25 +294,10 @@ public enum Planner {
         let sippSchedule = ShiftScheduler.solve(problem(sipp, budget: nil))
         let planned = PlannedScenario.make(
             base: s, layout: layout, shiftTypes: spec.shiftTypes, counts: schedule.counts)
-        let sippPlanned = PlannedScenario.make(
-            base: s, layout: layout, shiftTypes: spec.shiftTypes, counts: sippSchedule.counts)
         let conf = IntervalTally.run(
             planned, intervals: intervals, target: spec.targets.waitMinutes, seed: spec.seed, replications: fresh,
             threads: threads)
-        let sippConf = IntervalTally.run(
-            sippPlanned, intervals: intervals, target: spec.targets.waitMinutes, seed: spec.seed, replications: fresh,
-            threads: threads)
-        func cells(_ t: [IntervalTally]) -> [[Estimate]] {
-            homes.map { ds in
-                intervals.indices.map { i in Estimate(t.map { $0.share(ds, i) }) }
-            }
-        }
-        func daySL(_ t: [IntervalTally]) -> [Double] {
-            t.map { x in
-                let a = x.arrivals.joined().reduce(0, +)
-                return a > 0 ? Double(x.within.joined().reduce(0, +)) / Double(a) : 1
-            }
-        }
+        let cells = { (t: [IntervalTally]) in Self.cells(t, homes: homes, intervals: intervals.count) }
         let perRep = homes.map { ds in
             intervals.indices.map { i in
                 Double(conf.reduce(0) { $0 + $1.cell(ds, i).arrivals })
@@ -344,8 +334,42 @@ public enum Planner {
         return DayPlan(
             day: day, intervals: intervals, seed: seeded.staff, sipp: sipp, requirement: requirement,
             schedule: schedule,
-            sippSchedule: sippSchedule, serviceLevel: serviceLevel, sippServiceLevel: cells(sippConf),
-            arrivalsPerReplication: perRep, abandoned: abandoned, daySL: daySL(conf), sippDaySL: daySL(sippConf),
+            sippSchedule: sippSchedule, serviceLevel: serviceLevel, sippServiceLevel: [],
+            arrivalsPerReplication: perRep, abandoned: abandoned, daySL: daySL(conf), sippDaySL: [],
             stillFailing: stillFailing, rounds: rounds, scenario: planned, problems: problems)
+    }
+
+    /// Each group's home departments as indices of the hall's departments.
+    static func homes(_ layout: Layout, _ s: Scenario) -> [[Int]] {
+        let index = Dictionary(uniqueKeysWithValues: s.departments.enumerated().map { ($1.id, $0) })
+        return layout.groups.map { $0.home.compactMap { index[$0] } }
+    }
+
+    /// Service level per group and interval over replications.
+    static func cells(_ t: [IntervalTally], homes: [[Int]], intervals: Int) -> [[Estimate]] {
+        homes.map { ds in (0..<intervals).map { i in Estimate(t.map { $0.share(ds, i) }) } }
+    }
+
+    /// Whole-day service level per replication.
+    static func daySL(_ t: [IntervalTally]) -> [Double] {
+        t.map { x in
+            let a = x.arrivals.joined().reduce(0, +)
+            return a > 0 ? Double(x.within.joined().reduce(0, +)) / Double(a) : 1
+        }
+    }
+
+    /// The plain SIPP plan of a day, confirmed on the same fresh replications as the plan (done for the
+    /// chosen layout only: the others are compared by their own plans).
+    static func confirmSIPP(_ d: inout DayPlan, scenario s: Scenario, layout: Layout, spec: PlanningSpec, threads: Int?)
+    {
+        let homes = homes(layout, s)
+        let fresh = Array(spec.replications..<(spec.replications + spec.confirmReplications))
+        let planned = PlannedScenario.make(
+            base: s, layout: layout, shiftTypes: spec.shiftTypes, counts: d.sippSchedule.counts)
+        let conf = IntervalTally.run(
+            planned, intervals: d.intervals, target: spec.targets.waitMinutes, seed: spec.seed, replications: fresh,
+            threads: threads)
+        d.sippServiceLevel = cells(conf, homes: homes, intervals: d.intervals.count)
+        d.sippDaySL = daySL(conf)
     }
 }
