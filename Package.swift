@@ -51,7 +51,8 @@ let package = Package(
         // The discrete-event engine.
         .target(
             name: "HallSimulation",
-            dependencies: ["HallDomain", "HallRandom", .product(name: "Collections", package: "swift-collections")]
+            dependencies: ["HallDomain", "HallRandom", .product(name: "Collections", package: "swift-collections")],
+            swiftSettings: [.unsafeFlags(["-enforce-exclusivity=unchecked"], .when(configuration: .release))]
         ),
         // KPIs computed from the shared event log (simulated or real).
         .target(name: "HallMetrics", dependencies: ["HallDomain", "HallRandom"]),
