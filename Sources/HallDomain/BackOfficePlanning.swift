@@ -21,3 +21,17 @@ public struct BackOfficePlanSpec: Sendable, Hashable, Codable {
         self.maxRounds = maxRounds
     }
 }
+
+/// `tidal_tuning` in a plan file (docs/planner.md, "Tidal rules"): the base hall's tidal rules are tuned
+/// together with the staff of the chosen layout. Every setting scales every rule's open threshold (and
+/// its close threshold alike) by one of `openScales` and resizes every rule's source by one of
+/// `sourceSteps` (at least one clerk); the days are planned again with each setting.
+public struct TidalTuningSpec: Sendable, Hashable, Codable {
+    public var openScales: [Double]
+    public var sourceSteps: [Int]
+
+    public init(openScales: [Double] = [0.5, 0.75, 1], sourceSteps: [Int] = [0, 1]) {
+        self.openScales = openScales
+        self.sourceSteps = sourceSteps
+    }
+}

@@ -99,6 +99,9 @@ public struct PlanningSpec: Sendable, Hashable, Codable {
     public var maxRounds: Int
     /// Bounds and costs of back-office staffing (used with `targets.onTimeRate`).
     public var backOffice = BackOfficePlanSpec()
+    /// Tune the base hall's tidal rules with the staff (nil: the rules come into the planned halls as
+    /// they are).
+    public var tidalTuning: TidalTuningSpec? = nil
 
     public init(
         days: [PlanDay] = [PlanDay(name: "day")], intervalMinutes: Double = 30, middayDemandShare: Double? = nil,

@@ -12,10 +12,16 @@ final class IntervalTally: RecordSink {
     var within: [[Int]]
     var abandoned: [Int]
     var departmentArrivals: [Int]
+    /// Minutes back-office clerks spent at (or walking to) tidal windows.
+    var backOfficeMinutes = 0.0
+    let staffKind: [StaffKind]
+    var staffLast: [(time: Double, state: StaffState?)]
 
-    init(departments: Int, intervals: [HallDomain.TimeInterval], target: Double) {
+    init(departments: Int, intervals: [HallDomain.TimeInterval], target: Double, staffKind: [StaffKind] = []) {
         self.intervals = intervals
         self.target = target
+        self.staffKind = staffKind
+        staffLast = Array(repeating: (0, nil), count: staffKind.count)
         arrivals = Array(repeating: Array(repeating: 0, count: intervals.count), count: departments)
         within = arrivals
         abandoned = Array(repeating: 0, count: departments)
@@ -44,7 +50,14 @@ final class IntervalTally: RecordSink {
 
     func record(_ r: WindowRecord) {}
     func record(_ r: QueueRecord) {}
-    func record(_ r: StaffRecord) {}
+    func record(_ r: StaffRecord) {
+        let k = Int(r.staff)
+        guard k < staffKind.count, staffKind[k] == .backOffice else { return }
+        if let last = staffLast[k].state, last == .atWindow || last == .walking {
+            backOfficeMinutes += r.time - staffLast[k].time
+        }
+        staffLast[k] = (r.time, r.state)
+    }
 
     /// Simulates the given replications in parallel (results in that order; independent of threads).
     static func run(
@@ -52,8 +65,11 @@ final class IntervalTally: RecordSink {
         threads: Int? = nil
     ) -> [IntervalTally] {
         let hall = CompiledHall(s)
+        let kinds = s.tidal.isEmpty ? [] : s.catalogue.staffKind
         return Replications.map(replications, threads: threads) { r in
-            let tally = IntervalTally(departments: s.departments.count, intervals: intervals, target: target)
+            let tally = IntervalTally(
+                departments: s.departments.count, intervals: intervals, target: target,
+                staffKind: kinds)
             _ = simulateDay(hall, seed: seed, replication: r, sink: tally)
             return tally
         }

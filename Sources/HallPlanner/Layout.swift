@@ -38,7 +38,8 @@ public struct Layout: Sendable, Hashable {
             groups += shared.map(dedicated)
         case .domain:
             var taken = Set<String>()
-            for w in s.windows where w.kind == .domain {
+            let tidal = Set(s.tidal.map(\.group))  // tidal windows come along as they are (PlannedScenario)
+            for w in s.windows where w.kind == .domain && !tidal.contains(w.id) {
                 let ds = w.departments.filter { shared.contains($0) && !taken.contains($0) }
                 guard ds.count >= 2 else { continue }
                 taken.formUnion(ds)

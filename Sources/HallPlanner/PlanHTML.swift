@@ -89,12 +89,15 @@ extension PlanResult {
                         + (missing.isEmpty ? "" : "; below the on-time target: \(missing.joined(separator: ", "))")))
         }
         if let tidal {
-            for c in tidal.choices {
-                findings.append(
-                    w.t(
-                        "潮汐规则 \(c.rule)：开启阈值 \(w.number(c.base.openAt)) → \(w.number(c.chosen.openAt))，调配人数 \(c.base.sourceSize) → \(c.chosen.sourceSize)",
-                        "Tidal rule \(c.rule): \(c.sentence)"))
+            let b = tidal.settings[0]
+            let c = tidal.settings[tidal.chosen]
+            let rules = zip(b.rules, c.rules).map { b, r in
+                "\(r.id) \(w.number(b.openAt)) → \(w.number(r.openAt))，\(b.sourceSize) → \(r.sourceSize) 人"
             }
+            findings.append(
+                w.t(
+                    "潮汐规则与人员一起调整：\(rules.joined(separator: "；"))；一周成本 \(String(format: "%.0f", c.total))（人员 \(String(format: "%.0f", c.staffCost)) + 潮汐 \(String(format: "%.0f", c.tidalCost))），原规则 \(String(format: "%.0f", b.total))",
+                    "Tidal rules: \(tidal.sentence)"))
         }
         page.findings(w.t("主要发现", "Findings"), findings)
 

@@ -182,8 +182,11 @@ extension PlanResult {
                 var tidal: TidalJSON?
             }
             struct TidalJSON: Encodable {
-                var day: String
-                var choices: [TidalChoice]
+                var settings: [TidalSetting]
+                var chosen: Int
+                var sl_difference: Estimate
+                var cost_difference: Double
+                var sentence: String
             }
             let ids = chosen.layout.groups.map(\.id)
             func byGroup<T>(_ x: [T]) -> [String: T] { Dictionary(uniqueKeysWithValues: zip(ids, x)) }
@@ -212,7 +215,11 @@ extension PlanResult {
                 seconds: (seconds * 1000).rounded() / 1000,
                 candidates: candidates, groups: chosen.layout.groups, days: days, problems: problems,
                 back_office: backOffice.map(BackOfficeJSON.init),
-                tidal: tidal.map { TidalJSON(day: $0.day, choices: $0.choices) })
+                tidal: tidal.map {
+                    TidalJSON(
+                        settings: $0.settings, chosen: $0.chosen, sl_difference: $0.slDifference,
+                        cost_difference: $0.costDifference, sentence: $0.sentence)
+                })
             let e = JSONEncoder()
             e.outputFormatting = [.prettyPrinted, .sortedKeys]
             return try e.encode(out)

@@ -2,10 +2,14 @@ import HallDomain
 
 /// Turns a layout and its shifts into a scenario the simulator runs: one window group per staff group,
 /// one clerk entry per (group, shift type) used, each clerk at a post of their own (a post is shared
-/// only by clerks whose shifts do not overlap). Tidal rules of the base hall refer to its own window
-/// groups and are left out; absences are not drawn (the plan is for the clerks on duty).
+/// only by clerks whose shifts do not overlap). The base hall's tidal rules come along with their window
+/// groups (staffed by the rules' sources, not by the roster), so that the staff is sized with them;
+/// `tidal` replaces their settings (a tuned rule set). Absences are not drawn (the plan is for the
+/// clerks on duty).
 public enum PlannedScenario {
-    public static func make(base: Scenario, layout: Layout, shiftTypes: [ShiftType], counts: [[Int]]) -> Scenario {
+    public static func make(
+        base: Scenario, layout: Layout, shiftTypes: [ShiftType], counts: [[Int]], tidal: [TidalRule]? = nil
+    ) -> Scenario {
         var s = base
         var windows: [WindowGroup] = []
         var staff: [StaffMember] = []
@@ -41,10 +45,13 @@ public enum PlannedScenario {
                         shift: shiftTypes[si].id, posts: ps.map { names[$0] }))
             }
         }
-        s.windows = windows
+        let rules = tidal ?? base.tidal
+        let tidalGroups = Set(rules.map(\.group))
+        let ids = Set(windows.map(\.id))
+        s.windows = windows + base.windows.filter { tidalGroups.contains($0.id) && !ids.contains($0.id) }
         s.shifts = shiftTypes.enumerated().filter { usedShifts.contains($0.offset) }.map(\.element.shift)
         s.staff = staff
-        s.tidal = []
+        s.tidal = rules.filter { r in !ids.contains(r.group) && s.windows.contains { $0.id == r.group } }
         return s
     }
 }

@@ -27,6 +27,10 @@ public struct DayPlan: Sendable {
     public var rounds: Int
     public var scenario: Scenario
     public var problems: [String]
+    /// The tidal rules of the planned hall, and the minutes back-office clerks spent at their windows
+    /// (fresh replications).
+    public var tidal: [TidalRule] = []
+    public var backOfficeMinutes = Estimate([])
 }
 
 /// The plan of one layout over every day.
@@ -64,7 +68,7 @@ public struct PlanResult: Sendable {
     public var seconds: Double
     /// The back office planned to the on-time target (a multi-day base with `targets.onTimeRate`).
     public var backOffice: BackOfficePlan? = nil
-    /// The base hall's tidal rules tuned on the busiest planned day (nil: the hall has none).
+    /// The base hall's tidal rules tuned with the staff (nil: no `tidal_tuning`, or the hall has no rules).
     public var tidal: TidalPlan? = nil
 }
 
@@ -141,12 +145,6 @@ public enum Planner {
                     budget: budget * d.schedule.cost / total, fixed: d.requirement, threads: threads)
             }
         }
-        for k in chosen.days.indices {
-            progress?(
-                "\(chosen.layout.kind.rawValue) layout, \(spec.days[k].name): the SIPP plan on fresh replications")
-            confirmSIPP(
-                &chosen.days[k], scenario: dayScenarios[k], layout: chosen.layout, spec: spec, threads: threads)
-        }
         let mine = chosen.weekSL
         let candidates = plans.map { p -> LayoutComparison in
             let sl = p.weekSL
@@ -164,17 +162,32 @@ public enum Planner {
                 100 * (runner.cost - chosen.cost) / max(runner.cost, 1e-9),
                 100 * (d.mean ?? 0), 100 * (d.halfWidth ?? 0), mine.count)
         }
+        // The tidal rules tuned with the chosen layout's staff (layouts above are compared with the base rules).
+        var tidal: TidalPlan? = nil
+        if spec.tidalTuning != nil, spec.budget != nil {
+            problems.append("tidal_tuning is not done under a budget: the plan keeps the base hall's tidal rules")
+        } else if let tuned = TidalTuning.tune(
+            base, spec, chosen: chosen, days: dayScenarios, threads: threads, progress: progress)
+        {
+            tidal = tuned.plan
+            chosen.days = tuned.days
+        }
+        for k in chosen.days.indices {
+            progress?(
+                "\(chosen.layout.kind.rawValue) layout, \(spec.days[k].name): the SIPP plan on fresh replications")
+            confirmSIPP(
+                &chosen.days[k], scenario: dayScenarios[k], layout: chosen.layout, spec: spec, threads: threads)
+        }
         for d in chosen.days { problems += d.problems.map { "\(d.day.name): \($0)" } }
         if spec.targets.onTimeRate != nil { progress?("back office") }
-        let backOffice = BackOfficeStaffing.plan(base, spec, threads: threads, progress: progress)
+        // The back office is sized for the hall as it will run: with the tuned tidal rules, which may lend it out.
+        let backOffice = BackOfficeStaffing.plan(tidal?.scenario ?? base, spec, threads: threads, progress: progress)
         if spec.targets.onTimeRate != nil, backOffice == nil {
             problems.append(
                 "the on-time target needs a base scenario that runs over dates (calendar) with a back office; the back office was not planned"
             )
         }
         problems += backOffice?.problems ?? []
-        if !base.tidal.isEmpty { progress?("tidal rules") }
-        let tidal = TidalTuning.tune(base, spec, threads: threads)
         return PlanResult(
             spec: spec, chosen: chosen, candidates: candidates, choice: choice, problems: problems,
             seconds: Date().timeIntervalSince(started), backOffice: backOffice, tidal: tidal)
@@ -185,8 +198,9 @@ public enum Planner {
     /// shifts each round; then confirm on fresh replications beside the plain SIPP plan.
     static func planDay(
         _ s: Scenario, day: PlanDay, layout: Layout, spec: PlanningSpec, budget: Double?, fixed: [[Int]]? = nil,
-        threads: Int? = nil, progress: ((String) -> Void)? = nil
+        tidal: [TidalRule]? = nil, threads: Int? = nil, progress: ((String) -> Void)? = nil
     ) -> DayPlan {
+        let tidal = tidal ?? s.tidal
         let intervals = DayScenario.intervals(s, length: spec.intervalMinutes)
         let demand = DemandModel(s)
         var problems: [String] = []
@@ -223,7 +237,19 @@ public enum Planner {
         }
         // The fewest clerks a cell may have: its offered load, rounded up. Fewer cannot keep up, however
         // well a few simulated days went.
-        let floorStaff = seeded.load.map { row in row.map { max(0, Int(($0 - 1e-9).rounded(.up))) } }
+        // Tidal windows that may serve a group's departments add clerks when their rule opens them: the
+        // floor counts them (whether they open in time is for the simulation to say).
+        let tidalHelp = layout.groups.map { group in
+            tidal.reduce(0) { n, r in
+                guard let w = s.windows.first(where: { $0.id == r.group }),
+                    !Set(s.servedDepartments(w)).isDisjoint(with: group.home)
+                else { return n }
+                return n + min(r.sourceSize, r.maxOpen ?? w.count, w.count)
+            }
+        }
+        let floorStaff = seeded.load.enumerated().map { g, row in
+            row.map { max(0, Int(($0 - 1e-9).rounded(.up)) - tidalHelp[g]) }
+        }
         var requirement = (fixed ?? seeded.staff).map { $0.map { max($0, 0) } }
         var schedule = ShiftScheduler.solve(problem(requirement, budget: budget))
         var rounds = 0
@@ -236,7 +262,7 @@ public enum Planner {
         var lastPassing: (requirement: [[Int]], schedule: ShiftSchedule)? = nil
         while true {
             let planned = PlannedScenario.make(
-                base: s, layout: layout, shiftTypes: spec.shiftTypes, counts: schedule.counts)
+                base: s, layout: layout, shiftTypes: spec.shiftTypes, counts: schedule.counts, tidal: tidal)
             var tallies = IntervalTally.run(
                 planned, intervals: intervals, target: spec.targets.waitMinutes, seed: spec.seed, replications: tuning,
                 threads: threads)
@@ -293,7 +319,7 @@ public enum Planner {
         problems += schedule.problems
         let sippSchedule = ShiftScheduler.solve(problem(sipp, budget: nil))
         let planned = PlannedScenario.make(
-            base: s, layout: layout, shiftTypes: spec.shiftTypes, counts: schedule.counts)
+            base: s, layout: layout, shiftTypes: spec.shiftTypes, counts: schedule.counts, tidal: tidal)
         let conf = IntervalTally.run(
             planned, intervals: intervals, target: spec.targets.waitMinutes, seed: spec.seed, replications: fresh,
             threads: threads)
@@ -336,7 +362,8 @@ public enum Planner {
             schedule: schedule,
             sippSchedule: sippSchedule, serviceLevel: serviceLevel, sippServiceLevel: [],
             arrivalsPerReplication: perRep, abandoned: abandoned, daySL: daySL(conf), sippDaySL: [],
-            stillFailing: stillFailing, rounds: rounds, scenario: planned, problems: problems)
+            stillFailing: stillFailing, rounds: rounds, scenario: planned, problems: problems, tidal: planned.tidal,
+            backOfficeMinutes: Estimate(conf.map(\.backOfficeMinutes)))
     }
 
     /// Each group's home departments as indices of the hall's departments.
@@ -365,7 +392,7 @@ public enum Planner {
         let homes = homes(layout, s)
         let fresh = Array(spec.replications..<(spec.replications + spec.confirmReplications))
         let planned = PlannedScenario.make(
-            base: s, layout: layout, shiftTypes: spec.shiftTypes, counts: d.sippSchedule.counts)
+            base: s, layout: layout, shiftTypes: spec.shiftTypes, counts: d.sippSchedule.counts, tidal: d.tidal)
         let conf = IntervalTally.run(
             planned, intervals: d.intervals, target: spec.targets.waitMinutes, seed: spec.seed, replications: fresh,
             threads: threads)

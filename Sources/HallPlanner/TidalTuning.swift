@@ -1,134 +1,121 @@
 import Foundation
 import HallDomain
-import HallMetrics
 import HallRandom
-import HallRunner
 
-/// One tidal-rule setting tried: thresholds and the clerks its source may send.
-public struct TidalCandidate: Sendable, Codable {
-    public var rule: String
-    public var openAt: Double
-    public var closeBelow: Double
-    public var sourceSize: Int
-    /// Day service level (called within the target / arrivals) and abandonment, tuning replications.
-    public var serviceLevel: Estimate
-    public var abandoned: Estimate
-    public var tidalOpenMinutes: Estimate
-    /// Staff-minutes the rule costs a day: a pool's clerks for the whole opening hours (paid whether
-    /// used or not), or the back office's minutes lost at tidal windows.
-    public var costMinutes: Estimate
-    public var meetsTarget: Bool
+/// One setting of the hall's tidal rules, with the chosen layout's days planned again under it.
+public struct TidalSetting: Sendable, Codable {
+    /// Every rule's open threshold (and close threshold) times this; every rule's source plus this.
+    public var openScale: Double
+    public var sourceStep: Int
+    public var rules: [TidalRule]
+    /// The week's rostered staff under this setting (cost and staff-hours of the shifts).
+    public var staffCost: Double
+    public var staffHours: Double
+    /// What the rules cost over the week: a pool's clerks for the opening hours (generalist cost), and
+    /// the back office's minutes at tidal windows (reviewer cost; mean of the fresh replications).
+    public var tidalCost: Double
+    public var total: Double { staffCost + tidalCost }
+    /// Group-intervals still below the target on the tuning replications after planning (every day).
+    public var failingCells: Int
+    /// Mean over days of the whole-day service level, fresh replications.
+    public var weekSL: Estimate
+    public var meetsTarget: Bool { failingCells == 0 }
 }
 
-/// The setting chosen for one rule, against the base's, on fresh replications (paired).
-public struct TidalChoice: Sendable, Codable {
-    public var rule: String
-    public var base: TidalCandidate
-    public var chosen: TidalCandidate
-    /// Chosen − base on fresh replications, paired by replication.
-    public var serviceLevelDifference: Estimate
-    public var costDifference: Estimate
+/// The hall's tidal rules tuned with the staff (docs/planner.md, "Tidal rules").
+public struct TidalPlan: Sendable {
+    /// Every setting tried; the first is the base hall's rules as they are.
+    public var settings: [TidalSetting]
+    public var chosen: Int
+    /// Chosen − base, paired by fresh replication: the week's service level; and the total cost.
+    public var slDifference: Estimate
+    public var costDifference: Double
+    /// The base hall with the chosen rules (its own roster): planned-tidal.yaml.
+    public var scenario: Scenario
     public var sentence: String
 }
 
-/// Tidal-rule tuning on the base hall's busiest planned day (docs/planner.md, "Tidal rules").
-public struct TidalPlan: Sendable {
-    public var day: String
-    public var choices: [TidalChoice]
-    public var candidates: [TidalCandidate]
-    /// The base hall with the chosen rules.
-    public var scenario: Scenario
-    /// Rules for which no setting met the target on the base hall (the base roster is short there):
-    /// the setting with the best service level was kept. Information about the base hall, not a
-    /// failure of the plan.
-    public var notes: [String]
-}
-
-/// Tunes each tidal rule of the base hall in turn (open threshold × {0.5, 0.75, 1, 1.5} with the close
-/// threshold scaled alike, and the source's size base − 1 … base + 1), on the busiest planned day with
-/// the base's layout and roster: every candidate runs on the same tuning replications (common random
-/// numbers), the cheapest that meets the day's service-level target (and abandonment cap) is chosen,
-/// and the choice is confirmed against the base rule on fresh replications with paired intervals.
+/// Tidal tuning with the staff: the base hall's tidal rules (with their windows) are part of every
+/// planned hall, so the staff is sized with them. With `tidal_tuning` in the plan file, the chosen
+/// layout's days are planned again under every joint setting — all rules' open thresholds scaled by one
+/// factor, all sources resized by one step — starting from the plan made with the base rules. A
+/// setting is judged by the planner's own per-cell test on every planned day (tuning replications),
+/// and the cheapest in staff plus tidal cost that passes everywhere is kept; it is compared with the
+/// base rules' plan on the fresh replications, paired.
 public enum TidalTuning {
-    public static let openScales = [0.5, 0.75, 1.0, 1.5]
-
-    public static func tune(_ base: Scenario, _ spec: PlanningSpec, threads: Int? = nil) -> TidalPlan? {
-        guard !base.tidal.isEmpty, let peak = spec.days.max(by: { $0.demandScale < $1.demandScale }) else { return nil }
-        var hall = DayScenario.make(base, day: peak, middayDemandShare: spec.middayDemandShare)
-        let tuning = Array(0..<spec.replications)
-        let fresh = Array(spec.replications..<(spec.replications + spec.confirmReplications))
-        var choices: [TidalChoice] = []
-        var all: [TidalCandidate] = []
-        var notes: [String] = []
-
-        func measure(_ s: Scenario, rule i: Int, _ reps: [Int]) -> (TidalCandidate, [DayKPIs]) {
-            let days = Experiment.run(s, seed: spec.seed, replications: reps, threads: threads).days
-            let r = s.tidal[i]
-            func series(_ k: KPI) -> [Double?] { days.map { $0.overall[k] ?? nil } }
-            let cost: [Double?] = days.map { d in costMinutes(s, rule: i, day: d) }
-            let sl = Estimate(series(.serviceLevel))
-            let ab = Estimate(series(.abandonedFraction))
-            let meets =
-                (sl.mean ?? 0) >= spec.targets.serviceLevel
-                && (spec.targets.abandonCap.map { (ab.mean ?? 1) <= $0 } ?? true)
-            return (
-                TidalCandidate(
-                    rule: r.id, openAt: r.openAt, closeBelow: r.closeBelow, sourceSize: r.sourceSize,
-                    serviceLevel: sl, abandoned: ab,
-                    tidalOpenMinutes: Estimate(series(.tidalOpenMinutes)),
-                    costMinutes: Estimate(cost), meetsTarget: meets), days
-            )
+    public static func tune(
+        _ base: Scenario, _ spec: PlanningSpec, chosen: LayoutPlan, days dayScenarios: [Scenario],
+        threads: Int? = nil, progress: ((String) -> Void)? = nil
+    ) -> (plan: TidalPlan, days: [DayPlan])? {
+        guard let tuning = spec.tidalTuning, !base.tidal.isEmpty, !chosen.days.isEmpty else { return nil }
+        let layout = chosen.layout
+        func measure(_ scale: Double, _ step: Int, _ rules: [TidalRule], _ days: [DayPlan]) -> TidalSetting {
+            TidalSetting(
+                openScale: scale, sourceStep: step, rules: rules,
+                staffCost: days.reduce(0) { $0 + $1.schedule.cost },
+                staffHours: days.reduce(0) { $0 + $1.schedule.staffHours },
+                tidalCost: days.reduce(0) { $0 + cost($1, base: base, spec: spec) },
+                failingCells: days.reduce(0) { $0 + $1.stillFailing },
+                weekSL: Estimate(LayoutPlan(layout: layout, days: days).weekSL))
         }
-
-        for i in hall.tidal.indices {
-            let rule = hall.tidal[i]
-            var tried: [(Scenario, TidalCandidate)] = []
-            for scale in openScales {
-                let windows = hall.windows.first { $0.id == rule.group }?.count ?? Int.max
-                // More clerks than the group has windows would change nothing.
-                for size in Set([max(1, rule.sourceSize - 1), rule.sourceSize, rule.sourceSize + 1]).sorted()
-                where size <= max(windows, rule.sourceSize) {
-                    var s = hall
-                    s.tidal[i] = setting(
-                        rule, scale: scale, size: size, window: hall.windows.first { $0.id == rule.group }?.count)
-                    guard s.validate().isEmpty else { continue }
-                    tried.append((s, measure(s, rule: i, tuning).0))
-                }
+        var settings = [measure(1, 0, base.tidal, chosen.days)]
+        var plans = [chosen.days]
+        var grid: [(Double, Int)] = []
+        for scale in tuning.openScales {
+            for step in tuning.sourceSteps
+            where !(scale == 1 && step == 0) && !grid.contains(where: { $0 == (scale, step) }) {
+                grid.append((scale, step))
             }
-            all += tried.map(\.1)
-            let feasible = tried.filter(\.1.meetsTarget)
-            let pick: (Scenario, TidalCandidate)
-            if let best = feasible.min(by: { order($0.1) < order($1.1) }) {
-                pick = best
-            } else {
-                pick = tried.max { ($0.1.serviceLevel.mean ?? 0) < ($1.1.serviceLevel.mean ?? 0) }!
-                notes.append(
-                    String(
-                        format:
-                            "%@: no setting tried reaches %.0f %% within %g min on %@ with the base hall's roster; the best, kept, reaches %.1f %%",
-                        rule.id, spec.targets.serviceLevel * 100, spec.targets.waitMinutes, peak.name,
-                        (pick.1.serviceLevel.mean ?? 0) * 100))
-            }
-            // Confirm against the base rule on fresh replications, paired.
-            let (baseFresh, baseDays) = measure(hall, rule: i, fresh)
-            let (chosenFresh, chosenDays) = measure(pick.0, rule: i, fresh)
-            let dSL = Estimate(
-                zip(baseDays, chosenDays).map { a, b in
-                    diff(b.overall[.serviceLevel] ?? nil, a.overall[.serviceLevel] ?? nil)
-                })
-            let dCost = Estimate(
-                zip(baseDays, chosenDays).map { a, b in
-                    diff(costMinutes(pick.0, rule: i, day: b), costMinutes(hall, rule: i, day: a))
-                })
-            choices.append(
-                TidalChoice(
-                    rule: rule.id, base: baseFresh, chosen: chosenFresh, serviceLevelDifference: dSL,
-                    costDifference: dCost, sentence: sentence(rule, pick.1, dSL, dCost, spec)))
-            hall = pick.0
         }
-        var planned = base
-        planned.tidal = hall.tidal
-        return TidalPlan(day: peak.name, choices: choices, candidates: all, scenario: planned, notes: notes)
+        for (scale, step) in grid {
+            let rules = base.tidal.map { r in
+                setting(
+                    r, scale: scale, size: max(1, r.sourceSize + step),
+                    window: base.windows.first { $0.id == r.group }?.count)
+            }
+            var probe = base
+            probe.tidal = rules
+            guard probe.validate().isEmpty, !settings.contains(where: { $0.rules == rules }) else { continue }
+            var days: [DayPlan] = []
+            for (k, s) in dayScenarios.enumerated() {
+                progress?(
+                    "tidal rules × \(String(format: "%g", scale)), source \(step >= 0 ? "+" : "")\(step): \(spec.days[k].name)"
+                )
+                days.append(
+                    Planner.planDay(
+                        s, day: spec.days[k], layout: layout, spec: spec, budget: nil,
+                        fixed: chosen.days[k].requirement, tidal: rules, threads: threads))
+            }
+            settings.append(measure(scale, step, rules, days))
+            plans.append(days)
+        }
+        // The cheapest that passes every cell; the base rules when none does.
+        let pick =
+            settings.indices.filter { settings[$0].meetsTarget }.min {
+                (settings[$0].total, $0) < (settings[$1].total, $1)
+            } ?? 0
+        let mine = LayoutPlan(layout: layout, days: plans[pick]).weekSL
+        let theirs = LayoutPlan(layout: layout, days: plans[0]).weekSL
+        let dSL = Estimate(zip(mine, theirs).map { $0 - $1 })
+        var hall = base
+        hall.tidal = settings[pick].rules
+        let plan = TidalPlan(
+            settings: settings, chosen: pick, slDifference: dSL,
+            costDifference: settings[pick].total - settings[0].total, scenario: hall,
+            sentence: sentence(settings[0], settings[pick], dSL, count: mine.count))
+        return (plan, plans[pick])
+    }
+
+    /// What a day's tidal rules cost: each pool's clerks for the opening hours at the generalist's rate,
+    /// and the back office's minutes at tidal windows at the reviewer's rate.
+    static func cost(_ d: DayPlan, base: Scenario, spec: PlanningSpec) -> Double {
+        let pool = d.tidal.reduce(0) { n, r in
+            if case .pool(let k) = r.source { return n + k }
+            return n
+        }
+        let hours = d.scenario.day.openMinutes / 60
+        return Double(pool) * hours * spec.generalistCostPerHour
+            + (d.backOfficeMinutes.mean ?? 0) / 60 * spec.backOffice.reviewerCostPerHour
     }
 
     /// The rule with its thresholds scaled and its source resized (queue lengths stay whole numbers).
@@ -147,52 +134,30 @@ public enum TidalTuning {
         return t
     }
 
-    /// Staff-minutes of the rule on a day: a pool's clerks for the opening hours, or the back office's
-    /// minutes lost (the day's back_office_min_lost; rules other than the one tuned are held fixed).
-    static func costMinutes(_ s: Scenario, rule i: Int, day: DayKPIs) -> Double? {
-        switch s.tidal[i].source {
-        case .pool(let n): Double(n) * s.day.openMinutes
-        case .backOffice: day.overall[.backOfficeMinutesLost] ?? nil
+    static func sentence(_ base: TidalSetting, _ c: TidalSetting, _ dSL: Estimate, count: Int) -> String {
+        let rules = zip(base.rules, c.rules).map { b, r in
+            "\(r.id) opens at \(number(r.openAt)) (base \(number(b.openAt))) with \(r.sourceSize) clerk(s) (base \(b.sourceSize))"
         }
-    }
-
-    /// Cheaper first; among equal costs, the higher service level.
-    static func order(_ c: TidalCandidate) -> (Double, Double) {
-        (c.costMinutes.mean ?? .infinity, -(c.serviceLevel.mean ?? 0))
-    }
-
-    static func diff(_ a: Double?, _ b: Double?) -> Double? {
-        guard let a, let b else { return nil }
-        return a - b
-    }
-
-    static func sentence(
-        _ base: TidalRule, _ c: TidalCandidate, _ dSL: Estimate, _ dCost: Estimate, _ spec: PlanningSpec
-    ) -> String {
-        func pm(_ e: Estimate, _ scale: Double, _ digits: Int) -> String {
-            guard let m = e.mean else { return "–" }
-            return String(format: "%+.\(digits)f", m * scale)
-                + (e.halfWidth.map { String(format: " ± %.\(digits)f", $0 * scale) } ?? "")
+        let sl =
+            (dSL.mean.map { String(format: "%+.1f", $0 * 100) } ?? "–")
+            + (dSL.halfWidth.map { String(format: " ± %.1f", $0 * 100) } ?? "")
+        if c.openScale == base.openScale && c.sourceStep == base.sourceStep {
+            let tried = "no other setting met the target for less"
+            return
+                "tidal rules kept as they are (\(rules.joined(separator: "; "))): \(tried); staff \(String(format: "%.0f", base.staffCost)) + tidal \(String(format: "%.0f", base.tidalCost))"
         }
-        var changes: [String] = []
-        if c.openAt != base.openAt {
-            changes.append(
-                "open at \(number(c.openAt)) instead of \(number(base.openAt)) (close below \(number(c.closeBelow)))")
-        }
-        if c.sourceSize != base.sourceSize { changes.append("\(c.sourceSize) clerk(s) instead of \(base.sourceSize)") }
-        let what =
-            changes.isEmpty
-            ? "keeping it (open at \(number(c.openAt)), \(c.sourceSize) clerk(s))" : changes.joined(separator: ", ")
-        return
-            "\(base.id): \(what) changes the share within \(String(format: "%g", spec.targets.waitMinutes)) min by \(pm(dSL, 100, 1)) points "
-            + "and the rule's staff-minutes by \(pm(dCost, 1, 0)) a day (fresh replications, paired)"
+        return "tidal rules tuned with the staff: \(rules.joined(separator: "; ")); the week costs "
+            + String(
+                format: "%.0f (staff %.0f + tidal %.0f) against %.0f (%.0f + %.0f) with the base rules",
+                c.total, c.staffCost, c.tidalCost, base.total, base.staffCost, base.tidalCost)
+            + "; the week's service level differs by \(sl) points on \(count) fresh paired replications"
     }
 
     static func number(_ x: Double) -> String { x == x.rounded() ? String(Int(x)) : String(format: "%.1f", x) }
 }
 
 extension PlanResult {
-    /// tidal.csv: every candidate tried on the tuning replications.
+    /// tidal.csv: every setting tried, the base rules first.
     public var tidalCSV: String? {
         guard let t = tidal else { return nil }
         func f(_ x: Estimate) -> String {
@@ -200,31 +165,39 @@ extension PlanResult {
                 + (x.halfWidth.map { String(format: "%.4f", $0) } ?? "")
         }
         var out =
-            "rule,open_at,close_below,source_size,sl_share,sl_half_width,abandoned,abandoned_half_width,tidal_open_min,tidal_open_half_width,cost_min,cost_half_width,meets_target,chosen\n"
-        for c in t.candidates {
-            let chosen = t.choices.contains {
-                $0.rule == c.rule && $0.chosen.openAt == c.openAt && $0.chosen.sourceSize == c.sourceSize
-                    && $0.chosen.closeBelow == c.closeBelow
+            "open_scale,source_step,rules,staff_cost,staff_hours,tidal_cost,total_cost,failing_cells,week_sl,week_sl_half_width,meets_target,chosen\n"
+        for (i, s) in t.settings.enumerated() {
+            let rules = s.rules.map {
+                "\($0.id) open \(TidalTuning.number($0.openAt)) close \(TidalTuning.number($0.closeBelow)) size \($0.sourceSize)"
             }
-            out +=
-                "\(c.rule),\(c.openAt),\(c.closeBelow),\(c.sourceSize),\(f(c.serviceLevel)),\(f(c.abandoned)),\(f(c.tidalOpenMinutes)),\(f(c.costMinutes)),\(c.meetsTarget ? 1 : 0),\(chosen ? 1 : 0)\n"
+            .joined(separator: "; ")
+            out += "\(s.openScale),\(s.sourceStep),\"\(rules)\","
+            out += String(format: "%.1f,%.2f,%.1f,%.1f,", s.staffCost, s.staffHours, s.tidalCost, s.total)
+            out += "\(s.failingCells),\(f(s.weekSL)),\(s.meetsTarget ? 1 : 0),\(i == t.chosen ? 1 : 0)\n"
         }
         return out
     }
 
     var tidalMarkdown: String {
         guard let t = tidal else { return "" }
-        var o = "## Tidal rules (base hall, \(t.day))\n\n"
+        var o = "## Tidal rules, tuned with the staff\n\n"
+        o += "The base hall's tidal windows and rules are part of every planned hall. The chosen layout's days were "
+        o += "planned again under every setting (all open thresholds × one factor, the close thresholds alike; all "
+        o += "sources ± one step), starting from the plan with the base rules; the cheapest setting in staff plus "
+        o += "tidal cost that passes every cell on the tuning replications is kept (tidal.csv lists every setting).\n\n"
         o +=
-            "Each rule tuned in turn on the base hall's layout and roster on the busiest planned day: open thresholds × "
-        o += TidalTuning.openScales.map { String(format: "%g", $0) }.joined(separator: ", ")
-        o +=
-            " (close threshold alike), source size base − 1 … base + 1; the cheapest setting meeting the day's service level is chosen "
-        o +=
-            "on the tuning replications and confirmed against the base rule on fresh ones (tidal.csv lists every setting).\n\n"
-        for c in t.choices { o += "- \(c.sentence).\n" }
-        for n in t.notes { o += "- Note: \(n).\n" }
-        o += "\nThe base hall with these rules: planned-tidal.yaml.\n\n"
+            "| thresholds × | source ± | staff cost | tidal cost | total | cells below target | week's service level (fresh) |\n"
+        o += "|---|---|---|---|---|---|---|\n"
+        for (i, s) in t.settings.enumerated() {
+            let sl =
+                (s.weekSL.mean.map { String(format: "%.1f %%", $0 * 100) } ?? "–")
+                + (s.weekSL.halfWidth.map { String(format: " ± %.1f", $0 * 100) } ?? "")
+            o += String(
+                format: "| %g | %+d | %.0f | %.0f | %.0f | %d | %@ |", s.openScale, s.sourceStep, s.staffCost,
+                s.tidalCost, s.total, s.failingCells, sl)
+            o += i == t.chosen ? " ← chosen\n" : "\n"
+        }
+        o += "\n\(t.sentence).\n\nThe base hall with the chosen rules: planned-tidal.yaml.\n\n"
         return o
     }
 }

@@ -47,6 +47,9 @@ public enum PlanLoader {
                     + "got \(t.start)–\(t.end)"
             )
         }
+        if spec.tidalTuning != nil, scenario.tidal.isEmpty {
+            r.fail("tidal_tuning", "a base scenario with tidal rules (tidal:); \(basePath) has none")
+        }
         if spec.targets.onTimeRate != nil, scenario.period == nil || scenario.backOffice == nil {
             r.fail(
                 "targets.on_time_rate",
@@ -76,7 +79,7 @@ public enum PlanLoader {
                     "scenario", "days", "interval_min", "midday_service", "targets", "shift_types",
                     "cost_per_hour", "generalist_cost_per_hour", "generalist_slowdown", "layouts",
                     "budget", "max_staff_per_group", "seed", "replications", "confirm_replications",
-                    "max_rounds", "back_office",
+                    "max_rounds", "back_office", "tidal_tuning",
                 ])
         else { return nil }
         var spec = PlanningSpec()
@@ -225,6 +228,7 @@ public enum PlanLoader {
         spec.confirmReplications = f.optional("confirm_replications", r.int) ?? 20
         spec.maxRounds = f.optional("max_rounds", r.int) ?? 8
         if let n = f["back_office"] { spec.backOffice = backOffice(n, f.path("back_office"), r) }
+        if let n = f["tidal_tuning"] { spec.tidalTuning = tidalTuning(n, f.path("tidal_tuning"), r) }
         if !(2...maxReplications).contains(spec.replications) {
             r.fail(f.path("replications"), "from 2 to \(maxReplications), got \(spec.replications)")
         }
@@ -238,6 +242,37 @@ public enum PlanLoader {
         }
         guard let base else { return nil }
         return (base, spec)
+    }
+
+    /// Bounds of `tidal_tuning`: threshold factors and source steps.
+    public static let maxOpenScale = 10.0
+    public static let maxSourceStep = 20
+
+    /// `tidal_tuning: {open_scales: [0.5, 0.75, 1], source_steps: [0, 1]}` (either key may be left out).
+    static func tidalTuning(_ n: Node, _ path: String, _ r: NodeReader) -> TidalTuningSpec {
+        var t = TidalTuningSpec()
+        guard let m = r.mapping(n, path, allowed: ["open_scales", "source_steps"]) else { return t }
+        if let s = m["open_scales"] {
+            t.openScales = r.sequence(s, m.path("open_scales")).compactMap { r.double($0.node, $0.path) }
+            for (i, x) in t.openScales.enumerated() where !(x > 0 && x <= maxOpenScale) {
+                r.fail(
+                    m.path("open_scales[\(i)]"),
+                    "a factor > 0 and at most \(Int(maxOpenScale)) on the open threshold (0.5 = open at half the queue), got \(x)"
+                )
+            }
+            if t.openScales.isEmpty { r.fail(m.path("open_scales"), "at least one factor, e.g. [0.5, 0.75, 1]") }
+        }
+        if let s = m["source_steps"] {
+            t.sourceSteps = r.sequence(s, m.path("source_steps")).compactMap { r.int($0.node, $0.path) }
+            for (i, x) in t.sourceSteps.enumerated() where abs(x) > maxSourceStep {
+                r.fail(
+                    m.path("source_steps[\(i)]"),
+                    "clerks added to (or, negative, taken from) each rule's source, from -\(maxSourceStep) to \(maxSourceStep), got \(x)"
+                )
+            }
+            if t.sourceSteps.isEmpty { r.fail(m.path("source_steps"), "at least one step, e.g. [0, 1]") }
+        }
+        return t
     }
 
     /// `back_office: {max_reviewers, max_approvers, reviewer_cost_per_hour, approver_cost_per_hour, max_rounds}`.

@@ -122,8 +122,7 @@ struct Plan: ParsableCommand {
                     bo.totals.reviewers, bo.totals.approvers, bo.totals.baseReviewers, bo.totals.baseApprovers,
                     bo.target * 100, bo.rounds))
         }
-        for c in result.tidal?.choices ?? [] { print("  tidal rule \(c.sentence)") }
-        for n in result.tidal?.notes ?? [] { print("  note: tidal rule \(n)") }
+        if let t = result.tidal { print("  \(t.sentence)") }
         for p in result.problems { print("  cannot be met: \(p)") }
         print("  results in \(dir.path)/ (\(files.map(\.name).joined(separator: ", ")))")
         if !result.problems.isEmpty { throw ExitCode(3) }
