@@ -255,11 +255,14 @@ public enum Planner {
         var rounds = 0
         var stillFailing = 0
         var trims = 0
-        // Cells that failed once are not trimmed again; the last plan that passed is kept.
+        // Cells that failed once are not trimmed again.
         var locked = Set<[Int]>()
         // Cells that lost a clerk: they must then pass beyond doubt, or get the clerk back.
         var trimmed = Set<[Int]>()
-        var lastPassing: (requirement: [[Int]], schedule: ShiftSchedule)? = nil
+        // The cheapest plan that passed every cell (a later round may pass at a higher cost).
+        var bestPassing: (requirement: [[Int]], schedule: ShiftSchedule)? = nil
+        // The cells trimmed by the round just simulated (empty after a round that added).
+        var lastTrims = Set<[Int]>()
         while true {
             let planned = PlannedScenario.make(
                 base: s, layout: layout, shiftTypes: spec.shiftTypes, counts: schedule.counts, tidal: tidal)
@@ -280,35 +283,50 @@ public enum Planner {
             stillFailing = failing.count
             progress?(
                 "\(layout.kind.rawValue) layout, \(day.name), round \(rounds + 1): \(failing.count) cells below target")
-            if failing.isEmpty { lastPassing = (requirement, schedule) }
+            if failing.isEmpty, bestPassing.map({ schedule.cost < $0.schedule.cost - 1e-9 }) ?? true {
+                bestPassing = (requirement, schedule)
+            }
             if budget != nil || rounds >= spec.maxRounds { break }
             let before = schedule.coverage
             if !failing.isEmpty {
-                // Add where it fails.
+                // Add where it fails. After a trim, a cell that was not trimmed but now fails was passing
+                // before it: the queue left by trims earlier in its group's day carries over, so those
+                // trims are undone (and not tried again) rather than a clerk paid for the cell.
+                var undo = Set<[Int]>()
                 for (g, i) in failing {
-                    requirement[g][i] = max(requirement[g][i], schedule.coverage[g][i]) + 1
-                    locked.insert([g, i])
+                    let upstream = lastTrims.filter { $0[0] == g && $0[1] < i }
+                    if !lastTrims.contains([g, i]), !upstream.isEmpty {
+                        undo.formUnion(upstream)
+                    } else {
+                        requirement[g][i] = max(requirement[g][i], schedule.coverage[g][i]) + 1
+                        locked.insert([g, i])
+                    }
                 }
+                for c in undo {
+                    requirement[c[0]][c[1]] = max(requirement[c[0]][c[1]], schedule.coverage[c[0]][c[1]] + 1)
+                    locked.insert(c)
+                }
+                lastTrims = []
             } else {
                 // Trim where the plan passes with room to spare (the seed and the shift shapes over-cover),
                 // never below the offered load.
                 guard trims < maxTrims else { break }
-                var changed = false
+                lastTrims = []
                 for (g, i) in verdict.comfortable
                 where !locked.contains([g, i]) && schedule.coverage[g][i] - 1 >= max(floorStaff[g][i], 1) {
                     requirement[g][i] = max(min(requirement[g][i], schedule.coverage[g][i]) - 1, floorStaff[g][i])
                     trimmed.insert([g, i])
-                    changed = true
+                    lastTrims.insert([g, i])
                 }
-                guard changed else { break }
+                guard !lastTrims.isEmpty else { break }
                 trims += 1
             }
             rounds += 1
             schedule = ShiftScheduler.solve(problem(requirement, budget: nil))
             if schedule.coverage == before { break }
         }
-        if stillFailing > 0, let last = lastPassing {
-            (requirement, schedule) = last
+        if let best = bestPassing, stillFailing > 0 || best.schedule.cost < schedule.cost - 1e-9 {
+            (requirement, schedule) = best
             stillFailing = 0
         }
         if stillFailing > 0 {
