@@ -12,8 +12,8 @@
 #include <gsl/gsl_min.h>
 
 /* Swift 6 rejects GSL's global mutable `const gsl_rng_type *` variables; reach them through functions. */
-static inline const gsl_rng_type *hallsim_rng_mt19937(void) { return gsl_rng_mt19937; }
 static inline const gsl_rng_type *hallsim_rng_ranlxd2(void) { return gsl_rng_ranlxd2; }
+static inline const gsl_rng_type *hallsim_rng_taus2(void) { return gsl_rng_taus2; }
 static inline const gsl_root_fsolver_type *hallsim_root_brent(void) { return gsl_root_fsolver_brent; }
 static inline const gsl_min_fminimizer_type *hallsim_min_brent(void) { return gsl_min_fminimizer_brent; }
 

@@ -22,7 +22,7 @@ struct Day {
 /// Runs `replications` days and estimates each named statistic (computed per day by `measure`) with a
 /// Student-t interval over days.
 func estimate(
-    _ s: Scenario, replications: Int, seed: UInt64 = 20_261_124, confidence: Double = 0.99,
+    _ s: Scenario, replications: Int, seed: UInt64 = 20_261_205, confidence: Double = 0.99,
     _ measure: (Day) -> [String: Double]
 ) -> [String: Estimate] {
     let result = Experiment.run(s, seed: seed, replications: 0..<replications, records: .all)
