@@ -6,10 +6,9 @@ import HallDomain
 extension DayEngine {
     /// The rule's measure now.
     func tidalMeasure(_ r: Int) -> Double {
-        let rule = hall.tidal[r]
         var queue: Int32 = 0
-        for d in rule.departments { queue += waiting[Int(d)] }
-        switch rule.measure {
+        for d in hall.tidal[r].departments { queue += waiting[Int(d)] }
+        switch hall.tidal[r].measure {
         case .queueLength:
             return Double(queue)
         case .oldestWait:
@@ -19,9 +18,9 @@ extension DayEngine {
             var windows = 0
             for w in clerkAt.indices
             where clerkAt[w] != WindowClerk.none
-                && rule.departments.contains(where: { board.canServe(window: w, department: $0) })
+                && hall.tidal[r].departments.contains(where: { board.canServe(window: w, department: $0) })
             { windows += 1 }
-            return Double(queue) * rule.meanWork / Double(max(windows, 1))
+            return Double(queue) * hall.tidal[r].meanWork / Double(max(windows, 1))
         }
     }
 
@@ -39,44 +38,48 @@ extension DayEngine {
     /// the close countdown when it drops below the close threshold, cancels it when it rises again.
     func tidalEvaluate(_ r: Int) {
         guard open else { return }
-        let rule = hall.tidal[r]
         let m = tidalMeasure(r)
         // The oldest-wait threshold is reached at the instant oldest + openAt exactly (the wake-up is
         // scheduled there; now − oldest may round just below openAt).
         let reached =
-            m >= rule.openAt
-            || (rule.measure == .oldestWait && oldestArrival(r).map { calendar.now >= $0 + rule.openAt } == true)
+            m >= hall.tidal[r].openAt
+            || (hall.tidal[r].measure == .oldestWait
+                && oldestArrival(r).map { calendar.now >= $0 + hall.tidal[r].openAt } == true)
         if reached {
             if closePending[r] {
                 closePending[r] = false
                 closeGeneration[r].invalidate()
             }
             // No walk-over that could not give the window its minimum open time before the period closes.
-            guard calendar.now + rule.walkOver + rule.minOpen <= periodCloses, tidalWalking[r] == 0,
-                tidalOpen[r].count < rule.maxOpen, let c = tidalFree[r].last,
-                let w = rule.windows.first(where: { clerkAt[Int($0)] == WindowClerk.none && waitingToSit[Int($0)] < 0 }
+            guard calendar.now + hall.tidal[r].walkOver + hall.tidal[r].minOpen <= periodCloses, tidalWalking[r] == 0,
+                tidalOpen[r].count < hall.tidal[r].maxOpen, let c = tidalFree[r].last,
+                let w = hall.tidal[r].windows.first(where: {
+                    clerkAt[Int($0)] == WindowClerk.none && waitingToSit[Int($0)] < 0
+                }
                 )
             else { return }
             tidalFree[r].removeLast()
             tidalWalking[r] += 1
             waitingToSit[Int(w)] = WindowClerk.reservedForWalkOver
             emit(StaffRecord(time: calendar.now, staff: c, state: .walking, window: w))
-            schedule(.tidalWindowOpens(window: Int(w), clerk: c), at: calendar.now + rule.walkOver)
+            schedule(.tidalWindowOpens(window: Int(w), clerk: c), at: calendar.now + hall.tidal[r].walkOver)
             return
         }
-        if m < rule.closeBelow, !tidalOpen[r].isEmpty {
+        if m < hall.tidal[r].closeBelow, !tidalOpen[r].isEmpty {
             if !closePending[r] {
                 closePending[r] = true
                 closeGeneration[r].invalidate()
-                schedule(.tidalCloseDue(rule: r, stamp: closeGeneration[r].stamp), at: calendar.now + rule.closeAfter)
+                schedule(
+                    .tidalCloseDue(rule: r, stamp: closeGeneration[r].stamp),
+                    at: calendar.now + hall.tidal[r].closeAfter)
             }
         } else if closePending[r] {
             closePending[r] = false
             closeGeneration[r].invalidate()
         }
         // The oldest ticket ages without any event: ask to be woken when it reaches the threshold.
-        if rule.measure == .oldestWait, let oldest = oldestArrival(r) {
-            let at = oldest + rule.openAt
+        if hall.tidal[r].measure == .oldestWait, let oldest = oldestArrival(r) {
+            let at = oldest + hall.tidal[r].openAt
             if at != ageCheckAt[r] {
                 ageCheckAt[r] = at
                 schedule(.tidalAgeCheck(rule: r), at: at)
@@ -98,9 +101,8 @@ extension DayEngine {
     func tidalCloseDue(rule r: Int, stamp: Int32) {
         guard closeGeneration[r].isCurrent(stamp), closePending[r], let w = tidalOpen[r].last else { return }
         closePending[r] = false
-        let rule = hall.tidal[r]
         // Compare with the instant the re-check is scheduled at, not a difference that can round below.
-        let openUntil = openedAt[Int(w)] + rule.minOpen
+        let openUntil = openedAt[Int(w)] + hall.tidal[r].minOpen
         if calendar.now < openUntil {
             // Not open long enough yet: check again when it will have been.
             closePending[r] = true

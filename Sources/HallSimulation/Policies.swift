@@ -11,29 +11,22 @@ public protocol CallingPolicy: Sendable {
 /// calls, and the green channel goes last while it owes them). The simulator's engine and the
 /// operations module both call this, so that a real hall calls exactly as the simulated one.
 public enum CallingGuard {
-    static let classOrder: [(TicketClass, ClassSet)] = [
-        (.priority, ClassSet(.priority)), (.appointment, ClassSet(.appointment)), (.normal, ClassSet(.normal)),
-    ]
-    static let guardedOrder: [(TicketClass, ClassSet)] = [
-        (.appointment, ClassSet(.appointment)), (.normal, ClassSet(.normal)), (.priority, ClassSet(.priority)),
-    ]
-
-    /// The queue window `window` calls next, or nil. `classWaiting[c]` is the
+    /// The queue window `window` calls next, or nil: classes in the order priority, appointment, normal;
+    /// while the window owes normal calls, appointment, normal, priority. `classWaiting[c]` is the
     /// number of tickets waiting in class c over all departments (classes with none are skipped).
     @inline(__always)
     public static func chooseQueue(
         window: Int, departments: [Int32], home: Int32, owedNormal: Int, classWaiting: [Int32],
         policy: any CallingPolicy, board: HallBoard
     ) -> QueueID? {
-        let order = owedNormal > 0 ? guardedOrder : classOrder
-        for (c, classes) in order where classWaiting[c.rawValue] > 0 {
-            if let q = policy.choose(
-                window: window, departments: departments, home: home, classes: classes, board: board)
-            {
-                return q
-            }
+        // Three calls rather than a loop over the static orders: no array to retain on a hot path.
+        @inline(__always) func ask(_ c: TicketClass) -> QueueID? {
+            guard classWaiting[c.rawValue] > 0 else { return nil }
+            return policy.choose(
+                window: window, departments: departments, home: home, classes: ClassSet(c), board: board)
         }
-        return nil
+        if owedNormal > 0 { return ask(.appointment) ?? ask(.normal) ?? ask(.priority) }
+        return ask(.priority) ?? ask(.appointment) ?? ask(.normal)
     }
 
     /// Normal calls the window owes after calling a ticket of class `calledClass`.
