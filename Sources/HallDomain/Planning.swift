@@ -102,6 +102,8 @@ public struct PlanningSpec: Sendable, Hashable, Codable {
     /// Tune the base hall's tidal rules with the staff (nil: the rules come into the planned halls as
     /// they are).
     public var tidalTuning: TidalTuningSpec? = nil
+    /// Compare every layout with this many clerks a day (nil: no comparison).
+    public var compareAtHeadcount: Int? = nil
 
     public init(
         days: [PlanDay] = [PlanDay(name: "day")], intervalMinutes: Double = 30, middayDemandShare: Double? = nil,

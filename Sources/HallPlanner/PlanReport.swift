@@ -137,6 +137,7 @@ extension PlanResult {
             }
             o += roster(d)
         }
+        o += headcountMarkdown
         o += backOfficeMarkdown
         o += tidalMarkdown
         o +=
@@ -180,6 +181,7 @@ extension PlanResult {
                 var candidates: [LayoutComparison], groups: [PlanGroup], days: [Day], problems: [String]
                 var back_office: BackOfficeJSON?
                 var tidal: TidalJSON?
+                var headcount: HeadcountComparison?
             }
             struct TidalJSON: Encodable {
                 var settings: [TidalSetting]
@@ -219,7 +221,7 @@ extension PlanResult {
                     TidalJSON(
                         settings: $0.settings, chosen: $0.chosen, sl_difference: $0.slDifference,
                         cost_difference: $0.costDifference, sentence: $0.sentence)
-                })
+                }, headcount: headcount)
             let e = JSONEncoder()
             e.outputFormatting = [.prettyPrinted, .sortedKeys]
             return try e.encode(out)

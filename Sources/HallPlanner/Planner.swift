@@ -70,6 +70,8 @@ public struct PlanResult: Sendable {
     public var backOffice: BackOfficePlan? = nil
     /// The base hall's tidal rules tuned with the staff (nil: no `tidal_tuning`, or the hall has no rules).
     public var tidal: TidalPlan? = nil
+    /// Every layout at the plan file's `compare_at_headcount` (nil: not asked).
+    public var headcount: HeadcountComparison? = nil
 }
 
 public enum Planner {
@@ -127,6 +129,11 @@ public enum Planner {
                         progress: progress))
             }
             plans.append(LayoutPlan(layout: layout, days: days))
+        }
+        let headcount = spec.compareAtHeadcount.map {
+            HeadcountComparing.compare(
+                spec, headcount: $0, layouts: plans.map(\.layout), days: dayScenarios, threads: threads,
+                progress: progress)
         }
         // Cheapest among those that pass on the tuning replications; else the fewest failing cells.
         func failing(_ p: LayoutPlan) -> Int { p.days.reduce(0) { $0 + $1.stillFailing } }
@@ -190,7 +197,7 @@ public enum Planner {
         problems += backOffice?.problems ?? []
         return PlanResult(
             spec: spec, chosen: chosen, candidates: candidates, choice: choice, problems: problems,
-            seconds: Date().timeIntervalSince(started), backOffice: backOffice, tidal: tidal)
+            seconds: Date().timeIntervalSince(started), backOffice: backOffice, tidal: tidal, headcount: headcount)
     }
 
     /// One day in one layout: seed, then simulate on the tuning replications and add a clerk where a

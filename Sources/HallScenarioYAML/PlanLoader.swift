@@ -79,7 +79,7 @@ public enum PlanLoader {
                     "scenario", "days", "interval_min", "midday_service", "targets", "shift_types",
                     "cost_per_hour", "generalist_cost_per_hour", "generalist_slowdown", "layouts",
                     "budget", "max_staff_per_group", "seed", "replications", "confirm_replications",
-                    "max_rounds", "back_office", "tidal_tuning",
+                    "max_rounds", "back_office", "tidal_tuning", "compare_at_headcount",
                 ])
         else { return nil }
         var spec = PlanningSpec()
@@ -228,6 +228,10 @@ public enum PlanLoader {
         spec.confirmReplications = f.optional("confirm_replications", r.int) ?? 20
         spec.maxRounds = f.optional("max_rounds", r.int) ?? 8
         if let n = f["back_office"] { spec.backOffice = backOffice(n, f.path("back_office"), r) }
+        spec.compareAtHeadcount = f.optional("compare_at_headcount", r.int)
+        if let h = spec.compareAtHeadcount, !(1...maxStaff).contains(h) {
+            r.fail(f.path("compare_at_headcount"), "a number of clerks a day from 1 to \(maxStaff), got \(h)")
+        }
         if let n = f["tidal_tuning"] { spec.tidalTuning = tidalTuning(n, f.path("tidal_tuning"), r) }
         if !(2...maxReplications).contains(spec.replications) {
             r.fail(f.path("replications"), "from 2 to \(maxReplications), got \(spec.replications)")

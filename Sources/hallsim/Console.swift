@@ -139,6 +139,7 @@ enum Outputs {
             files.append(("back_office.csv", Data(csv.utf8)))
             files.append(("planned-month.yaml", Data(ScenarioWriter.yaml(bo.scenario, relativeTo: folder).utf8)))
         }
+        if let csv = result.headcountCSV { files.append(("headcount.csv", Data(csv.utf8))) }
         if let t = result.tidal, let csv = result.tidalCSV {
             files.append(("tidal.csv", Data(csv.utf8)))
             files.append(("planned-tidal.yaml", Data(ScenarioWriter.yaml(t.scenario, relativeTo: folder).utf8)))

@@ -123,6 +123,14 @@ struct Plan: ParsableCommand {
                     bo.target * 100, bo.rounds))
         }
         if let t = result.tidal { print("  \(t.sentence)") }
+        if let h = result.headcount, !h.layouts.isEmpty {
+            let ranked = h.layouts.map { l in
+                l.layout + (l.weekSL.mean.map { String(format: " %.1f %%", $0 * 100) } ?? " –")
+            }
+            print(
+                "  at \(h.headcount) clerks a day, week's service level on fresh days: \(ranked.joined(separator: ", "))"
+            )
+        }
         for p in result.problems { print("  cannot be met: \(p)") }
         print("  results in \(dir.path)/ (\(files.map(\.name).joined(separator: ", ")))")
         if !result.problems.isEmpty { throw ExitCode(3) }

@@ -138,18 +138,28 @@ final class KnownHallTests: XCTestCase {
                     """, file: "six.yaml")
         }
         func plan(slowdown: Double) throws -> PlanResult {
-            Planner.plan(
-                try hall(),
-                PlanningSpec(
-                    intervalMinutes: 60, targets: PlanTargets(waitMinutes: 10, serviceLevel: 0.8),
-                    shiftTypes: [ShiftType(id: "day", start: ClockTime(9, 0), end: ClockTime(17, 0))],
-                    generalistSlowdown: slowdown, layouts: [.dedicated, .universal, .chain], replications: 10,
-                    confirmReplications: 20))
+            var spec = PlanningSpec(
+                intervalMinutes: 60, targets: PlanTargets(waitMinutes: 10, serviceLevel: 0.8),
+                shiftTypes: [ShiftType(id: "day", start: ClockTime(9, 0), end: ClockTime(17, 0))],
+                generalistSlowdown: slowdown, layouts: [.dedicated, .universal, .chain], replications: 10,
+                confirmReplications: 20)
+            spec.compareAtHeadcount = 27  // 24 erlangs at specialist speed
+            return Planner.plan(try hall(), spec)
         }
         let same = try plan(slowdown: 1)
         XCTAssertEqual(same.chosen.layout.kind, .universal, same.choice)
+        // At a fixed headcount of 27, pooling wins at equal speed, by more than the paired interval …
+        let h = try XCTUnwrap(same.headcount)
+        XCTAssertEqual(h.layouts.map(\.layout).first, "universal")
+        for l in h.layouts { XCTAssertEqual(l.clerks.values.reduce(0, +), 27, l.layout) }
+        let dedicated = try XCTUnwrap(h.layouts.first { $0.layout == "dedicated" })
+        XCTAssertLessThan(dedicated.slDifference.mean! + dedicated.slDifference.halfWidth!, 0)
         let slower = try plan(slowdown: 1.2)
         XCTAssertEqual(slower.chosen.layout.kind, .chain, slower.choice)
+        // … and loses when generalists are 20 % slower (28.8 erlangs for 27 universal clerks).
+        let sl = Dictionary(uniqueKeysWithValues: slower.headcount!.layouts.map { ($0.layout, $0.weekSL.mean!) })
+        XCTAssertLessThan(sl["universal"]!, sl["chain"]!)
+        XCTAssertLessThan(sl["universal"]!, sl["dedicated"]!)
         let cost = Dictionary(uniqueKeysWithValues: slower.candidates.map { ($0.layout, $0.cost) })
         XCTAssertLessThan(cost["chain"]!, cost["dedicated"]!, "a chain sized on its own")
         XCTAssertEqual(slower.problems, [])

@@ -120,6 +120,7 @@ final class PlannerTests: XCTestCase {
         shift_types:
           - {id: a, start: "09:00", end: "08:00"}
         layouts: [dedicated, everything]
+        compare_at_headcount: 0
         """.write(to: file, atomically: true, encoding: .utf8)
         XCTAssertThrowsError(try PlanLoader.load(path: file.path)) { e in
             let text = (e as? ScenarioLoadError)?.description ?? ""
@@ -127,6 +128,8 @@ final class PlannerTests: XCTestCase {
             XCTAssertTrue(text.contains("targets.service_level: a share in (0, 1]"), text)
             XCTAssertTrue(text.contains("shift_types[0]: start before end"), text)
             XCTAssertTrue(text.contains("layouts[1]: expected one of dedicated, domain, universal, chain"), text)
+            XCTAssertTrue(text.contains("bad.yaml:6:"), text)
+            XCTAssertTrue(text.contains("compare_at_headcount: a number of clerks a day from 1 to 10000, got 0"), text)
         }
     }
 }
