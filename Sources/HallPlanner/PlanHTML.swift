@@ -94,10 +94,19 @@ extension PlanResult {
             let rules = zip(b.rules, c.rules).map { b, r in
                 "\(r.id) \(w.number(b.openAt)) → \(w.number(r.openAt))，\(b.sourceSize) → \(r.sourceSize) 人"
             }
+            let zh =
+                tidal.chosen == 0
+                ? "潮汐规则保持不变：试过的 \(tidal.settings.count - 1) 种设置没有一种在达标的同时更省；一周成本 \(String(format: "%.0f", b.total))（人员 \(String(format: "%.0f", b.staffCost)) + 潮汐 \(String(format: "%.0f", b.tidalCost))）"
+                : "潮汐规则与人员一起调整：\(rules.joined(separator: "；"))；一周成本 \(String(format: "%.0f", c.total))（人员 \(String(format: "%.0f", c.staffCost)) + 潮汐 \(String(format: "%.0f", c.tidalCost))），原规则 \(String(format: "%.0f", b.total))"
+            findings.append(w.t(zh, "Tidal rules: \(tidal.sentence)"))
+        }
+        if let h = headcount, !h.layouts.isEmpty {
+            let ranked = h.layouts.map { "\($0.layout) \(w.share($0.weekSL))" }
             findings.append(
                 w.t(
-                    "潮汐规则与人员一起调整：\(rules.joined(separator: "；"))；一周成本 \(String(format: "%.0f", c.total))（人员 \(String(format: "%.0f", c.staffCost)) + 潮汐 \(String(format: "%.0f", c.tidalCost))），原规则 \(String(format: "%.0f", b.total))",
-                    "Tidal rules: \(tidal.sentence)"))
+                    "固定 \(h.headcount) 名工作人员时各布局的全周叫号达标率（全新重复，配对）：\(ranked.joined(separator: "；"))",
+                    "With \(h.headcount) clerks a day, the week's share called within the target per layout (fresh replications, paired): \(ranked.joined(separator: "; "))"
+                ))
         }
         page.findings(w.t("主要发现", "Findings"), findings)
 
