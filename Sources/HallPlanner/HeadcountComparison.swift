@@ -144,10 +144,7 @@ extension PlanResult {
     /// headcount.csv: one row per layout at the fixed headcount, best first.
     public var headcountCSV: String? {
         guard let h = headcount else { return nil }
-        func f(_ x: Estimate) -> String {
-            (x.mean.map { String(format: "%.4f", $0) } ?? "") + ","
-                + (x.halfWidth.map { String(format: "%.4f", $0) } ?? "")
-        }
+        let f = PlanResult.csv
         var out =
             "headcount,layout,clerks,week_sl,week_sl_half_width,sl_minus_best,sl_minus_best_half_width,abandoned,abandoned_half_width,cells_below_target,cells_judged\n"
         for l in h.layouts {
@@ -167,10 +164,7 @@ extension PlanResult {
         o +=
             "| layout | week's service level (fresh) | − best (pp, paired) | left without service | cells below target |\n"
         o += "|---|---|---|---|---|\n"
-        func pct(_ e: Estimate) -> String {
-            (e.mean.map { String(format: "%.1f", $0 * 100) } ?? "–")
-                + (e.halfWidth.map { String(format: " ± %.1f", $0 * 100) } ?? "")
-        }
+        let pct = { (e: Estimate) in PlanResult.f(e) }
         for l in h.layouts {
             o += "| \(l.layout) | \(pct(l.weekSL)) % | \(pct(l.slDifference)) | \(pct(l.abandoned)) % | "
             o += "\(l.cellsBelowTarget) of \(l.cellsJudged) |\n"

@@ -9,6 +9,11 @@ extension PlanResult {
         return String(format: "%.1f", m * scale) + (x.halfWidth.map { String(format: " ± %.1f", $0 * scale) } ?? "")
     }
 
+    /// Two CSV fields: the mean and the half-width (empty when unknown).
+    static func csv(_ x: Estimate) -> String {
+        (x.mean.map { String(format: "%.4f", $0) } ?? "") + "," + (x.halfWidth.map { String(format: "%.4f", $0) } ?? "")
+    }
+
     public var requirementsCSV: String {
         var out =
             "day,layout,group,interval,arrivals_per_day,analytic_seed,sipp,requirement,on_duty,sl,sl_half_width,sipp_on_duty,sipp_sl,sipp_sl_half_width\n"

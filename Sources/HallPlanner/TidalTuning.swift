@@ -160,10 +160,7 @@ extension PlanResult {
     /// tidal.csv: every setting tried, the base rules first.
     public var tidalCSV: String? {
         guard let t = tidal else { return nil }
-        func f(_ x: Estimate) -> String {
-            (x.mean.map { String(format: "%.4f", $0) } ?? "") + ","
-                + (x.halfWidth.map { String(format: "%.4f", $0) } ?? "")
-        }
+        let f = PlanResult.csv
         var out =
             "open_scale,source_step,rules,staff_cost,staff_hours,tidal_cost,total_cost,failing_cells,week_sl,week_sl_half_width,meets_target,chosen\n"
         for (i, s) in t.settings.enumerated() {
@@ -186,16 +183,14 @@ extension PlanResult {
         o += "sources ± one step), starting from the plan with the base rules; the cheapest setting in staff plus "
         o += "tidal cost that passes every cell on the tuning replications is kept (tidal.csv lists every setting).\n\n"
         o +=
-            "| thresholds × | source ± | staff cost | tidal cost | total | cells below target | week's service level (fresh) |\n"
-        o += "|---|---|---|---|---|---|---|\n"
+            "| thresholds × | source ± | staff cost | tidal cost | total | cells below target | week's service level (fresh) | chosen |\n"
+        o += "|---|---|---|---|---|---|---|---|\n"
         for (i, s) in t.settings.enumerated() {
-            let sl =
-                (s.weekSL.mean.map { String(format: "%.1f %%", $0 * 100) } ?? "–")
-                + (s.weekSL.halfWidth.map { String(format: " ± %.1f", $0 * 100) } ?? "")
+            let sl = PlanResult.f(s.weekSL) + " %"
             o += String(
                 format: "| %g | %+d | %.0f | %.0f | %.0f | %d | %@ |", s.openScale, s.sourceStep, s.staffCost,
                 s.tidalCost, s.total, s.failingCells, sl)
-            o += i == t.chosen ? " ← chosen\n" : "\n"
+            o += i == t.chosen ? " ← |\n" : "  |\n"
         }
         o += "\n\(t.sentence).\n\nThe base hall with the chosen rules: planned-tidal.yaml.\n\n"
         return o
