@@ -141,16 +141,16 @@ public enum BackOfficeStaffing {
         while rounds < bounds.maxRounds {
             let tallies = BackOfficeRun.run(
                 scenario(base, counts), seed: spec.seed, replications: tuning, threads: threads)
-            simulated[counts] = di.map { pooledOnTime(tallies, ids[$0]) }
+            let rates = di.map { pooledOnTime(tallies, ids[$0]) }
+            simulated[counts] = rates
             rounds += 1
-            let short = di.indices.filter { k in phase[k] != .done && (pooledOnTime(tallies, ids[di[k]]) ?? 1) < target
-            }
+            let short = di.indices.filter { phase[$0] != .done && (rates[$0] ?? 1) < target }
             progress?(
                 "back office, round \(rounds): \(short.count) of \(depts.count) departments below the on-time target; "
                     + counts.map { "\($0[0])+\($0[1])" }.joined(separator: " "))
             var changed = false
             for (k, d) in di.enumerated() where phase[k] != .done {
-                let rate = pooledOnTime(tallies, ids[d])
+                let rate = rates[k]
                 tuningRate[k] = rate
                 let passes = rate.map { $0 >= target } ?? true
                 if passes {
