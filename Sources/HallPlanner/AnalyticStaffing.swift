@@ -24,8 +24,8 @@ public enum AnalyticStaffing {
         let a = lambda / mu
         let cap = Int((a + 12 * a.squareRoot() + 12).rounded(.up))
         var best = Need(staff: 1, serviceLevel: -1, reachable: false)
-        var c = max(1, Int(a.rounded(.down)) - (theta == nil ? -1 : Int(3 * a.squareRoot())))
-        while c <= cap {
+        let start = max(1, Int(a.rounded(.down)) - (theta == nil ? -1 : Int(3 * a.squareRoot())))
+        func level(_ c: Int) -> (sl: Double, meets: Bool) {
             let sl: Double
             let abandon: Double
             if let theta {
@@ -38,9 +38,27 @@ public enum AnalyticStaffing {
                     servers: c, arrivalRate: lambda, serviceRate: mu, target: targets.waitMinutes)
                 abandon = 0
             }
-            if sl >= targets.serviceLevel - 1e-12 && abandon <= (targets.abandonCap ?? 1) + 1e-12 {
-                return Need(staff: c, serviceLevel: sl, reachable: true)
+            return (sl, sl >= targets.serviceLevel - 1e-12 && abandon <= (targets.abandonCap ?? 1) + 1e-12)
+        }
+        // The service level rises and the abandonment falls with the staff: when the cap meets the
+        // targets, the least staff that does is found by bisection (the same answer as counting up, in
+        // a few evaluations of the Erlang A transient, which dominated a plan's serial time).
+        let top = level(cap)
+        if start < cap, top.meets {
+            let first = level(start)
+            if first.meets { return Need(staff: start, serviceLevel: first.sl, reachable: true) }
+            var (lo, hi, sl) = (start, cap, top.sl)  // lo fails, hi meets with service level sl
+            while hi - lo > 1 {
+                let mid = (lo + hi) / 2
+                let r = level(mid)
+                if r.meets { (hi, sl) = (mid, r.sl) } else { lo = mid }
             }
+            return Need(staff: hi, serviceLevel: sl, reachable: true)
+        }
+        var c = start
+        while c <= cap {
+            let (sl, meets) = level(c)
+            if meets { return Need(staff: c, serviceLevel: sl, reachable: true) }
             // Keep the first level after which more staff no longer helps noticeably.
             if sl > best.serviceLevel + 1e-4 { best = Need(staff: c, serviceLevel: sl, reachable: false) }
             c += 1
