@@ -23,5 +23,6 @@ bash scripts/check-distributed.sh
 HALLOPS_BIN=.build/release/hallops .venv/bin/python -m pytest -q -p no:cacheprovider Tests/ops_http Tests/browser
 # Benchmarks' smoke run on the same build (figures printed, nothing judged).
 swift run -c release --skip-build opsbench --quick
+swift run -c release --skip-build hallbench --quick
 # The suite is XCTest; its summary ("Executed N tests, with 0 failures") is the closing line.
 swift test -c release --skip-build --disable-swift-testing
