@@ -40,28 +40,33 @@ public enum AnalyticStaffing {
             }
             return (sl, sl >= targets.serviceLevel - 1e-12 && abandon <= (targets.abandonCap ?? 1) + 1e-12)
         }
-        // The service level rises and the abandonment falls with the staff: when the cap meets the
-        // targets, the least staff that does is found by bisection (the same answer as counting up, in
-        // a few evaluations of the Erlang A transient, which dominated a plan's serial time).
-        let top = level(cap)
-        if start < cap, top.meets {
-            let first = level(start)
-            if first.meets { return Need(staff: start, serviceLevel: first.sl, reachable: true) }
-            var (lo, hi, sl) = (start, cap, top.sl)  // lo fails, hi meets with service level sl
-            while hi - lo > 1 {
-                let mid = (lo + hi) / 2
-                let r = level(mid)
-                if r.meets { (hi, sl) = (mid, r.sl) } else { lo = mid }
+        // The service level rises and the abandonment falls with the staff: the least staff that meets
+        // the targets is bracketed by steps of 1, 2, 4… up from the start and then found by bisection
+        // (the same answer as counting up, in fewer evaluations of the Erlang A transient, whose cost
+        // grows with the staff; it was a plan's largest serial cost).
+        var lo = start - 1  // fails (or is below the search)
+        var step = 1
+        var probe = start
+        while probe <= cap {
+            let r = level(probe)
+            if r.meets {
+                var (hi, sl) = (probe, r.sl)
+                while hi - lo > 1 {
+                    let mid = (lo + hi) / 2
+                    let m = level(mid)
+                    if m.meets { (hi, sl) = (mid, m.sl) } else { lo = mid }
+                }
+                return Need(staff: hi, serviceLevel: sl, reachable: true)
             }
-            return Need(staff: hi, serviceLevel: sl, reachable: true)
+            lo = probe
+            probe = probe == cap ? cap + 1 : min(probe + step, cap)
+            step *= 2
         }
-        var c = start
-        while c <= cap {
-            let (sl, meets) = level(c)
-            if meets { return Need(staff: c, serviceLevel: sl, reachable: true) }
-            // Keep the first level after which more staff no longer helps noticeably.
+        // No staff up to the cap meets the targets: the first level after which more staff no longer
+        // helps noticeably.
+        for c in start...max(start, cap) {
+            let sl = level(c).sl
             if sl > best.serviceLevel + 1e-4 { best = Need(staff: c, serviceLevel: sl, reachable: false) }
-            c += 1
         }
         return best
     }
