@@ -1,4 +1,5 @@
 import Foundation
+import GRDB
 import HallDomain
 import HallSimulation
 
@@ -33,13 +34,33 @@ extension OpsStore {
             default: continue
             }
         }
+        // When each clerk sat down at their window today (the last at-window record for that window).
+        let seated: [Int32: (window: Int32, time: Double)] = try db.read { db in
+            var out: [Int32: (window: Int32, time: Double)] = [:]
+            for r in try Row.fetchAll(
+                try db.cachedStatement(
+                    sql: "SELECT staff, state, window, time FROM staff_log WHERE date = ? ORDER BY id"),
+                arguments: [now.date.description])
+            {
+                let staff: Int32 = r["staff"]
+                let window: Int32? = r["window"]
+                if r["state"] == StaffState.atWindow.rawValue, let w = window {
+                    if out[staff]?.window != w { out[staff] = (w, r["time"]) }
+                } else {
+                    out[staff] = nil
+                }
+            }
+            return out
+        }
         var staffed: [HallState.Staffed] = []
         for w in try windows() where w.status == .open || w.status == .paused || busy.contains(windowIndex[w.id] ?? -1)
         {
             guard let wi = windowIndex[w.id], w.clerk != nil || busy.contains(wi) else { continue }
             // A paused window finishes its applicant and calls nobody: its clerk is away.
             if w.status == .paused && !busy.contains(wi) { continue }
-            staffed.append(HallState.Staffed(window: wi, clerk: w.clerk.flatMap { staffIndex[$0] }))
+            let clerk = w.clerk.flatMap { staffIndex[$0] }
+            let since = clerk.flatMap { c in seated[c].flatMap { $0.window == wi ? min($0.time, now.minute) : nil } }
+            staffed.append(HallState.Staffed(window: wi, clerk: clerk, since: since))
         }
         let next = (today.map(\.sequence).max() ?? 0) + 1
         return HallState(

@@ -64,7 +64,7 @@ extension DayEngine {
                 if r >= 0 {
                     if let k = tidalFree[r].firstIndex(of: c) { tidalFree[r].remove(at: k) }
                     tidalOpen[r].append(st.window)
-                    openedAt[w] = now
+                    openedAt[w] = min(st.since ?? now, now)
                 }
             }
             seat(clerk: c, window: w, callIfFree: false)
@@ -142,6 +142,9 @@ extension DayEngine {
         }
         nextNumber = max(nextNumber, s.nextNumber)
         for w in clerkAt.indices where clerkAt[w] != WindowClerk.none && isFree(w) { callNext(window: w) }
+        // The duty manager looks at the display now: a queue above a rule's threshold opens a window, one
+        // below its close threshold starts the countdown (before opening this does nothing).
+        for r in hall.tidal.indices { tidalEvaluate(r) }
         scheduleFirstArrivals(from: now)
     }
 

@@ -7,8 +7,9 @@ import HallDomain
 /// What the state does not say is drawn: the time still to go of each service in progress (from the
 /// item's intake time conditioned on the time already spent), each waiting applicant's intake time,
 /// materials and no-show, and their patience conditioned on the wait so far. Visitors at the guide desk
-/// or a terminal, planned visits and the tidal rules' pending countdowns are not part of the state: the
-/// day goes on from the instant with none.
+/// or a terminal and planned visits are not part of the state: the day goes on from the instant with
+/// none. A tidal window open in the state keeps its rule's minimum open time from when its clerk sat
+/// down (`Staffed.since`), and every rule looks at the queue at once (a close countdown starts then).
 public struct HallState: Sendable, Hashable, Codable {
     /// A ticket waiting to be called.
     public struct Waiting: Sendable, Hashable, Codable {
@@ -62,10 +63,14 @@ public struct HallState: Sendable, Hashable, Codable {
     public struct Staffed: Sendable, Hashable, Codable {
         public var window: Int32
         public var clerk: Int32?
+        /// When the clerk sat down at the window (nil: unknown, taken as the state's instant). A tidal
+        /// window stays open at least its rule's minimum from here.
+        public var since: Double?
 
-        public init(window: Int32, clerk: Int32?) {
+        public init(window: Int32, clerk: Int32?, since: Double? = nil) {
             self.window = window
             self.clerk = clerk
+            self.since = since
         }
     }
 
@@ -188,16 +193,20 @@ extension HallState {
                         number: t.ticket, department: t.department, item: t.item, ticketClass: cls, arrival: t.arrival))
             }
         }
-        var at: [Int32: Int32] = [:]
+        var at: [Int32: (window: Int32, since: Double)] = [:]
         var absent: [Int32] = []
         for r in staff where r.time <= minute {
             if r.state == .absent { absent.append(r.staff) }
-            if r.state == .atWindow, let w = r.window { at[r.staff] = w } else { at[r.staff] = nil }
+            if r.state == .atWindow, let w = r.window {
+                if at[r.staff]?.window != w { at[r.staff] = (w, r.time) }
+            } else {
+                at[r.staff] = nil
+            }
         }
         self.init(
             minute: minute, waiting: waiting.sorted { $0.number < $1.number },
             serving: serving.sorted { $0.window < $1.window },
-            staffed: at.map { Staffed(window: $1, clerk: $0) }.sorted { $0.window < $1.window },
+            staffed: at.map { Staffed(window: $1.window, clerk: $0, since: $1.since) }.sorted { $0.window < $1.window },
             absent: minute >= (hall.periods.first?.open ?? 0) ? absent : nil, nextNumber: next)
     }
 }

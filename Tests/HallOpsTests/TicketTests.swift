@@ -404,4 +404,19 @@ final class TicketTests: XCTestCase {
         XCTAssertEqual(Set(called.items).count, 150)
         XCTAssertEqual(try store.queueLengths().values.reduce(0, +), 0)
     }
+
+    /// The now-cast's state says when each clerk sat down (a tidal window keeps its minimum open time
+    /// from there); a clerk who moved counts from the second window.
+    func testTheHallStateSaysWhenEachClerkSatDown() throws {
+        let clock = ManualClock(Stamp(date, 540))
+        let store = try open(clock)
+        let desk = store.deskFor(store.scenario.departments[0].id)
+        _ = try store.signIn(window: desk.window, staff: desk.clerk, actor: manager)
+        _ = try store.openWindow(desk.window, actor: manager)
+        clock.advance(minutes: 40)
+        let state = try store.hallState()
+        let w = try XCTUnwrap(store.catalogue.windows.firstIndex(of: desk.window))
+        XCTAssertEqual(state.staffed.first { $0.window == Int32(w) }?.since, 540)
+        XCTAssertEqual(state.minute, 580)
+    }
 }

@@ -178,4 +178,46 @@ final class NowCastTests: XCTestCase {
         // A ticket taken now waits at least as long, in the median, as nothing: and someone comes.
         XCTAssertTrue(one.newTicket.contains { $0.replications > 0 && ($0.median ?? 0) >= 0 })
     }
+
+    /// A tidal window open in the state keeps its minimum open time from when its clerk sat down, and
+    /// the rule looks at the (empty) queue at once: the window closes at 10:20 (sat down at 09:50, 30
+    /// minutes at least), not 30 minutes after the state, nor at the day's end for want of an event.
+    func testATidalWindowOpenInTheStateClosesOnItsOwnClock() throws {
+        let s = try ScenarioLoader.parse(
+            yaml: """
+                name: tidal state
+                day: {periods: [{open: "09:00", close: "12:00"}]}
+                departments: [{id: d}]
+                items: [{id: i, department: d, kind: immediate, service_min: {dist: deterministic, value: 10}}]
+                arrivals: [{id: p, item: i, rates: [{from: "09:00", to: "09:01", per_hour: 0.0001}]}]
+                windows:
+                  - {id: w, kind: department, departments: [d], count: 1}
+                  - {id: tide, kind: department, departments: [d], count: 1}
+                shifts: [{id: s, start: "09:00", end: "12:00"}]
+                staff: [{id: c, skills: {d: 1.0}, shift: s, post: w}]
+                tidal:
+                  - {id: t, group: tide, open_when: {queue_length: 5}, close_when: {below: 1, for_min: 5}, min_open_min: 30, staff_from: {pool: 1}}
+                """, file: "tidal-state.yaml")
+        let hall = CompiledHall(s)
+        let now = 10 * 60.0
+        let state = HallState(
+            minute: now,
+            staffed: [HallState.Staffed(window: 0, clerk: 0), HallState.Staffed(window: 1, clerk: 1, since: now - 10)])
+        let b = RecordBuffer()
+        _ = simulateDay(hall, from: state, seed: 1, replication: 0, sink: b)
+        let off = try XCTUnwrap(b.staff.first { $0.staff == 1 && $0.state == .off && $0.time >= now })
+        XCTAssertEqual(off.time, now + 20, accuracy: 1e-9)
+        // Without the sitting time the window keeps its minimum from the state's instant.
+        var unknown = state
+        unknown.staffed[1].since = nil
+        let c = RecordBuffer()
+        _ = simulateDay(hall, from: unknown, seed: 1, replication: 0, sink: c)
+        XCTAssertEqual(
+            c.staff.first { $0.staff == 1 && $0.state == .off && $0.time >= now }?.time ?? 0, now + 30, accuracy: 1e-9)
+        // A state taken from a day's records carries the sitting time.
+        let records = HallState(
+            minute: now, tickets: [], staff: [StaffRecord(time: 590, staff: 1, state: .atWindow, window: 1)], hall: hall
+        )
+        XCTAssertEqual(records.staffed.first { $0.clerk == 1 }?.since, 590)
+    }
 }
