@@ -257,22 +257,28 @@ public enum PlanLoader {
         var t = TidalTuningSpec()
         guard let m = r.mapping(n, path, allowed: ["open_scales", "source_steps"]) else { return t }
         if let s = m["open_scales"] {
-            t.openScales = r.sequence(s, m.path("open_scales")).compactMap { r.double($0.node, $0.path) }
-            for (i, x) in t.openScales.enumerated() where !(x > 0 && x <= maxOpenScale) {
-                r.fail(
-                    m.path("open_scales[\(i)]"),
-                    "a factor > 0 and at most \(Int(maxOpenScale)) on the open threshold (0.5 = open at half the queue), got \(x)"
-                )
+            t.openScales = r.sequence(s, m.path("open_scales")).compactMap { node, p in
+                guard let x = r.double(node, p) else { return nil }
+                if !(x > 0 && x <= maxOpenScale) {
+                    r.fail(
+                        p,
+                        "a factor > 0 and at most \(Int(maxOpenScale)) on the open threshold (0.5 = open at half the queue), got \(x)"
+                    )
+                }
+                return x
             }
             if t.openScales.isEmpty { r.fail(m.path("open_scales"), "at least one factor, e.g. [0.5, 0.75, 1]") }
         }
         if let s = m["source_steps"] {
-            t.sourceSteps = r.sequence(s, m.path("source_steps")).compactMap { r.int($0.node, $0.path) }
-            for (i, x) in t.sourceSteps.enumerated() where abs(x) > maxSourceStep {
-                r.fail(
-                    m.path("source_steps[\(i)]"),
-                    "clerks added to (or, negative, taken from) each rule's source, from -\(maxSourceStep) to \(maxSourceStep), got \(x)"
-                )
+            t.sourceSteps = r.sequence(s, m.path("source_steps")).compactMap { node, p in
+                guard let x = r.int(node, p) else { return nil }
+                if abs(x) > maxSourceStep {
+                    r.fail(
+                        p,
+                        "clerks added to (or, negative, taken from) each rule's source, from -\(maxSourceStep) to \(maxSourceStep), got \(x)"
+                    )
+                }
+                return x
             }
             if t.sourceSteps.isEmpty { r.fail(m.path("source_steps"), "at least one step, e.g. [0, 1]") }
         }
