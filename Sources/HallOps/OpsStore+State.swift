@@ -34,7 +34,8 @@ extension OpsStore {
             default: continue
             }
         }
-        // When each clerk sat down at their window today (the last at-window record for that window).
+        // When each clerk sat down at their window today: the first at-window record of their current
+        // stay there (a later record at the same window, e.g. back from a pause, does not restart it).
         let seated: [Int32: (window: Int32, time: Double)] = try db.read { db in
             var out: [Int32: (window: Int32, time: Double)] = [:]
             for r in try Row.fetchAll(

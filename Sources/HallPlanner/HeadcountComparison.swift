@@ -23,7 +23,7 @@ public struct HeadcountLayout: Sendable, Codable {
 /// level on the fresh replications (docs/planner.md, "Layouts at a fixed headcount").
 public struct HeadcountComparison: Sendable, Codable {
     public var headcount: Int
-    /// The shift types the clerks are spread over (those covering the opening hours, else all).
+    /// The shift types the clerks are spread over (those covering the opening hours).
     public var shiftTypes: [String]
     /// Best first.
     public var layouts: [HeadcountLayout]
@@ -34,7 +34,8 @@ public struct HeadcountComparison: Sendable, Codable {
 /// A manager's question beside the planner's: "with the 30 clerks I have, which layout serves best?".
 /// Each layout's groups get the headcount in proportion to the load they carry (their offered load over
 /// the planned days, at least one clerk each, largest remainders), the clerks of a group spread in turn
-/// over the shift types that cover the opening hours; every layout then runs the same fresh
+/// over the shift types that cover the opening hours (none: no comparison, and the page says why);
+/// every layout then runs the same fresh
 /// replications of every day (common random numbers), so the differences are paired.
 enum HeadcountComparing {
     static func compare(
@@ -48,7 +49,15 @@ enum HeadcountComparing {
         let full = spec.shiftTypes.indices.filter {
             spec.shiftTypes[$0].start <= first.day.opens && spec.shiftTypes[$0].end >= first.day.closes
         }
-        let types = full.isEmpty ? Array(spec.shiftTypes.indices) : full
+        guard !full.isEmpty else {
+            // Spreading clerks one per part-day shift would leave hours without anyone: no fair comparison.
+            return HeadcountComparison(
+                headcount: n, shiftTypes: [], layouts: [],
+                skipped: [
+                    "no shift type covers the opening hours \(first.day.opens)–\(first.day.closes), so a fixed headcount cannot staff the day; add one to shift_types"
+                ])
+        }
+        let types = full
         var rows: [(HeadcountLayout, [Double])] = []
         var skipped: [String] = []
         for layout in layouts {
@@ -158,6 +167,7 @@ extension PlanResult {
     var headcountMarkdown: String {
         guard let h = headcount else { return "" }
         var o = "## Layouts at a fixed headcount: \(h.headcount) clerks a day\n\n"
+        if h.layouts.isEmpty { return o + h.skipped.map { "Not compared: \($0).\n" }.joined() + "\n" }
         o += "Each layout's groups get the \(h.headcount) clerks in proportion to the load they carry (at least one "
         o += "each), spread over the shift types \(h.shiftTypes.joined(separator: ", ")); every layout runs the same "
         o += "\(spec.confirmReplications) fresh replications of every day, so the differences are paired.\n\n"

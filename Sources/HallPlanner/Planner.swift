@@ -28,9 +28,10 @@ public struct DayPlan: Sendable {
     public var scenario: Scenario
     public var problems: [String]
     /// The tidal rules of the planned hall, and the minutes back-office clerks spent at their windows
-    /// (fresh replications).
+    /// (mean of the tuning replications of the plan kept: what tidal tuning weighs, apart from the
+    /// fresh replications it reports on).
     public var tidal: [TidalRule] = []
-    public var backOfficeMinutes = Estimate([])
+    public var backOfficeMinutes = 0.0
 }
 
 /// The plan of one layout over every day.
@@ -246,8 +247,9 @@ public enum Planner {
         // well a few simulated days went.
         // Tidal windows that may serve a group's departments add clerks when their rule opens them: the
         // floor counts them (whether they open in time is for the simulation to say).
+        let layoutIDs = Set(layout.groups.map(\.id))  // a rule whose group a layout group shadows is not kept
         let tidalHelp = layout.groups.map { group in
-            tidal.reduce(0) { n, r in
+            tidal.filter { !layoutIDs.contains($0.group) }.reduce(0) { n, r in
                 guard let w = s.windows.first(where: { $0.id == r.group }),
                     !Set(s.servedDepartments(w)).isDisjoint(with: group.home)
                 else { return n }
@@ -267,9 +269,12 @@ public enum Planner {
         // Cells that lost a clerk: they must then pass beyond doubt, or get the clerk back.
         var trimmed = Set<[Int]>()
         // The cheapest plan that passed every cell (a later round may pass at a higher cost).
-        var bestPassing: (requirement: [[Int]], schedule: ShiftSchedule)? = nil
-        // The cells trimmed by the round just simulated (empty after a round that added).
-        var lastTrims = Set<[Int]>()
+        var bestPassing: (requirement: [[Int]], schedule: ShiftSchedule, backOffice: Double)? = nil
+        // Back-office minutes at tidal windows in the last round simulated (tuning replications).
+        var backOffice = 0.0
+        // The cells trimmed by the round just simulated (empty after a round that added), with the
+        // coverage they had before (the plan that passed).
+        var lastTrims: [[Int]: Int] = [:]
         while true {
             let planned = PlannedScenario.make(
                 base: s, layout: layout, shiftTypes: spec.shiftTypes, counts: schedule.counts, tidal: tidal)
@@ -290,8 +295,9 @@ public enum Planner {
             stillFailing = failing.count
             progress?(
                 "\(layout.kind.rawValue) layout, \(day.name), round \(rounds + 1): \(failing.count) cells below target")
+            backOffice = tallies.reduce(0) { $0 + $1.backOfficeMinutes } / Double(max(tallies.count, 1))
             if failing.isEmpty, bestPassing.map({ schedule.cost < $0.schedule.cost - 1e-9 }) ?? true {
-                bestPassing = (requirement, schedule)
+                bestPassing = (requirement, schedule, backOffice)
             }
             if budget != nil || rounds >= spec.maxRounds { break }
             let before = schedule.coverage
@@ -301,8 +307,8 @@ public enum Planner {
                 // trims are undone (and not tried again) rather than a clerk paid for the cell.
                 var undo = Set<[Int]>()
                 for (g, i) in failing {
-                    let upstream = lastTrims.filter { $0[0] == g && $0[1] < i }
-                    if !lastTrims.contains([g, i]), !upstream.isEmpty {
+                    let upstream = lastTrims.keys.filter { $0[0] == g && $0[1] < i }
+                    if lastTrims[[g, i]] == nil, !upstream.isEmpty {
                         undo.formUnion(upstream)
                     } else {
                         requirement[g][i] = max(requirement[g][i], schedule.coverage[g][i]) + 1
@@ -310,20 +316,22 @@ public enum Planner {
                     }
                 }
                 for c in undo {
-                    requirement[c[0]][c[1]] = max(requirement[c[0]][c[1]], schedule.coverage[c[0]][c[1]] + 1)
+                    // Back to what the cell had in the plan that passed (not coverage + 1: the shifts may
+                    // not have lowered it).
+                    requirement[c[0]][c[1]] = max(requirement[c[0]][c[1]], lastTrims[c] ?? 0)
                     locked.insert(c)
                 }
-                lastTrims = []
+                lastTrims = [:]
             } else {
                 // Trim where the plan passes with room to spare (the seed and the shift shapes over-cover),
                 // never below the offered load.
                 guard trims < maxTrims else { break }
-                lastTrims = []
+                lastTrims = [:]
                 for (g, i) in verdict.comfortable
                 where !locked.contains([g, i]) && schedule.coverage[g][i] - 1 >= max(floorStaff[g][i], 1) {
                     requirement[g][i] = max(min(requirement[g][i], schedule.coverage[g][i]) - 1, floorStaff[g][i])
                     trimmed.insert([g, i])
-                    lastTrims.insert([g, i])
+                    lastTrims[[g, i]] = schedule.coverage[g][i]
                 }
                 guard !lastTrims.isEmpty else { break }
                 trims += 1
@@ -333,7 +341,7 @@ public enum Planner {
             if schedule.coverage == before { break }
         }
         if let best = bestPassing, stillFailing > 0 || best.schedule.cost < schedule.cost - 1e-9 {
-            (requirement, schedule) = best
+            (requirement, schedule, backOffice) = best
             stillFailing = 0
         }
         if stillFailing > 0 {
@@ -388,7 +396,7 @@ public enum Planner {
             sippSchedule: sippSchedule, serviceLevel: serviceLevel, sippServiceLevel: [],
             arrivalsPerReplication: perRep, abandoned: abandoned, daySL: daySL(conf), sippDaySL: [],
             stillFailing: stillFailing, rounds: rounds, scenario: planned, problems: problems, tidal: planned.tidal,
-            backOfficeMinutes: Estimate(conf.map(\.backOfficeMinutes)))
+            backOfficeMinutes: backOffice)
     }
 
     /// Each group's home departments as indices of the hall's departments.

@@ -12,7 +12,7 @@ public struct TidalSetting: Sendable, Codable {
     public var staffCost: Double
     public var staffHours: Double
     /// What the rules cost over the week: a pool's clerks for the opening hours (generalist cost), and
-    /// the back office's minutes at tidal windows (reviewer cost; mean of the fresh replications).
+    /// the back office's minutes at tidal windows (reviewer cost; mean of the tuning replications).
     public var tidalCost: Double
     public var total: Double { staffCost + tidalCost }
     /// Group-intervals still below the target on the tuning replications after planning (every day).
@@ -115,17 +115,18 @@ public enum TidalTuning {
         }
         let hours = d.scenario.day.openMinutes / 60
         return Double(pool) * hours * spec.generalistCostPerHour
-            + (d.backOfficeMinutes.mean ?? 0) / 60 * spec.backOffice.reviewerCostPerHour
+            + d.backOfficeMinutes / 60 * spec.backOffice.reviewerCostPerHour
     }
 
     /// The rule with its thresholds scaled and its source resized (queue lengths stay whole numbers).
     static func setting(_ r: TidalRule, scale: Double, size: Int, window count: Int?) -> TidalRule {
         var t = r
-        let whole = r.measure == .queueLength
-        func scaled(_ x: Double) -> Double { whole ? max(1, (x * scale).rounded()) : x * scale }
-        t.openAt = scaled(r.openAt)
-        t.closeBelow = min(scaled(r.closeBelow), t.openAt - (whole ? 1 : 0.5))
-        if t.closeBelow < 0 { t.closeBelow = 0 }
+        if scale != 1 {  // × 1 keeps both thresholds exactly as written
+            let whole = r.measure == .queueLength
+            t.openAt = whole ? max(1, (r.openAt * scale).rounded()) : r.openAt * scale
+            t.closeBelow = max(
+                0, min(whole ? (r.closeBelow * scale).rounded() : r.closeBelow * scale, t.openAt - (whole ? 1 : 0.5)))
+        }
         switch r.source {
         case .pool: t.source = .pool(size: size)
         case .backOffice(let d, _): t.source = .backOffice(department: d, max: size)

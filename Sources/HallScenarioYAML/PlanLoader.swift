@@ -47,6 +47,12 @@ public enum PlanLoader {
                     + "got \(t.start)–\(t.end)"
             )
         }
+        if spec.tidalTuning != nil, spec.budget != nil {
+            r.fail(
+                "tidal_tuning",
+                "no budget beside it: the days replanned under each tidal setting are not held to the budget; leave out one of budget and tidal_tuning"
+            )
+        }
         if spec.tidalTuning != nil, scenario.tidal.isEmpty {
             r.fail("tidal_tuning", "a base scenario with tidal rules (tidal:); \(basePath) has none")
         }

@@ -123,6 +123,7 @@ struct Plan: ParsableCommand {
                     bo.target * 100, bo.rounds))
         }
         if let t = result.tidal { print("  \(t.sentence)") }
+        for reason in result.headcount?.skipped ?? [] { print("  fixed headcount, not compared: \(reason)") }
         if let h = result.headcount, !h.layouts.isEmpty {
             let ranked = h.layouts.map { l in
                 l.layout + (l.weekSL.mean.map { String(format: " %.1f %%", $0 * 100) } ?? " –")

@@ -55,10 +55,14 @@ final class KnownHallTests: XCTestCase {
             seed: 1
             replications: 10
             confirm_replications: 20
+            compare_at_headcount: 15
             """)
         XCTAssertEqual(spec.shiftTypes.count, 20, "one shift type per half-hour")
         let r = Planner.plan(s, spec, threads: 2)
         XCTAssertEqual(r.problems, [], "the plan passes its own confirmation")
+        // No shift type covers the day: a fixed headcount cannot staff it, and the plan says so.
+        XCTAssertEqual(r.headcount?.layouts.count, 0)
+        XCTAssertTrue(r.headcount?.skipped.first?.contains("no shift type covers the opening hours") == true)
         let day = r.chosen.days[0]
         // Never below the offered load (100/h × 8 min = 13.3 erlangs): at least 14 once the hall fills.
         for (i, n) in day.schedule.coverage[0].enumerated().dropFirst() {
