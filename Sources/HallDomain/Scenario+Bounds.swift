@@ -80,7 +80,7 @@ extension Validator {
         let before = issues.count
         typealias B = ScenarioBounds
         func days(_ path: String, _ v: Int) {
-            if abs(v) > B.maxWorkingDays {
+            if !(-B.maxWorkingDays...B.maxWorkingDays).contains(v) {  // not abs: abs(Int.min) traps
                 fail(path, "at most \(B.maxWorkingDays) working days (ten years), got \(v)")
             }
         }

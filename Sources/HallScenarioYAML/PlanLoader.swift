@@ -278,7 +278,7 @@ public enum PlanLoader {
         if let s = m["source_steps"] {
             t.sourceSteps = r.sequence(s, m.path("source_steps")).compactMap { node, p in
                 guard let x = r.int(node, p) else { return nil }
-                if abs(x) > maxSourceStep {
+                if !(-maxSourceStep...maxSourceStep).contains(x) {  // not abs: abs(Int.min) traps
                     r.fail(
                         p,
                         "clerks added to (or, negative, taken from) each rule's source, from -\(maxSourceStep) to \(maxSourceStep), got \(x)"

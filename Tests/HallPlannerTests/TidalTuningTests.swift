@@ -122,6 +122,11 @@ final class TidalTuningTests: XCTestCase {
             XCTAssertTrue(text.contains("tidal_tuning.open_scales[1]: a factor > 0"), text)
             XCTAssertTrue(text.contains("tidal_tuning.source_steps: at least one step"), text)
         }
+        try "scenario: tidal.yaml\ntidal_tuning: {source_steps: [-9223372036854775808]}\n".write(
+            to: file, atomically: true, encoding: .utf8)
+        XCTAssertThrowsError(try PlanLoader.load(path: file.path)) { e in
+            XCTAssertTrue("\(e)".contains("tidal_tuning.source_steps[0]: clerks added to"), "\(e)")
+        }
         try "scenario: tidal.yaml\nbudget: 5000\ntidal_tuning: {open_scales: [0.5]}\n".write(
             to: file, atomically: true, encoding: .utf8)
         XCTAssertThrowsError(try PlanLoader.load(path: file.path)) { e in
