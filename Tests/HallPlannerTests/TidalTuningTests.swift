@@ -109,29 +109,25 @@ final class TidalTuningTests: XCTestCase {
             to: dir.appendingPathComponent("hall.yaml"), atomically: true, encoding: .utf8)
         try tidalHall.write(to: dir.appendingPathComponent("tidal.yaml"), atomically: true, encoding: .utf8)
         let file = dir.appendingPathComponent("plan.yaml")
-        try "scenario: hall.yaml\ntidal_tuning: {open_scales: [0.5]}\n".write(
-            to: file, atomically: true, encoding: .utf8)
-        XCTAssertThrowsError(try PlanLoader.load(path: file.path)) { e in
-            XCTAssertTrue("\(e)".contains("tidal_tuning: a base scenario with tidal rules"), "\(e)")
+        // The plan file `text` is refused with a message holding every one of `parts`.
+        func refused(_ text: String, _ parts: String..., line: UInt = #line) throws {
+            try text.write(to: file, atomically: true, encoding: .utf8)
+            XCTAssertThrowsError(try PlanLoader.load(path: file.path), line: line) { e in
+                for part in parts { XCTAssertTrue("\(e)".contains(part), "\(e)", line: line) }
+            }
         }
-        try "scenario: tidal.yaml\ntidal_tuning:\n  open_scales: [0.5, 0]\n  source_steps: []\n".write(
-            to: file, atomically: true, encoding: .utf8)
-        XCTAssertThrowsError(try PlanLoader.load(path: file.path)) { e in
-            let text = "\(e)"
-            XCTAssertTrue(text.contains("plan.yaml:3:"), text)
-            XCTAssertTrue(text.contains("tidal_tuning.open_scales[1]: a factor > 0"), text)
-            XCTAssertTrue(text.contains("tidal_tuning.source_steps: at least one step"), text)
-        }
-        try "scenario: tidal.yaml\ntidal_tuning: {source_steps: [-9223372036854775808]}\n".write(
-            to: file, atomically: true, encoding: .utf8)
-        XCTAssertThrowsError(try PlanLoader.load(path: file.path)) { e in
-            XCTAssertTrue("\(e)".contains("tidal_tuning.source_steps[0]: clerks added to"), "\(e)")
-        }
-        try "scenario: tidal.yaml\nbudget: 5000\ntidal_tuning: {open_scales: [0.5]}\n".write(
-            to: file, atomically: true, encoding: .utf8)
-        XCTAssertThrowsError(try PlanLoader.load(path: file.path)) { e in
-            XCTAssertTrue("\(e)".contains("tidal_tuning: no budget beside it"), "\(e)")
-        }
+        try refused(
+            "scenario: hall.yaml\ntidal_tuning: {open_scales: [0.5]}\n",
+            "tidal_tuning: a base scenario with tidal rules")
+        try refused(
+            "scenario: tidal.yaml\ntidal_tuning:\n  open_scales: [0.5, 0]\n  source_steps: []\n", "plan.yaml:3:",
+            "tidal_tuning.open_scales[1]: a factor > 0", "tidal_tuning.source_steps: at least one step")
+        try refused(
+            "scenario: tidal.yaml\ntidal_tuning: {source_steps: [-9223372036854775808]}\n",
+            "tidal_tuning.source_steps[0]: clerks added to")
+        try refused(
+            "scenario: tidal.yaml\nbudget: 5000\ntidal_tuning: {open_scales: [0.5]}\n",
+            "tidal_tuning: no budget beside it")
         try "scenario: tidal.yaml\ntidal_tuning: {source_steps: [-1, 2]}\n".write(
             to: file, atomically: true, encoding: .utf8)
         let (_, spec) = try PlanLoader.load(path: file.path)
