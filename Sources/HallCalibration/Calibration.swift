@@ -656,6 +656,10 @@ public enum Calibration {
             }
         }
 
+        let appointments = appointments(base: base, days: days, options: o)
+        fields += appointments.fields
+        s.appointments = appointments.blocks
+
         let dayLabels = days.map(\.label)
         s.description =
             (base.description.isEmpty ? "" : base.description + " ")
@@ -665,11 +669,11 @@ public enum Calibration {
             base: base, scenario: s, fields: fields, tests: tests, serviceFits: serviceFits, days: dayLabels,
             tickets: all.count,
             notEstimated: [
-                "appointments' show-up and punctuality (base kept)",
                 "notice intake times (notice_service_min, base kept)",
                 "balking steps (base kept)",
                 "return delays after a notice and back-office step times (base kept; see docs/calibration.md)",
-            ] + (base.period != nil ? ["weekday demand multipliers (records without dates, base kept)"] : [])
+            ] + appointments.notes
+                + (base.period != nil ? ["weekday demand multipliers (records without dates, base kept)"] : [])
                 + (base.hasRoster
                     ? ["clerks' skills (with a roster the clerks' skills set the speed; base kept)"] : []),
             options: o)

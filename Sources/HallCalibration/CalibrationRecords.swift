@@ -12,6 +12,8 @@ public struct ObservedDay: Sendable {
     public var tickets: [TicketRecord]
     /// The clerk (index into the catalogue's staff) who served each ticket, from windows.csv (halls with a roster).
     public var clerk: [Int32: Int32] = [:]
+    /// The day's appointment bookings (bookings.csv); nil where the records have none.
+    public var bookings: [BookingRecord]?
 
     public init(
         label: String, date: CivilDate?, periods: [HallDomain.TimeInterval], demand: Double, tickets: [TicketRecord]
@@ -62,7 +64,74 @@ public enum CalibrationRecords {
         {
             try attachClerks(wt, file: wpath, base: base, to: &days)
         }
+        let bpath = URL(fileURLWithPath: folder).appendingPathComponent("bookings.csv").path
+        if !base.appointments.isEmpty, let b = FileManager.default.contents(atPath: bpath) {
+            guard let bt = String(data: b, encoding: .utf8) else {
+                throw RecordsError(file: bpath, message: "not UTF-8 text")
+            }
+            try attachBookings(bt, file: bpath, base: base, to: &days)
+        }
         return days
+    }
+
+    /// The key of a day in the other files: "replication/date" (date empty for undated records).
+    static func dayIndex(_ days: [ObservedDay]) -> [String: Int] {
+        var index: [String: Int] = [:]
+        for (k, d) in days.enumerated() {
+            let rep = d.label.split(separator: "#").last.map { String($0.split(separator: "/").first ?? "") } ?? ""
+            index["\(rep)/\(d.date.map { "\($0)" } ?? "")"] = k
+        }
+        return index
+    }
+
+    /// Reads the appointments booked per slot (bookings.csv as `hallsim run` and `hallops export` write it).
+    /// Every day of the records gets a (possibly empty) list: the file lists every booking of its days.
+    public static func attachBookings(_ text: String, file: String, base: Scenario, to days: inout [ObservedDay])
+        throws
+    {
+        let blocks = Dictionary(
+            base.appointments.enumerated().map { ($1.id, Int32($0)) }, uniquingKeysWith: { a, _ in a })
+        var lines = text.split(separator: "\n").map { $0.hasSuffix("\r") ? $0.dropLast() : $0 }
+        guard !lines.isEmpty else { throw RecordsError(file: file, line: 1, message: "empty file") }
+        let head = lines.removeFirst().split(separator: ",", omittingEmptySubsequences: false).map(String.init)
+        var col: [String: Int] = [:]
+        for (i, name) in head.enumerated() { col[name] = i }
+        for r in ["replication", "block", "slot_min", "booked"] where col[r] == nil {
+            throw RecordsError(
+                file: file, line: 1, field: r, message: "missing column (expected the bookings.csv header)")
+        }
+        let index = dayIndex(days)
+        for k in days.indices { days[k].bookings = [] }
+        for (n, raw) in lines.enumerated() {
+            let line = n + 2
+            let f = raw.split(separator: ",", omittingEmptySubsequences: false).map(String.init)
+            guard f.count == head.count else {
+                throw RecordsError(file: file, line: line, message: "\(f.count) fields, expected \(head.count)")
+            }
+            let id = f[col["block"]!]
+            guard let b = blocks[id] else {
+                throw RecordsError(
+                    file: file, line: line, field: "block",
+                    message: "\"\(id)\" is not an appointment block of the base scenario")
+            }
+            guard let slot = Double(f[col["slot_min"]!]), slot.isFinite,
+                base.appointments[Int(b)].hasSlot(slot)
+            else {
+                throw RecordsError(
+                    file: file, line: line, field: "slot_min",
+                    message:
+                        "expected one of block \(id)'s slots (minutes after midnight), found \"\(f[col["slot_min"]!])\""
+                )
+            }
+            guard let booked = Int32(f[col["booked"]!]), booked >= 0 else {
+                throw RecordsError(
+                    file: file, line: line, field: "booked", message: "expected a count (an integer ≥ 0)")
+            }
+            let key = "\(f[col["replication"]!])/\(col["date"].map { f[$0] } ?? "")"
+            // Bookings of a day without tickets: nobody came, and the day is not in the records.
+            guard let k = index[key] else { continue }
+            days[k].bookings!.append(BookingRecord(block: b, slot: slot, booked: booked))
+        }
     }
 
     /// Reads who served each ticket from windows.csv (busy rows carry the ticket and the clerk).
@@ -76,11 +145,7 @@ public enum CalibrationRecords {
             let ti = head.firstIndex(of: "ticket"), let fi = head.firstIndex(of: "staff")
         else { throw RecordsError(file: file, line: 1, message: "expected the windows.csv header") }
         let di = head.firstIndex(of: "date")
-        var index: [String: Int] = [:]
-        for (k, d) in days.enumerated() {
-            let rep = d.label.split(separator: "#").last.map { String($0.split(separator: "/").first ?? "") } ?? ""
-            index["\(rep)/\(d.date.map { "\($0)" } ?? "")"] = k
-        }
+        let index = dayIndex(days)
         for (n, raw) in lines.enumerated() {
             let f = raw.split(separator: ",", omittingEmptySubsequences: false)
             guard f.count == head.count else {
@@ -198,7 +263,8 @@ public enum CalibrationRecords {
                 item: item, department: department,
                 channel: channel, priority: s("priority") == "1", arrival: arrival, call: try num("call_min"),
                 serviceStart: try num("service_start_min"), serviceEnd: try num("service_end_min"),
-                window: window, outcome: outcome, end: end, visit: visit, caseNumber: Int32(s("case")))
+                window: window, outcome: outcome, end: end, visit: visit, caseNumber: Int32(s("case")),
+                slot: try num("slot_min"))
             let key = "\(rep)/\(date.map { "\($0)" } ?? "")"
             if byDay[key] == nil {
                 byDay[key] = (rep, date, [])

@@ -74,6 +74,29 @@ public struct AppointmentBlock: Sendable, Hashable, Codable {
         return Array(
             stride(from: first.minutes, through: last.minutes + 1e-9, by: everyMinutes).map { ClockTime(minutes: $0) })
     }
+
+    /// Whether `minute` is one of the block's slots (to within a second).
+    public func hasSlot(_ minute: Double) -> Bool {
+        guard everyMinutes > 0, minute >= first.minutes - 1e-6, minute <= last.minutes + 1e-6 else { return false }
+        let k = ((minute - first.minutes) / everyMinutes).rounded()
+        return abs(first.minutes + k * everyMinutes - minute) < 1.0 / 60
+    }
+}
+
+extension Scenario {
+    /// The bookings of a simulated day: every slot of every block booked full (`per_slot`); who comes is
+    /// the show probability's draw.
+    public var fullBookings: [BookingRecord] {
+        appointments.enumerated().flatMap { b, block in
+            block.slotTimes.map { BookingRecord(block: Int32(b), slot: $0.minutes, booked: Int32(block.perSlot)) }
+        }
+    }
+
+    /// The appointment block a checked-in ticket for `item` booked at `slot` belongs to (the first that
+    /// has that slot), or nil.
+    public func appointmentBlock(item: String, slot: Double) -> Int? {
+        appointments.firstIndex { $0.item == item && $0.hasSlot(slot) }
+    }
 }
 
 /// Applicant behaviour.

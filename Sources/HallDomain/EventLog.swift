@@ -76,11 +76,15 @@ public struct TicketRecord: Sendable, Hashable {
     public var visit: VisitKind
     /// The case this visit belongs to (multi-day runs; nil for a first visit until a case is opened).
     public var caseNumber: Int32?
+    /// An appointment's booked slot (minutes after midnight; nil for walk-ins and where unknown):
+    /// arrival − slot is the applicant's punctuality.
+    public var slot: Double?
 
     public init(
         ticket: Int32, source: Int32, item: Int32, department: Int32, channel: Channel, priority: Bool,
         arrival: Double, call: Double?, serviceStart: Double?, serviceEnd: Double?, window: Int32?,
-        outcome: TicketOutcome, end: Double, visit: VisitKind = .first, caseNumber: Int32? = nil
+        outcome: TicketOutcome, end: Double, visit: VisitKind = .first, caseNumber: Int32? = nil,
+        slot: Double? = nil
     ) {
         self.ticket = ticket
         self.source = source
@@ -97,10 +101,27 @@ public struct TicketRecord: Sendable, Hashable {
         self.end = end
         self.visit = visit
         self.caseNumber = caseNumber
+        self.slot = slot
     }
 
     /// Time from ticket to call, or to leaving for those never called (balked: 0).
     public var wait: Double { (call ?? end) - arrival }
+}
+
+/// Appointments booked for one slot of a block, as the hall's booking system had them at the day's start
+/// (a simulated hall books every slot full). Show-up is the checked-in appointments over these.
+public struct BookingRecord: Sendable, Hashable, Codable {
+    /// Index into the scenario's appointment blocks.
+    public var block: Int32
+    /// Slot start, minutes after midnight.
+    public var slot: Double
+    public var booked: Int32
+
+    public init(block: Int32, slot: Double, booked: Int32) {
+        self.block = block
+        self.slot = slot
+        self.booked = booked
+    }
 }
 
 public enum WindowState: String, Sendable, Hashable, Codable, CaseIterable {

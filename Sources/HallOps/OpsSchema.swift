@@ -197,6 +197,18 @@ enum OpsSchema {
                     WHERE state = 'waiting' AND target_clerk IS NOT NULL;
                     """)
         }
+        m.registerMigration("v3 appointment slots and bookings") { db in
+            // An appointment's booked slot (its punctuality is arrival − slot) and the day's bookings
+            // (its show-up is check-ins over bookings): what calibration reads for appointments.
+            try db.alter(table: "tickets") { t in t.add(column: "appointment_slot", .double) }
+            try db.create(table: "bookings") { t in
+                t.column("date", .text).notNull()
+                t.column("block", .text).notNull()
+                t.column("slot", .double).notNull()
+                t.column("booked", .integer).notNull()
+                t.primaryKey(["date", "block", "slot"])
+            }
+        }
         return m
     }
 }

@@ -37,7 +37,8 @@ extension OpsStore {
             serviceEnd: served ? end : nil,
             window: called ? (r["window"] as String?).flatMap { s.windowIndex[$0] } : nil,
             outcome: outcome, end: end, visit: visit,
-            caseNumber: (r["case_number"] as Int64?).map { Int32(truncatingIfNeeded: $0) })
+            caseNumber: (r["case_number"] as Int64?).map { Int32(truncatingIfNeeded: $0) },
+            slot: kind == .appointment ? r["appointment_slot"] : nil)
     }
 
     /// The event log of dates [from, to] in the simulator's schema (indices into `catalogue`): tickets
@@ -160,7 +161,7 @@ extension OpsStore {
     }
 
     /// Writes the files `hallsim run` writes (tickets.csv, windows.csv, queues.csv, staff.csv, cases.csv,
-    /// steps.csv, daily.csv, summary.json, report.md) for [from, to] into `directory`, whole or not at
+    /// steps.csv, daily.csv, bookings.csv, summary.json, report.md) for [from, to] into `directory`, whole or not at
     /// all. Files are dated (a `date` column) as a multi-day run's; summary.json has the front-desk KPIs
     /// with one "replication" per date and, with a calendar, the case KPIs over the dates.
     public func export(from: CivilDate, to: CivilDate, directory: URL) throws {
@@ -171,7 +172,12 @@ extension OpsStore {
         var log = RecordLog(tickets: [], windows: [], queues: [], staff: [])
         log.dates = dates
         var dayKPIs: [DayKPIs] = []
+        var bookings: [BookingRecord] = []
+        var bookingDay: [Int32] = []
         for (i, d) in dates.enumerated() {
+            let booked = try bookingRecords(d)
+            bookings += booked
+            bookingDay += Array(repeating: Int32(i), count: booked.count)
             let b = try records(from: d, to: d)
             log.tickets += b.tickets
             log.ticketDay += Array(repeating: Int32(i), count: b.tickets.count)
@@ -233,6 +239,14 @@ extension OpsStore {
             ("steps.csv", Data(CaseCSV.steps(logs, catalogue: c).utf8)),
         ]
         if let period { files.append(("daily.csv", Data(CaseCSV.daily([period]).utf8))) }
+        if !scenario.appointments.isEmpty {
+            files.append(
+                (
+                    "bookings.csv",
+                    Data(
+                        EventLogCSV.bookings([(0, bookings)], scenario: scenario, dated: [(dates, bookingDay)]).utf8)
+                ))
+        }
         try AtomicOutput.write(files, to: directory)
     }
 }

@@ -333,12 +333,13 @@ public final class OpsStore: @unchecked Sendable {
             try db.cachedStatement(
                 sql: """
                     INSERT INTO tickets (date, sequence, display, kind, department, item, priority, appointment_class,
-                      state, issued_at, queued_at, case_number, idempotency_key, request)
-                    VALUES (?, ?, ?, ?, ?, ?, ?, ?, 'waiting', ?, ?, ?, ?, ?)
+                      state, issued_at, queued_at, case_number, idempotency_key, request, appointment_slot)
+                    VALUES (?, ?, ?, ?, ?, ?, ?, ?, 'waiting', ?, ?, ?, ?, ?, ?)
                     """
             ).execute(arguments: [
                 now.date.description, sequence, display, request.kind.rawValue, dept, request.item, priority,
                 appointmentClass, now.minute, now.minute, request.caseNumber, idempotencyKey, fingerprint,
+                request.kind == .appointment ? request.appointmentSlot : nil,
             ])
             let id = db.lastInsertedRowID
             try changeWaiting(db, now, department: dept, by: 1)

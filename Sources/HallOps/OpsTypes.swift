@@ -448,3 +448,19 @@ public struct OpsError: Error, Sendable, Hashable, CustomStringConvertible {
     }
     public var description: String { message }
 }
+
+/// Appointments booked for one slot of one of the scenario's appointment blocks (from the hall's booking
+/// system, given for a day before it opens): show-up is the day's check-ins over these.
+public struct Booking: Sendable, Hashable, Codable {
+    /// The scenario's appointment block id.
+    public var block: String
+    /// Slot start, minutes after midnight (one of the block's slots).
+    public var slot: Double
+    public var booked: Int
+
+    public init(block: String, slot: Double, booked: Int) {
+        self.block = block
+        self.slot = slot
+        self.booked = booked
+    }
+}

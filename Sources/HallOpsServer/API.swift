@@ -101,6 +101,11 @@ struct API: Sendable {
         manager.get("rectifications") { _, _ in try json(try store.openRectifications().map(RatingDTO.init)) }
         manager.post("ratings/{id}/rectify", use: rectify)
         manager.post("days/{date}/close", use: closeDay)
+        manager.get("bookings/{date}") { _, context in
+            let d = try date(context)
+            return try json(BookingsBody(date: d.description, bookings: try store.bookings(d)))
+        }
+        manager.put("bookings/{date}", use: setBookings)
         manager.get("supervision/summary", use: supervisionSummary)
 
         // The admin's: accounts, devices, audit, the injected clock.
@@ -396,6 +401,14 @@ struct API: Sendable {
         let n = try store.closeDay(d, actor: try actor(context))
         await hub.publish("day_closed", ["date": d.description, "unserved": "\(n)"])
         return try json(["date": d.description, "unserved": "\(n)"])
+    }
+
+    /// Replaces a day's appointment bookings (the booking system's counts per slot).
+    @Sendable func setBookings(_ request: Request, context: OpsRequestContext) async throws -> Response {
+        let d = try date(context)
+        let b = try await request.json(BookingsBody.self, context: context)
+        try store.setBookings(d, b.bookings, actor: try actor(context))
+        return try json(BookingsBody(date: d.description, bookings: try store.bookings(d)))
     }
 
     // MARK: The admin's

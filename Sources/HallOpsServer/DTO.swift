@@ -273,6 +273,11 @@ struct NewUserBody: Codable {
     var password: String
     var staffID: String?
 }
+/// A day's appointment bookings (PUT body and GET answer; the date is the path's, echoed in answers).
+struct BookingsBody: Codable {
+    var date: String?
+    var bookings: [Booking]
+}
 struct NewDeviceBody: Codable {
     var name: String
     var kind: String

@@ -8,6 +8,7 @@ public enum EventLogCSV {
     public static let windowHeader = "replication,time_min,window,state,ticket,staff"
     public static let staffHeader = "replication,time_min,staff,kind,state,window"
     public static let queueHeader = "replication,time_min,department,waiting"
+    public static let bookingHeader = "replication,block,item,slot_min,slot_clock,booked"
     public static let stageHeader =
         "replication,stage,item,department,arrival_min,start_min,end_min,wait_min,outcome,referral_back_office_min"
 
@@ -42,7 +43,8 @@ public enum EventLogCSV {
     public static func tickets(_ logs: [(Int, [TicketRecord])], catalogue c: Catalogue, dated: [Dated]? = nil) -> String
     {
         let out = CSVText(capacity: 160 * logs.reduce(0) { $0 + $1.1.count } + 256)
-        out.text(header(ticketHeader, dated: dated != nil, extra: ",visit,case"))
+        // The booked slot comes last (after a dated run's visit and case): older readers keep their columns.
+        out.text(String(header(ticketHeader, dated: dated != nil, extra: ",visit,case").dropLast()) + ",slot_min\n")
         let names = CSVText.Names(c)
         for (k, (rep, rows)) in logs.enumerated() {
             let d = dated?[k]
@@ -90,6 +92,8 @@ public enum EventLogCSV {
                     out.comma()
                     if let n = r.caseNumber { out.int(Int(n)) }
                 }
+                out.comma()
+                out.fixed4(r.slot)
                 out.newline()
             }
         }
@@ -182,6 +186,31 @@ public enum EventLogCSV {
                 out.name(names.departments, r.department)
                 out.comma()
                 out.int(Int(r.waiting))
+                out.newline()
+            }
+        }
+        return out.string
+    }
+
+    /// Appointments booked per slot (bookings.csv): what show-up is measured against.
+    public static func bookings(_ logs: [(Int, [BookingRecord])], scenario: Scenario, dated: [Dated]? = nil) -> String {
+        let out = CSVText(capacity: 48 * logs.reduce(0) { $0 + $1.1.count } + 256)
+        out.text(header(bookingHeader, dated: dated != nil))
+        let blocks = scenario.appointments
+        for (k, (rep, rows)) in logs.enumerated() {
+            let dates = dated?[k].dates.map(\.description)
+            for (i, r) in rows.enumerated() {
+                prefix(out, rep, dates, dated?[k].day, i)
+                let b = blocks.indices.contains(Int(r.block)) ? blocks[Int(r.block)] : nil
+                out.text(b?.id ?? "")
+                out.comma()
+                out.text(b?.item ?? "")
+                out.comma()
+                out.fixed4(r.slot)
+                out.comma()
+                out.clock(r.slot)
+                out.comma()
+                out.int(Int(r.booked))
                 out.newline()
             }
         }

@@ -21,7 +21,7 @@ public enum AtomicOutput {
         "queues.csv", "staff.csv", "cases.csv", "steps.csv", "compare.json", "compare.md", "tidy.csv",
         "aggregate.csv", "batch.json", "shard.json", "plan.md", "plan.json", "requirements.csv", "shifts.csv",
         "back_office.csv", "tidal.csv", "calibrated.yaml", "calibration.md", "calibration.json", "backtest.md",
-        "backtest.json", "backtest.csv",
+        "backtest.json", "backtest.csv", "bookings.csv",
     ]
 
     /// The main file of each command's output: a folder holding one was written by hallsim.

@@ -62,12 +62,37 @@ extension ExperimentResult {
                             ).utf8)
                     ))
             }
+            if !scenario.appointments.isEmpty {
+                files.append(("bookings.csv", Data(bookingsCSV(kept).utf8)))
+            }
             if multiDay {
                 files.append(("cases.csv", Data(CaseCSV.cases(kept, scenario: scenario).utf8)))
                 files.append(("steps.csv", Data(CaseCSV.steps(kept, catalogue: c).utf8)))
             }
         }
         return files
+    }
+
+    /// bookings.csv of the kept replications: every slot booked full on every day the hall was open.
+    func bookingsCSV(_ kept: [(Int, RecordLog)]) -> String {
+        let full = scenario.fullBookings
+        guard let period = scenario.period else {
+            return EventLogCSV.bookings(kept.map { ($0.0, full) }, scenario: scenario)
+        }
+        var logs: [(Int, [BookingRecord])] = []
+        var dated: [EventLogCSV.Dated] = []
+        for (rep, log) in kept {
+            var rows: [BookingRecord] = []
+            var day: [Int32] = []
+            for (i, d) in log.dates.enumerated() {
+                guard (try? period.hallDay(d, regular: scenario.day.periods)) != nil else { continue }
+                rows += full
+                day += Array(repeating: Int32(i), count: full.count)
+            }
+            logs.append((rep, rows))
+            dated.append((log.dates, day))
+        }
+        return EventLogCSV.bookings(logs, scenario: scenario, dated: dated)
     }
 }
 

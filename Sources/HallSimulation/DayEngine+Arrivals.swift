@@ -68,7 +68,7 @@ extension DayEngine {
         let a = appointmentArrivals[k]
         arrives(
             source: profileCount + Int(a.block), item: appointmentItem[Int(a.block)], channel: .appointment,
-            onTime: now <= a.slot + onTimeTolerance, now: now)
+            onTime: now <= a.slot + onTimeTolerance, slot: a.slot, now: now)
     }
 
     func plannedVisitArrives(_ k: Int) {
@@ -103,11 +103,12 @@ extension DayEngine {
     }
 
     func issueTicket(
-        source s: Int, item i: Int32, channel: Channel, onTime: Bool, now: Double, draws: ApplicantDraws,
-        planned: PlannedVisit? = nil
+        source s: Int, item i: Int32, channel: Channel, onTime: Bool, slot: Double = .nan, now: Double,
+        draws: ApplicantDraws, planned: PlannedVisit? = nil
     ) {
         let number = nextNumber
         nextNumber += 1
+        if !slot.isNaN { appointmentSlots[number] = slot }
         let d = items[Int(i)].department
         let cls: TicketClass = draws.priority ? .priority : (appointmentsFirst && onTime ? .appointment : .normal)
         let ticket = Ticket(

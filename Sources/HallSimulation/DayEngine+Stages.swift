@@ -89,6 +89,8 @@ struct Visitor {
     var item: Int32
     var channel: Channel
     var onTime: Bool
+    /// An appointment's booked slot (NaN for walk-ins).
+    var slot: Double
     var draws: ApplicantDraws
     /// Stage plan, drawn on arrival: the guide desk's service time and outcome (nil: does not stop
     /// there), the terminal's service time and whether it ends there (nil: does not try one).
@@ -102,14 +104,14 @@ struct Visitor {
 extension DayEngine {
     /// An applicant arrives (a walk-in or an appointment): the ticket's numbers are drawn, then the
     /// online share, the guide desk and the terminals may come before the ticket.
-    func arrives(source s: Int, item i: Int32, channel: Channel, onTime: Bool, now: Double) {
+    func arrives(source s: Int, item i: Int32, channel: Channel, onTime: Bool, slot: Double = .nan, now: Double) {
         let draws = drawApplicant(source: s, item: i, planned: nil)
         guard stages.any else {
-            issueTicket(source: s, item: i, channel: channel, onTime: onTime, now: now, draws: draws)
+            issueTicket(source: s, item: i, channel: channel, onTime: onTime, slot: slot, now: now, draws: draws)
             return
         }
         if let online = stageStreams.online, online.uniform() < stages.onlineShare[Int(i)] { return }
-        var v = Visitor(source: Int32(s), item: i, channel: channel, onTime: onTime, draws: draws)
+        var v = Visitor(source: Int32(s), item: i, channel: channel, onTime: onTime, slot: slot, draws: draws)
         if let g = stageStreams.guide {
             let route = g.route.uniform()
             let service = stages.guideService!.sample(g.service)
@@ -133,7 +135,7 @@ extension DayEngine {
         } else if v.terminal != nil {
             enterStage(&v, .terminal, now: now)
         } else {
-            issueTicket(source: s, item: i, channel: channel, onTime: onTime, now: now, draws: draws)
+            issueTicket(source: s, item: i, channel: channel, onTime: onTime, slot: slot, now: now, draws: draws)
         }
     }
 
@@ -186,7 +188,8 @@ extension DayEngine {
             enterStage(&v, .terminal, now: now)
         } else {
             issueTicket(
-                source: Int(v.source), item: v.item, channel: v.channel, onTime: v.onTime, now: now, draws: v.draws)
+                source: Int(v.source), item: v.item, channel: v.channel, onTime: v.onTime, slot: v.slot, now: now,
+                draws: v.draws)
         }
     }
 }

@@ -78,6 +78,8 @@ final class DayEngine {
     let stages: CompiledStages
     let stageStreams: StageStreams
     @exclusivity(unchecked) var visitors: [Visitor] = []
+    /// Booked slot of each appointment ticket (by ticket number), for its record.
+    var appointmentSlots: [Int32: Double] = [:]
     var stageBusy = [0, 0]
     var stageQueue = [Deque<Int32>(), Deque<Int32>()]
 
@@ -330,7 +332,8 @@ final class DayEngine {
             channel: t.channel, priority: t.ticketClass == UInt8(TicketClass.priority.rawValue),
             arrival: t.arrival, call: t.call.isNaN ? nil : t.call, serviceStart: start,
             serviceEnd: start == nil ? nil : end, window: window, outcome: outcome, end: end,
-            visit: t.visit, caseNumber: t.caseNumber >= 0 ? t.caseNumber : nil)
+            visit: t.visit, caseNumber: t.caseNumber >= 0 ? t.caseNumber : nil,
+            slot: t.channel == .appointment ? appointmentSlots[t.number] : nil)
         hooks?.ticketEnded(&record)
         sink.record(record)
         if complaintsItem >= 0, record.item != complaintsItem, record.outcome.failedVisit,

@@ -17,7 +17,11 @@ final class CalibrationTests: XCTestCase {
         let run = Experiment.run(truth, seed: seed, replications: 0..<days, threads: 2, records: .all)
         let logs = run.logs.enumerated().map { ($0.offset, $0.element!.tickets) }
         let csv = EventLogCSV.tickets(logs, catalogue: truth.catalogue)
-        return try CalibrationRecords.parse(csv, file: "tickets.csv", label: "seed\(seed)", base: truth)
+        var observed = try CalibrationRecords.parse(csv, file: "tickets.csv", label: "seed\(seed)", base: truth)
+        // The bookings of a simulated day: every slot full (bookings.csv as `hallsim run` writes it).
+        let bookings = EventLogCSV.bookings(logs.map { ($0.0, truth.fullBookings) }, scenario: truth)
+        try CalibrationRecords.attachBookings(bookings, file: "bookings.csv", base: truth, to: &observed)
+        return observed
     }
 
     /// Coverage of the true (base) values by the estimated fields' intervals, over several 20-day samples.
@@ -57,6 +61,13 @@ final class CalibrationTests: XCTestCase {
         )
         for m in cov.misses { print("  miss: \(m)") }
         XCTAssertGreaterThan(cov.total, 500, "every group of parameters should be estimated")
+        // Both appointment blocks' show-up and punctuality are among them (60 of the intervals).
+        let truth = try ScenarioLoader.load(path: Self.scenarioPath)
+        let r = Calibration.calibrate(base: truth, days: try observedDays(truth, seed: 1, days: 20))
+        let appointments = r.estimatedFields.filter { $0.field.hasPrefix("appointments[") }
+        XCTAssertEqual(appointments.count, 6, appointments.map(\.field).joined(separator: ", "))
+        XCTAssertTrue(appointments.allSatisfy { $0.lower != nil }, "appointment fields carry intervals")
+        XCTAssertFalse(r.notEstimated.contains { $0.contains("appointment") }, "\(r.notEstimated)")
         XCTAssertTrue(passes(cov), "coverage \(rate) is below what a 95 % procedure gives")
         // Not absurdly wide either: a procedure covering everything on ~300 parameters is suspect.
         XCTAssertLessThan(rate, 0.995)

@@ -13,8 +13,20 @@ import XCTest
 /// must cover the true parameters at about their nominal 95 %.
 final class CalibrationThroughTheStoreTests: XCTestCase {
     func testGroundTruthRecoveredFromTheStore() throws {
-        let truth = try validationScenario("nowcast-hall")
+        var truth = try validationScenario("nowcast-hall")
+        // Booked slots, called first while on time: their check-ins carry the slot, the day's bookings are
+        // set through the store as the booking system would, and show-up and punctuality are calibrated.
+        truth.appointments = [
+            AppointmentBlock(
+                id: "c1-am", item: "c1", first: ClockTime(minutes: 510), last: ClockTime(minutes: 690),
+                everyMinutes: 30, perSlot: 3, showProbability: 0.8, punctuality: .normal(mean: -4, sd: 6))
+        ]
+        truth.calling.appointmentsFirst = true
+        truth.calling.onTimeToleranceMinutes = 5
         let hall = CompiledHall(truth)
+        let bookings = truth.fullBookings.map {
+            Booking(block: truth.appointments[Int($0.block)].id, slot: $0.slot, booked: Int($0.booked))
+        }
         let clock = ManualClock(Stamp(CivilDate(2025, 3, 3), 0))
         let store = try OpsStore(path: try temporaryDatabase(self), scenario: truth, clock: clock)
         let first = CivilDate(2025, 3, 3)
@@ -23,6 +35,7 @@ final class CalibrationThroughTheStoreTests: XCTestCase {
         for k in 0..<days {
             let date = first.adding(days: k)
             clock.set(Stamp(date, 0))
+            try store.setBookings(date, bookings, actor: manager)
             let sink = OrderedSink()
             let stats = simulateDay(hall, seed: 21, replication: k, sink: sink)
             let replayed = try replayDay(
@@ -42,6 +55,13 @@ final class CalibrationThroughTheStoreTests: XCTestCase {
                 + misses.map { "\($0.field) \($0.estimate!) [\($0.lower!), \($0.upper!)] truth \($0.base!)" }
                 .joined(separator: "; "))
         XCTAssertGreaterThan(cov.total, 40)
+        let appointments = result.estimatedFields.filter { $0.field.hasPrefix("appointments[c1-am]") }
+        XCTAssertEqual(
+            appointments.map(\.field).sorted(),
+            [
+                "appointments[c1-am].punctuality_min.mean", "appointments[c1-am].punctuality_min.sd",
+                "appointments[c1-am].show_probability",
+            ])
         // A 95 % procedure over N intervals: at least the binomial's lower 0.1 % quantile.
         let n = Double(cov.total)
         let floor = 0.95 * n - 3.09 * (0.95 * 0.05 * n).squareRoot()
@@ -55,6 +75,9 @@ final class CalibrationThroughTheStoreTests: XCTestCase {
         try CalibrationRecords.attachClerks(
             EventLogCSV.windows((0..<days).map { ($0, run.logs[$0]!.windows) }, catalogue: truth.catalogue),
             file: "windows.csv", base: truth, to: &direct)
+        try CalibrationRecords.attachBookings(
+            EventLogCSV.bookings((0..<days).map { ($0, truth.fullBookings) }, scenario: truth), file: "bookings.csv",
+            base: truth, to: &direct)
         let straight = Calibration.calibrate(base: truth, days: direct)
         XCTAssertEqual(straight.fields.map(\.field), result.fields.map(\.field))
         for (a, b) in zip(straight.fields, result.fields) {

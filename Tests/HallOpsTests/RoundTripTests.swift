@@ -24,10 +24,10 @@ final class RoundTripTests: XCTestCase {
     func replay(rule: CallingRule?, seed: UInt64) throws {
         var scenario = try countyHall()
         if let rule { scenario.calling.rule = rule }
-        // The operations module cannot see an applicant who turns away without a ticket (balking), and
-        // the event log does not carry an appointment's slot (needed for the on-time class): both off.
+        // The operations module cannot see an applicant who turns away without a ticket (balking): off.
+        // Appointments check in with the slot their record carries, so on-time ones are called first.
         scenario.behaviour.balking = []
-        scenario.calling.appointmentsFirst = false
+        XCTAssertTrue(scenario.calling.appointmentsFirst)
         // Nor, yet, visits to the guide desk and the self-service terminals before the ticket (docs/event-log.md).
         scenario.guideDesk = nil
         scenario.selfService = nil

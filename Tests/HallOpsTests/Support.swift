@@ -74,7 +74,7 @@ final class OrderedSink: RecordSink {
 /// Replays a simulated day's records through the store, action by action on the injected clock, as the
 /// hall would have produced them: tickets issued, clerks signing in, windows calling with the store's own
 /// calling policy (which must pick the simulator's ticket), starting and finishing. Returns the tickets
-/// issued and the calls made. Balking, appointments-first and the stages before the ticket must be off.
+/// issued and the calls made. Balking and the stages before the ticket must be off.
 @discardableResult
 func replayDay(
     _ recs: [OrderedSink.Rec], catalogue: Catalogue, scenario: Scenario, store: OpsStore, clock: ManualClock
@@ -101,7 +101,7 @@ func replayDay(
             let ticket = try store.issueTicket(
                 IssueRequest(
                     kind: kind, item: c.items[Int(t.item)],
-                    appointmentSlot: kind == .appointment ? t.arrival : nil),
+                    appointmentSlot: kind == .appointment ? t.slot : nil),
                 idempotencyKey: "sim-\(clock.now().date)-\(nextNumber)", actor: manager)
             XCTAssertEqual(ticket.sequence, nextNumber)
             issued[nextNumber] = ticket.id

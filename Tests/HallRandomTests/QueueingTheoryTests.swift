@@ -94,3 +94,43 @@ final class QuantileTests: XCTestCase {
         XCTAssertNil(Statistics.quantile([], 0.9))
     }
 }
+
+/// The normal fit behind appointment punctuality: arrivals recorded at the opening are censored.
+final class NormalFitTests: XCTestCase {
+    func testCensoredValuesAreNotTakenAtFaceValue() throws {
+        // Offsets N(-6, 7) for a slot at the opening: those before it are recorded at the opening (0).
+        let s = RandomStream(seed: 7, replication: 0, name: "punctuality")
+        var exact: [Double] = []
+        var censored: [(lower: Double, upper: Double)] = []
+        var naive: [Double] = []
+        for _ in 0..<2_000 {
+            let x = s.handle.gaussian(mean: -6, sd: 7)
+            if x < 0 {
+                censored.append((-.infinity, 0))
+                naive.append(0)
+            } else {
+                exact.append(x)
+                naive.append(x)
+            }
+        }
+        let fit = try XCTUnwrap(Estimation.fitNormal(exact: exact, censored: censored))
+        XCTAssertTrue(fit.meanInterval[0] <= -6 && -6 <= fit.meanInterval[1], "\(fit)")
+        XCTAssertTrue(fit.sdInterval[0] <= 7 && 7 <= fit.sdInterval[1], "\(fit)")
+        // Taking the recorded values at face value misses both.
+        let plain = try XCTUnwrap(Estimation.fitNormal(exact: naive))
+        XCTAssertFalse(plain.meanInterval[0] <= -6 && -6 <= plain.meanInterval[1], "\(plain)")
+        XCTAssertFalse(plain.sdInterval[0] <= 7 && 7 <= plain.sdInterval[1], "\(plain)")
+    }
+
+    func testUncensoredIntervalsCoverAtTheirLevel() {
+        // 400 samples of 30: the t interval of the mean covers about 95 % of them (binomial 0.1 % bounds).
+        var covered = 0
+        for k in 0..<400 {
+            let s = RandomStream(seed: 11, replication: k, name: "normal")
+            let xs = (0..<30).map { _ in s.handle.gaussian(mean: 2, sd: 3) }
+            if let f = Estimation.fitNormal(exact: xs), f.meanInterval[0] <= 2, 2 <= f.meanInterval[1] { covered += 1 }
+        }
+        XCTAssertGreaterThanOrEqual(covered, 366)
+        XCTAssertLessThanOrEqual(covered, 393)
+    }
+}

@@ -95,7 +95,7 @@ final class CLITests: XCTestCase {
             separator: "\n")
         XCTAssertEqual(
             String(tickets[0]),
-            "replication,ticket,source,channel,item,department,priority,arrival_min,arrival_clock,call_min,service_start_min,service_end_min,end_min,wait_min,window,outcome"
+            "replication,ticket,source,channel,item,department,priority,arrival_min,arrival_clock,call_min,service_start_min,service_end_min,end_min,wait_min,window,outcome,slot_min"
         )
         // No staging directories are left behind.
         XCTAssertEqual(try FileManager.default.contentsOfDirectory(atPath: dir.path).sorted(), ["a", "b"])

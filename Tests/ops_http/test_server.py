@@ -146,6 +146,29 @@ def test_bad_requests_are_4xx_with_the_field(server):
     assert requests.get(server.url + "/api/tickets?date=2025-10-09", headers=kiosk, timeout=5).json() == []
 
 
+def test_bookings_of_a_day(server):
+    """A day's appointment bookings: replaced whole, refused with the field at fault, manager's only."""
+    admin = server.login()
+    u = server.url + "/api/bookings/2025-10-09"
+    good = [{"block": "re-transfer-am", "slot": 540, "booked": 2}, {"block": "re-transfer-pm", "slot": 870, "booked": 1}]
+    r = admin.put(u, json={"bookings": good}, timeout=10)
+    assert r.status_code == 200, r.text
+    assert r.json() == {"date": "2025-10-09", "bookings": good}
+    for body, field in [
+        ({"bookings": [{"block": "re-transfer-am", "slot": 545, "booked": 2}]}, "bookings[0].slot"),
+        ({"bookings": [{"block": "nope", "slot": 540, "booked": 2}]}, "bookings[0].block"),
+        ({"bookings": [{"block": "re-transfer-am", "slot": 540}]}, "bookings[0].booked"),
+        ({"bookings": [{"block": "re-transfer-am", "slot": 540, "booked": 20000}]}, "bookings[0].booked"),
+    ]:
+        r = admin.put(u, json=body, timeout=10)
+        assert r.status_code == 400 and r.json()["error"]["field"] == field, r.text
+    # Nothing half-stored: the good list is still the day's.
+    assert admin.get(u, timeout=10).json()["bookings"] == good
+    assert admin.get(server.url + "/api/bookings/2025-10-10", timeout=10).json()["bookings"] == []
+    clerk = server.user("c-zhao", "clerk", staff="wangli")
+    assert clerk.put(u, json={"bookings": []}, timeout=10).status_code == 403
+
+
 def test_sql_fragments_are_stored_verbatim(server):
     admin = server.login()
     r = admin.post(server.url + "/api/users", json={"name": SQL, "role": "manager", "password": SQL}, timeout=10)

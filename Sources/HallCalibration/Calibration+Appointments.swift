@@ -1,0 +1,120 @@
+import Foundation
+import HallDomain
+import HallRandom
+
+extension Calibration {
+    /// Appointments, per block. A checked-in appointment belongs to the block whose item and slot it has
+    /// (`TicketRecord.slot`; first segments only).
+    /// - show-up (`show_probability`): check-ins over bookings (bookings.csv), over the slots the bookings
+    ///   list, with the Wilson interval; without bookings the base is kept.
+    /// - punctuality (`punctuality_min`, arrival − slot): a normal by maximum likelihood. An arrival at an
+    ///   opening instant may have come earlier (the hall opened then; the simulator and the kiosk both
+    ///   record the opening): it is censored between the previous closing (or -∞) and the opening.
+    static func appointments(base: Scenario, days: [ObservedDay], options o: CalibrationOptions)
+        -> (fields: [EstimatedField], blocks: [AppointmentBlock], notes: [String])
+    {
+        var blocks = base.appointments
+        guard !blocks.isEmpty else { return ([], blocks, []) }
+        let items = base.catalogue.items
+        var checkedIn = [Int](repeating: 0, count: blocks.count)
+        var booked = [Int](repeating: 0, count: blocks.count)
+        var unbooked = [Int](repeating: 0, count: blocks.count)
+        var exact = [[Double]](repeating: [], count: blocks.count)
+        var censored = [[(lower: Double, upper: Double)]](repeating: [], count: blocks.count)
+        var withBookings = 0
+        for d in days {
+            // Per block and slot (to the second): check-ins, for the show-up over the booked slots.
+            var came: [Int: [Int: Int]] = [:]
+            for t in d.tickets where t.channel == .appointment && t.visit == .first {
+                guard let slot = t.slot, items.indices.contains(Int(t.item)),
+                    let b = base.appointmentBlock(item: items[Int(t.item)], slot: slot)
+                else { continue }
+                came[b, default: [:]][Int((slot * 60).rounded()), default: 0] += 1
+                let x = t.arrival - slot
+                if let k = d.periods.firstIndex(where: { abs($0.start.minutes - t.arrival) < 1e-6 }) {
+                    // Recorded at an opening: came at or before it (after the previous closing).
+                    let lower = k > 0 ? d.periods[k - 1].end.minutes - slot : -Double.infinity
+                    censored[b].append((lower, x))
+                } else {
+                    exact[b].append(x)
+                }
+            }
+            guard let bookings = d.bookings else { continue }
+            withBookings += 1
+            var listed: [Int: Set<Int>] = [:]
+            for r in bookings {
+                let b = Int(r.block)
+                let key = Int((r.slot * 60).rounded())
+                listed[b, default: []].insert(key)
+                booked[b] += Int(r.booked)
+                checkedIn[b] += came[b]?[key] ?? 0
+            }
+            for (b, slots) in came {
+                for (key, n) in slots where !(listed[b]?.contains(key) ?? false) { unbooked[b] += n }
+            }
+        }
+        // Show-up fields of every block, then punctuality (the report groups consecutive fields).
+        var fields: [EstimatedField] = []
+        var punctuality: [EstimatedField] = []
+        var notes: [String] = []
+        for (b, block) in blocks.enumerated() {
+            let field = "appointments[\(block.id)]"
+            // Show-up.
+            if withBookings == 0 {
+                fields.append(
+                    EstimatedField(
+                        field: "\(field).show_probability", group: "appointment show-up", estimate: nil, lower: nil,
+                        upper: nil, sampleSize: 0, method: "check-ins over bookings (bookings.csv)",
+                        base: block.showProbability, value: block.showProbability, estimated: false,
+                        note: "no bookings in the records: base kept"))
+            } else if checkedIn[b] > booked[b] {
+                fields.append(
+                    EstimatedField(
+                        field: "\(field).show_probability", group: "appointment show-up", estimate: nil, lower: nil,
+                        upper: nil, sampleSize: booked[b], method: "check-ins over bookings (bookings.csv)",
+                        base: block.showProbability, value: block.showProbability, estimated: false,
+                        note:
+                            "\(checkedIn[b]) check-ins for \(booked[b]) bookings (are the bookings complete?): base kept"
+                    ))
+            } else {
+                var f = proportion(
+                    "\(field).show_probability", group: "appointment show-up", successes: checkedIn[b],
+                    trials: booked[b], base: block.showProbability,
+                    method: "check-ins over bookings of the booked slots, Wilson interval", unit: "bookings",
+                    options: o)
+                if unbooked[b] > 0 {
+                    f.note = [f.note, "\(unbooked[b]) check-ins for slots without bookings left out"].compactMap { $0 }
+                        .joined(separator: "; ")
+                }
+                if f.estimated { blocks[b].showProbability = f.value! }
+                fields.append(f)
+            }
+            // Punctuality.
+            let (baseMean, baseSD) = (block.punctuality.mean, block.punctuality.variance.squareRoot())
+            let n = exact[b].count + censored[b].count
+            let fit =
+                n >= o.minServices ? Estimation.fitNormal(exact: exact[b], censored: censored[b], level: o.level) : nil
+            let note: String? =
+                n < o.minServices
+                ? "fewer than \(o.minServices) check-ins with their slot: base kept"
+                : (fit == nil ? "no normal fits these check-ins (no spread?): base kept" : nil)
+            let method =
+                (fit?.method ?? "normal by maximum likelihood")
+                + (censored[b].isEmpty ? "" : "; \(censored[b].count) arrivals at an opening censored")
+            for (name, est, interval, baseValue) in [
+                ("mean", fit?.mean, fit?.meanInterval, baseMean), ("sd", fit?.sd, fit?.sdInterval, baseSD),
+            ] {
+                punctuality.append(
+                    EstimatedField(
+                        field: "\(field).punctuality_min.\(name)", group: "appointment punctuality", estimate: est,
+                        lower: interval?[0], upper: interval?[1], sampleSize: n, method: method, base: baseValue,
+                        value: est ?? baseValue, estimated: fit != nil, note: note))
+            }
+            if let fit { blocks[b].punctuality = .normal(mean: fit.mean, sd: fit.sd) }
+        }
+        if withBookings == 0 {
+            notes.append("appointments' show-up (no bookings.csv in the records; base kept)")
+        }
+        return (fields + punctuality, blocks, notes)
+    }
+}
