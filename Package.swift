@@ -69,7 +69,9 @@ let package = Package(
         // Calibration: scenario parameters estimated from event-log records (simulated or real), with intervals.
         .target(
             name: "HallCalibration",
-            dependencies: ["HallDomain", "HallRandom", "HallMetrics", "HallRunner", "HallScenarioYAML"]),
+            dependencies: [
+                "HallDomain", "HallRandom", "HallMetrics", "HallSimulation", "HallRunner", "HallScenarioYAML",
+            ]),
         // Operations (a real hall's day): tickets, calling, cases, deadlines and ratings in SQLite, no HTTP.
         // Reuses the domain, the simulator's calling policies, the calendar, the metrics and the writers.
         .target(

@@ -108,8 +108,16 @@ public enum Calibration {
         if let returns = noticeReturns(base: base, days: days, options: o) {
             result.scenario.noticeReturn = returns.value
             result.fields += returns.fields
-            result.notEstimated = result.notEstimated.map {
-                $0.hasPrefix("return delays") ? "back-office step times (base kept; see docs/calibration.md)" : $0
+            result.notEstimated.removeAll { $0.hasPrefix("return delays") }
+        }
+        if let steps = backOfficeSteps(base: base, days: days, options: o) {
+            result.scenario.backOffice = steps.backOffice
+            result.fields += steps.fields
+            result.serviceFits += steps.fits
+            result.notEstimated.removeAll { $0.hasPrefix("back-office step times") }
+            if steps.untimed > 0 {
+                result.notEstimated.append(
+                    "\(steps.untimed) back-office steps recorded without being taken (no working time; left out)")
             }
         }
         guard !weekdays.isEmpty else { return result }
@@ -472,17 +480,7 @@ public enum Calibration {
                 }
                 source = base.hasRoster ? "all clerks ÷ their skill in the base" : "all windows ÷ the base slowdown"
             }
-            var fits: [Estimation.Fit] = []
-            for fam in o.serviceFamilies {
-                let fit: Estimation.Fit? =
-                    switch fam {
-                    case "lognormal": Estimation.fitLognormal(sample, level: o.level)
-                    case "gamma": Estimation.fitGamma(sample, level: o.level)
-                    default: Estimation.fitExponential(sample, level: o.level)
-                    }
-                if let fit { fits.append(fit) }
-            }
-            let best = fits.min { $0.aic < $1.aic }
+            let (best, fits) = fitDurations(sample, options: o)
             let enough = sample.count >= o.minServices && best != nil
             let (baseMean, baseCV) = meanCV(item.service)
             var fm = EstimatedField(
@@ -506,12 +504,7 @@ public enum Calibration {
                 fm.estimated = true
                 fc.value = best.cv
                 fc.estimated = true
-                s.items[i].service =
-                    switch best.family {
-                    case "lognormal": .lognormal(mean: best.mean, cv: best.cv)
-                    case "gamma": .gamma(mean: best.mean, cv: best.cv)
-                    default: .exponential(mean: best.mean)
-                    }
+                s.items[i].service = distribution(best)
                 if specialist.count >= o.minServices && !base.hasRoster {
                     // Only times measured at specialists' windows anchor the slowdown (else it is circular).
                     specialistMean[i] = (best.mean, best.cv, sample.count)
@@ -671,12 +664,39 @@ public enum Calibration {
             notEstimated: [
                 "notice intake times (notice_service_min, base kept)",
                 "balking steps (base kept)",
-                "return delays after a notice and back-office step times (base kept; see docs/calibration.md)",
+                "return delays after a notice (records without dates or case numbers; base kept)",
+                "back-office step times (no steps.csv with a calendar and a back office; base kept)",
             ] + appointments.notes
                 + (base.period != nil ? ["weekday demand multipliers (records without dates, base kept)"] : [])
                 + (base.hasRoster
                     ? ["clerks' skills (with a roster the clerks' skills set the speed; base kept)"] : []),
             options: o)
+    }
+
+    /// Durations fitted by every family of `o.serviceFamilies` (maximum likelihood); AIC chooses.
+    static func fitDurations(_ sample: [Double], options o: CalibrationOptions) -> (
+        best: Estimation.Fit?, fits: [Estimation.Fit]
+    ) {
+        var fits: [Estimation.Fit] = []
+        for fam in o.serviceFamilies {
+            let fit: Estimation.Fit? =
+                switch fam {
+                case "lognormal": Estimation.fitLognormal(sample, level: o.level)
+                case "gamma": Estimation.fitGamma(sample, level: o.level)
+                default: Estimation.fitExponential(sample, level: o.level)
+                }
+            if let fit { fits.append(fit) }
+        }
+        return (fits.min { $0.aic < $1.aic }, fits)
+    }
+
+    /// The scenario distribution of a fit.
+    static func distribution(_ f: Estimation.Fit) -> Distribution {
+        switch f.family {
+        case "lognormal": .lognormal(mean: f.mean, cv: f.cv)
+        case "gamma": .gamma(mean: f.mean, cv: f.cv)
+        default: .exponential(mean: f.mean)
+        }
     }
 
     /// Mean and cv of a duration distribution (cv nil for families without one).

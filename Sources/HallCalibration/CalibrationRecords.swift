@@ -14,6 +14,9 @@ public struct ObservedDay: Sendable {
     public var clerk: [Int32: Int32] = [:]
     /// The day's appointment bookings (bookings.csv); nil where the records have none.
     public var bookings: [BookingRecord]?
+    /// Back-office steps of the day's run (steps.csv), on the run's first observed day: steps run across
+    /// days, so they belong to the run, not to a day.
+    public var steps: [CaseStepRecord] = []
 
     public init(
         label: String, date: CivilDate?, periods: [HallDomain.TimeInterval], demand: Double, tickets: [TicketRecord]
@@ -64,6 +67,13 @@ public enum CalibrationRecords {
         {
             try attachClerks(wt, file: wpath, base: base, to: &days)
         }
+        let spath = URL(fileURLWithPath: folder).appendingPathComponent("steps.csv").path
+        if base.backOffice != nil, base.period != nil, let st = FileManager.default.contents(atPath: spath) {
+            guard let text = String(data: st, encoding: .utf8) else {
+                throw RecordsError(file: spath, message: "not UTF-8 text")
+            }
+            try attachSteps(text, file: spath, base: base, to: &days)
+        }
         let bpath = URL(fileURLWithPath: folder).appendingPathComponent("bookings.csv").path
         if !base.appointments.isEmpty, let b = FileManager.default.contents(atPath: bpath) {
             guard let bt = String(data: b, encoding: .utf8) else {
@@ -82,6 +92,71 @@ public enum CalibrationRecords {
             index["\(rep)/\(d.date.map { "\($0)" } ?? "")"] = k
         }
         return index
+    }
+
+    /// Reads the back-office steps of steps.csv (as a run over dates and `hallops export` write it): each
+    /// replication's steps go to its first observed day. Steps not yet ended are left out.
+    public static func attachSteps(_ text: String, file: String, base: Scenario, to days: inout [ObservedDay]) throws {
+        let departments = Dictionary(
+            base.catalogue.departments.enumerated().map { ($1, Int32($0)) }, uniquingKeysWith: { a, _ in a })
+        var lines = text.split(separator: "\n").map { $0.hasSuffix("\r") ? $0.dropLast() : $0 }
+        guard !lines.isEmpty else { throw RecordsError(file: file, line: 1, message: "empty file") }
+        let head = lines.removeFirst().split(separator: ",", omittingEmptySubsequences: false).map(String.init)
+        var col: [String: Int] = [:]
+        for (i, name) in head.enumerated() { col[name] = i }
+        for r in ["replication", "department", "step", "arrived", "start", "end", "start_min", "end_min"]
+        where col[r] == nil {
+            throw RecordsError(file: file, line: 1, field: r, message: "missing column (expected the steps.csv header)")
+        }
+        // The first observed day of each replication.
+        var first: [String: Int] = [:]
+        for (k, d) in days.enumerated() {
+            let rep = d.label.split(separator: "#").last.map { String($0.split(separator: "/").first ?? "") } ?? ""
+            if let j = first[rep], let a = days[j].date, let b = d.date, a <= b { continue }
+            first[rep] = k
+        }
+        for (n, raw) in lines.enumerated() {
+            let line = n + 2
+            let f = raw.split(separator: ",", omittingEmptySubsequences: false).map(String.init)
+            guard f.count == head.count else {
+                throw RecordsError(file: file, line: line, message: "\(f.count) fields, expected \(head.count)")
+            }
+            func v(_ k: String) -> String { f[col[k]!] }
+            guard let d = departments[v("department")] else {
+                throw RecordsError(
+                    file: file, line: line, field: "department",
+                    message: "\"\(v("department"))\" is not in the base scenario")
+            }
+            guard let step = StepKind(rawValue: v("step")) else {
+                throw RecordsError(
+                    file: file, line: line, field: "step",
+                    message: "unknown step \"\(v("step"))\" (review, approval, second_approval, special, referral)")
+            }
+            func stamp(_ k: String, _ m: String) throws -> Stamp? {
+                if v(k).isEmpty { return nil }
+                guard let date = CivilDate(parsing: String(v(k).prefix(10))), let minute = Double(v(m)),
+                    minute.isFinite, minute >= 0, minute <= 1440
+                else {
+                    throw RecordsError(
+                        file: file, line: line, field: k,
+                        message: "expected a stamp YYYY-MM-DD HH:MM:SS with its minutes in \(m), found \"\(v(k))\"")
+                }
+                return Stamp(date, minute)
+            }
+            guard let end = try stamp("end", "end_min") else { continue }
+            guard let start = try stamp("start", "start_min"), start <= end else {
+                throw RecordsError(
+                    file: file, line: line, field: "start", message: "an ended step needs a start at or before its end")
+            }
+            guard let arrived = CivilDate(parsing: String(v("arrived").prefix(10))) else {
+                throw RecordsError(file: file, line: line, field: "arrived", message: "expected a stamp YYYY-MM-DD …")
+            }
+            guard let k = first[v("replication")] else { continue }
+            let a = Stamp(arrived, 0)
+            days[k].steps.append(
+                CaseStepRecord(
+                    caseNumber: -1, department: d, step: step, arrived: a, visible: a, start: start, end: end, work: 0))
+        }
     }
 
     /// Reads the appointments booked per slot (bookings.csv as `hallsim run` and `hallops export` write it).

@@ -56,7 +56,9 @@ public struct CivilDate: Sendable, Hashable, Comparable, Codable, CustomStringCo
 
     public var description: String {
         func two(_ v: Int) -> String { v < 10 ? "0\(v)" : "\(v)" }
-        return "\(year)-\(two(month))-\(two(day))"
+        // ISO 8601: at least four digits of year (0040-09-22, which the parser reads back).
+        let y = (0..<1000).contains(year) ? String("000\(year)".suffix(4)) : "\(year)"
+        return "\(y)-\(two(month))-\(two(day))"
     }
 }
 

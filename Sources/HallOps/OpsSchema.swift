@@ -209,6 +209,17 @@ enum OpsSchema {
                 t.primaryKey(["date", "block", "slot"])
             }
         }
+        m.registerMigration("v4 step start") { db in
+            // When a back-office step was taken (签收): its working time runs from there to `done`.
+            try db.alter(table: "case_steps") { t in t.add(column: "started", .text) }
+            try db.create(table: "step_takes") { t in
+                t.column("case_number", .integer).notNull()
+                t.column("step", .text).notNull()
+                t.column("staff", .text).notNull()
+                t.column("started", .text).notNull()
+                t.primaryKey(["case_number", "step"])
+            }
+        }
         return m
     }
 }

@@ -159,15 +159,50 @@ extension OpsStore {
         }
     }
 
-    /// A back-office step done by a named back-office staff member (review, approval, second approval).
-    public func recordStep(case number: Int64, step: StepKind, staff: String, actor: OpsActor) throws -> OpsCase {
-        guard step != .special else {
-            throw OpsError(.invalid, "a special procedure is recorded with suspend and resume", field: "step")
+    /// Checks a step and the staff member named for it (review, approval, second approval).
+    private func checkStep(_ step: StepKind, staff: String) throws {
+        guard step != .special, step != .referral else {
+            throw OpsError(
+                .invalid,
+                "a special procedure is recorded with suspend and resume; a step is review, approval or "
+                    + "second_approval", field: "step")
         }
         guard !staff.isEmpty, staff.count <= 200 else {
             throw OpsError(
                 .invalid, "a step names the back-office staff member who did it (1 to 200 characters)", field: "staff")
         }
+    }
+
+    /// A back-office staff member takes a step of a case (签收): the step's working time runs from now until
+    /// it is recorded done (`recordStep`). Calibration reads that time; a step recorded without a take has
+    /// none.
+    public func takeStep(case number: Int64, step: StepKind, staff: String, actor: OpsActor) throws -> OpsCase {
+        try checkStep(step, staff: staff)
+        return try db.write { db in
+            let r = try caseRow(db, number)
+            try requireCaseState(r, [.inReview], "taking a back-office step")
+            if let taken = try Row.fetchOne(
+                db, sql: "SELECT staff, started FROM step_takes WHERE case_number = ? AND step = ?",
+                arguments: [number, step.rawValue])
+            {
+                throw OpsError(
+                    .conflict,
+                    "the \(step.rawValue) of case \(number) was taken by \(taken["staff"] as String) at "
+                        + "\(Self.decodeStamp(taken["started"]).map(\.description) ?? "?")",
+                    field: "step")
+            }
+            try db.cachedStatement(
+                sql: "INSERT INTO step_takes (case_number, step, staff, started) VALUES (?, ?, ?, ?)"
+            ).execute(arguments: [number, step.rawValue, staff, Self.encode(clock.now())])
+            try audit(db, actor, "case.take", "case:\(number)", ["step": step.rawValue, "staff": staff])
+            return try caseValue(db, r)
+        }
+    }
+
+    /// A back-office step done by a named back-office staff member (review, approval, second approval);
+    /// its start is when it was taken, if it was.
+    public func recordStep(case number: Int64, step: StepKind, staff: String, actor: OpsActor) throws -> OpsCase {
+        try checkStep(step, staff: staff)
         return try db.write { db in
             let r = try caseRow(db, number)
             try requireCaseState(r, [.inReview], "a back-office step")
@@ -176,12 +211,17 @@ extension OpsStore {
                 try db.cachedStatement(
                     sql: "SELECT done FROM case_steps WHERE case_number = ? ORDER BY id DESC LIMIT 1"),
                 arguments: [number])
+            let started = try String.fetchOne(
+                db, sql: "SELECT started FROM step_takes WHERE case_number = ? AND step = ?",
+                arguments: [number, step.rawValue])
+            try db.execute(
+                sql: "DELETE FROM step_takes WHERE case_number = ? AND step = ?", arguments: [number, step.rawValue])
             try db.cachedStatement(
                 sql: """
-                    INSERT INTO case_steps (case_number, department, step, staff, arrived, done)
-                    VALUES (?, ?, ?, ?, ?, ?)
+                    INSERT INTO case_steps (case_number, department, step, staff, arrived, done, started)
+                    VALUES (?, ?, ?, ?, ?, ?, ?)
                     """
-            ).execute(arguments: [number, r["department"], step.rawValue, staff, last ?? r["accepted"], now])
+            ).execute(arguments: [number, r["department"], step.rawValue, staff, last ?? r["accepted"], now, started])
             try audit(db, actor, "case.step", "case:\(number)", ["step": step.rawValue, "staff": staff])
             return try caseValue(db, try caseRow(db, number))
         }

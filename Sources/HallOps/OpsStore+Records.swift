@@ -155,7 +155,8 @@ extension OpsStore {
                 CaseStepRecord(
                     caseNumber: Int32(truncatingIfNeeded: r["case_number"] as Int64),
                     department: departmentIndex[r["department"] as String] ?? -1, step: StepKind(rawValue: r["step"])!,
-                    arrived: arrived, visible: arrived, start: done, end: done, work: 0))
+                    arrived: arrived, visible: arrived, start: Self.decodeStamp(r["started"]) ?? done, end: done,
+                    work: 0))
         }
         return (cases, steps)
     }

@@ -83,6 +83,7 @@ struct API: Sendable {
         caseRead.get("supervision", use: supervision)
         let caseWrite = api.group().add(middleware: allow(Self.caseWriters))
         caseWrite.post("cases/{id}/steps", use: recordStep)
+        caseWrite.post("cases/{id}/steps/take", use: takeStep)
         caseWrite.post("cases/{id}/suspend", use: suspend)
         caseWrite.post("cases/{id}/resume") { _, context in
             try await publishCase(try store.resume(case: try id(context), actor: actor(context)))
@@ -347,6 +348,14 @@ struct API: Sendable {
         let b = try await request.json(StepBody.self, context: context)
         return try await publishCase(
             try store.recordStep(
+                case: try id(context), step: b.step, staff: try text(b.staff, "staff", max: 200),
+                actor: try actor(context)))
+    }
+
+    @Sendable func takeStep(_ request: Request, context: OpsRequestContext) async throws -> Response {
+        let b = try await request.json(StepBody.self, context: context)
+        return try await publishCase(
+            try store.takeStep(
                 case: try id(context), step: b.step, staff: try text(b.staff, "staff", max: 200),
                 actor: try actor(context)))
     }

@@ -317,3 +317,45 @@ final class WeekdayDemandTests: XCTestCase {
         XCTAssertEqual(try result.files(folder: dir.path).count, 3, "the calibrated scenario reads back")
     }
 }
+
+/// Back-office step times from simulated records (steps.csv): per department, review and approval time
+/// in working minutes from each step's start to its end.
+final class BackOfficeStepTimeTests: XCTestCase {
+    func testStepTimesRecoveredExceptWhereReviewersAreLentToTheFront() throws {
+        let truth = try countyHall()
+        let run = Experiment.run(truth, seed: 8, replications: 0..<2, threads: 2, records: .all)
+        let c = truth.catalogue
+        let logs = run.logs.map { $0! }
+        let tickets = EventLogCSV.tickets(
+            logs.enumerated().map { ($0.offset, $0.element.tickets) }, catalogue: c,
+            dated: logs.map { ($0.dates, $0.ticketDay) })
+        var days = try CalibrationRecords.parse(tickets, file: "tickets.csv", label: "county", base: truth)
+        let steps = CaseCSV.steps(logs.enumerated().map { ($0.offset, $0.element) }, catalogue: c)
+        try CalibrationRecords.attachSteps(steps, file: "steps.csv", base: truth, to: &days)
+        let result = Calibration.calibrate(base: truth, days: days)
+        let fields = result.fields.filter { $0.field.hasPrefix("back_office.") }
+        // hrss reviewers go to a tidal window mid-step (staff_from: back_office hrss): their steps' time
+        // away counts in start → end, which no record separates. Everywhere else the clock is exact.
+        let lent = Set(
+            truth.tidal.compactMap { r -> String? in
+                if case .backOffice(let d, _) = r.source { return d }
+                return nil
+            })
+        XCTAssertEqual(lent, ["hrss"])
+        let exact = fields.filter { f in f.estimated && !lent.contains { f.field.contains("[\($0)].review") } }
+        let misses = exact.filter { !$0.covers($0.base!) }
+        print(
+            "back-office step times: \(exact.count - misses.count)/\(exact.count) intervals cover the truth; misses: "
+                + misses.map { "\($0.field) \($0.estimate!) [\($0.lower!), \($0.upper!)] truth \($0.base!)" }
+                .joined(separator: "; "))
+        XCTAssertGreaterThanOrEqual(exact.count, 50, "every department's review and approval, mean and cv")
+        let n = Double(exact.count)
+        XCTAssertGreaterThanOrEqual(
+            Double(exact.count - misses.count), (0.95 * n - 3.09 * (0.95 * 0.05 * n).squareRoot()).rounded(.down))
+        let hrss = try XCTUnwrap(fields.first { $0.field == "back_office.departments[hrss].review_min.mean" })
+        XCTAssertGreaterThan(hrss.lower!, 40, "lending inflates hrss's review time (the documented limit)")
+        XCTAssertEqual(
+            result.scenario.backOffice?.departments.first { $0.department == "ps" }?.reviewTime.mean,
+            fields.first { $0.field == "back_office.departments[ps].review_min.mean" }?.value)
+    }
+}

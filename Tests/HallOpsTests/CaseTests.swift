@@ -179,8 +179,8 @@ final class CaseTests: XCTestCase {
         XCTAssertEqual(
             names,
             [
-                "cases.csv", "daily.csv", "queues.csv", "report.md", "staff.csv", "steps.csv", "summary.json",
-                "tickets.csv", "windows.csv",
+                "bookings.csv", "cases.csv", "daily.csv", "queues.csv", "report.md", "staff.csv", "steps.csv",
+                "summary.json", "tickets.csv", "windows.csv",
             ])
         let tickets = try String(contentsOf: out.appendingPathComponent("tickets.csv"), encoding: .utf8)
         XCTAssertEqual(tickets.split(separator: "\n").count, 3)

@@ -1,0 +1,99 @@
+import Foundation
+import HallDomain
+import HallRandom
+import HallSimulation
+
+extension Calibration {
+    /// Back-office step times per department (`back_office.departments[d].review_min` and `approval_min`;
+    /// second approvals are approvers' work too) from the runs' steps (steps.csv): the working minutes
+    /// from a step's start to its end on the back office's hours of statutory working days (the clock the
+    /// simulator's reviewers work on), fitted like intake times (AIC among the families). A reviewer does
+    /// one step at a time, so these are the steps' work. Steps with no working minutes between start and
+    /// end (recorded without being taken) are left out and counted. Nil without a back office, a calendar
+    /// or steps.
+    static func backOfficeSteps(base: Scenario, days: [ObservedDay], options o: CalibrationOptions)
+        -> (fields: [EstimatedField], backOffice: BackOfficeRules, fits: [ServiceFit], untimed: Int)?
+    {
+        guard var bo = base.backOffice, base.period != nil else { return nil }
+        let steps = days.flatMap(\.steps)
+        guard let first = steps.map(\.arrived.date).min(), let last = steps.compactMap(\.end?.date).max() else {
+            return nil
+        }
+        // The working clock over the steps' dates.
+        var s = base
+        s.period!.start = first
+        s.period!.end = last
+        let period = CompiledPeriod(s)
+        let index = Dictionary(
+            base.catalogue.departments.enumerated().map { ($1, Int32($0)) }, uniquingKeysWith: { a, _ in a })
+        var work: [Int32: (review: [Double], approval: [Double])] = [:]
+        var untimed = 0
+        for r in steps where r.step != .special && r.step != .referral {
+            guard let a = r.start, let b = r.end else { continue }
+            let w = period.workingMinutes(from: a, to: b)
+            guard w > 1e-9 else {
+                untimed += 1
+                continue
+            }
+            if r.step == .review {
+                work[r.department, default: ([], [])].review.append(w)
+            } else {
+                work[r.department, default: ([], [])].approval.append(w)
+            }
+        }
+        var fields: [EstimatedField] = []
+        var fits: [ServiceFit] = []
+        for (k, dep) in bo.departments.enumerated() {
+            guard let d = index[dep.department] else { continue }
+            for approval in [false, true] {
+                if approval && dep.approvers.allSatisfy({ $0.count == 0 }) { continue }
+                let sample = (approval ? work[d]?.approval : work[d]?.review) ?? []
+                let baseDist = approval ? dep.approvalTime : dep.reviewTime
+                let (best, tried) = fitDurations(sample, options: o)
+                let enough = sample.count >= o.minServices && best != nil
+                let (baseMean, baseCV) = meanCV(baseDist)
+                let name = "back_office.departments[\(dep.department)].\(approval ? "approval_min" : "review_min")"
+                var fm = EstimatedField(
+                    field: name + ".mean", group: "back-office step time mean", estimate: best?.mean,
+                    lower: best?.meanInterval[0], upper: best?.meanInterval[1], sampleSize: sample.count,
+                    method:
+                        "\(best?.family ?? "–") by maximum likelihood (AIC among "
+                        + "\(o.serviceFamilies.joined(separator: ", "))) of working minutes from start to end",
+                    base: baseMean, value: baseMean, estimated: false, note: nil)
+                var fc = fm
+                fc.field = name + ".cv"
+                fc.group = "back-office step time cv"
+                fc.estimate = best?.cv
+                fc.lower = best?.cvInterval[0]
+                fc.upper = best?.cvInterval[1]
+                fc.base = baseCV
+                fc.value = baseCV
+                if enough, let best {
+                    fm.value = best.mean
+                    fm.estimated = true
+                    fc.value = best.cv
+                    fc.estimated = true
+                    if approval {
+                        bo.departments[k].approvalTime = distribution(best)
+                    } else {
+                        bo.departments[k].reviewTime = distribution(best)
+                    }
+                } else {
+                    fm.note = "fewer than \(o.minServices) timed steps: base kept"
+                    fc.note = fm.note
+                }
+                fields.append(fm)
+                if baseCV != nil || fc.estimated { fields.append(fc) }
+                if !sample.isEmpty {
+                    fits.append(
+                        ServiceFit(
+                            item: "\(dep.department) \(approval ? "approval" : "review")", sampleSize: sample.count,
+                            chosen: best?.family ?? "–", fits: tried, source: "back-office steps"))
+                }
+            }
+        }
+        // Means first, then cvs (the report groups consecutive fields).
+        let ordered = fields.filter { $0.group.hasSuffix("mean") } + fields.filter { $0.group.hasSuffix("cv") }
+        return (ordered, bo, fits, untimed)
+    }
+}
