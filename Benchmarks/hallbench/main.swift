@@ -351,7 +351,8 @@ do {
     )
 }
 
-// MARK: Calibration of a month of county-hall records (tickets.csv and windows.csv text → calibrated scenario).
+// MARK: Calibration of a month of county-hall records (tickets.csv, windows.csv and steps.csv text → calibrated
+// scenario).
 
 do {
     let r = Experiment.run(countyMonth, seed: 2, replications: 0..<1, records: .all)
@@ -359,11 +360,13 @@ do {
     let c = countyMonth.catalogue
     let tickets = EventLogCSV.tickets([(0, log.tickets)], catalogue: c, dated: [(log.dates, log.ticketDay)])
     let windows = EventLogCSV.windows([(0, log.windows)], catalogue: c, dated: [(log.dates, log.windowDay)])
+    let steps = CaseCSV.steps([(0, log)], catalogue: c)
     var fields = 0
     var dayCount = 0
     let calT = best(quick ? 1 : 3) {
         var days = try! CalibrationRecords.parse(tickets, file: "tickets.csv", label: "month", base: countyMonth)
         try! CalibrationRecords.attachClerks(windows, file: "windows.csv", base: countyMonth, to: &days)
+        try! CalibrationRecords.attachSteps(steps, file: "steps.csv", base: countyMonth, to: &days)
         let cal = Calibration.calibrate(base: countyMonth, days: days)
         fields = cal.fields.count
         dayCount = days.count

@@ -93,7 +93,7 @@ extension Calibration {
             }
         }
         // Means first, then cvs (the report groups consecutive fields).
-        let ordered = fields.filter { $0.group.hasSuffix("mean") } + fields.filter { $0.group.hasSuffix("cv") }
+        let ordered = fields.filter { $0.group.hasSuffix("mean") } + fields.filter { !$0.group.hasSuffix("mean") }
         return (ordered, bo, fits, untimed)
     }
 }

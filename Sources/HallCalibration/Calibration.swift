@@ -458,74 +458,109 @@ public enum Calibration {
             }
             return base.proficiencyFactor(physical[Int(w)].kind, department: dep)
         }
-        func duration(_ t: TicketRecord) -> Double? {
-            guard t.outcome == .served, let a = t.serviceStart, let b = t.serviceEnd, b > a else { return nil }
+        /// The intake time of a ticket with `outcome` (served or notice).
+        func duration(_ t: TicketRecord, _ outcome: TicketOutcome = .served) -> Double? {
+            guard t.outcome == outcome, let a = t.serviceStart, let b = t.serviceEnd, b > a else { return nil }
             return b - a
         }
-        for (i, item) in base.items.enumerated() {
-            let atDesk = all.indices.filter { Int(all[$0].item) == i }
-            let specialist = atDesk.compactMap { j -> Double? in
-                guard let w = all[j].window, let x = duration(all[j]), let f = factor(all[j], at: j), f == 1 else {
-                    return nil
+        // Intake times of served tickets (`service_min`), then of one-time notices (`notice_service_min`:
+        // a notice's intake; in a base without one, notices take the item's intake time).
+        var serviceFields: [EstimatedField] = []
+        var noticeFields: [EstimatedField] = []
+        for notice in [false, true] {
+            let outcome: TicketOutcome = notice ? .notice : .served
+            let key = notice ? "notice_service_min" : "service_min"
+            let what = notice ? "notice intake time" : "service time"
+            let unit = notice ? "notices" : "services"
+            for (i, item) in base.items.enumerated() {
+                let atDesk = all.indices.filter { Int(all[$0].item) == i }
+                let specialist = atDesk.compactMap { j -> Double? in
+                    guard let w = all[j].window, let x = duration(all[j], outcome), let f = factor(all[j], at: j),
+                        f == 1
+                    else { return nil }
+                    return base.hasRoster || physical[Int(w)].kind == .department ? x : nil
                 }
-                return base.hasRoster || physical[Int(w)].kind == .department ? x : nil
-            }
-            var sample = specialist
-            var source = base.hasRoster ? "clerks at specialist speed (skill 1)" : "department windows"
-            if specialist.count < o.minServices {
-                // No specialist window for this item: other desks' times divided by their factor in the base.
-                sample = atDesk.compactMap { j -> Double? in
-                    guard let x = duration(all[j]), let f = factor(all[j], at: j), f > 0 else { return nil }
-                    return x / f
-                }
-                source = base.hasRoster ? "all clerks ÷ their skill in the base" : "all windows ÷ the base slowdown"
-            }
-            let (best, fits) = fitDurations(sample, options: o)
-            let enough = sample.count >= o.minServices && best != nil
-            let (baseMean, baseCV) = meanCV(item.service)
-            var fm = EstimatedField(
-                field: "items[\(item.id)].service_min.mean", group: "service time mean",
-                estimate: best?.mean, lower: best?.meanInterval[0], upper: best?.meanInterval[1],
-                sampleSize: sample.count,
-                method:
-                    "\(best?.family ?? "–") by maximum likelihood (AIC among "
-                    + "\(o.serviceFamilies.joined(separator: ", "))), \(source)",
-                base: baseMean, value: baseMean, estimated: false, note: nil)
-            var fc = fm
-            fc.field = "items[\(item.id)].service_min.cv"
-            fc.group = "service time cv"
-            fc.estimate = best?.cv
-            fc.lower = best?.cvInterval[0]
-            fc.upper = best?.cvInterval[1]
-            fc.base = baseCV
-            fc.value = baseCV
-            if enough, let best {
-                fm.value = best.mean
-                fm.estimated = true
-                fc.value = best.cv
-                fc.estimated = true
-                s.items[i].service = distribution(best)
-                if specialist.count >= o.minServices && !base.hasRoster {
-                    // Only times measured at specialists' windows anchor the slowdown (else it is circular).
-                    specialistMean[i] = (best.mean, best.cv, sample.count)
-                }
+                var sample = specialist
+                var source = base.hasRoster ? "clerks at specialist speed (skill 1)" : "department windows"
                 if specialist.count < o.minServices {
-                    fm.note =
-                        "fewer than \(o.minServices) services at specialist speed: times rescaled by the base factors"
+                    // No specialist window for this item: other desks' times divided by their factor in the base.
+                    sample = atDesk.compactMap { j -> Double? in
+                        guard let x = duration(all[j], outcome), let f = factor(all[j], at: j), f > 0 else {
+                            return nil
+                        }
+                        return x / f
+                    }
+                    source =
+                        base.hasRoster ? "all clerks ÷ their skill in the base" : "all windows ÷ the base slowdown"
                 }
-            } else {
-                fm.note = "fewer than \(o.minServices) services: base kept"
-                fc.note = fm.note
-            }
-            fields.append(fm)
-            if baseCV != nil || fc.estimated { fields.append(fc) }
-            if !sample.isEmpty {
-                serviceFits.append(
-                    ServiceFit(
-                        item: item.id, sampleSize: sample.count, chosen: best?.family ?? "–", fits: fits, source: source
-                    ))
+                if notice && sample.isEmpty { continue }  // items without notices: nothing to say
+                let (best, fits) = fitDurations(sample, options: o)
+                let enough = sample.count >= o.minServices && best != nil
+                let (baseMean, baseCV) = meanCV(notice ? (item.noticeService ?? item.service) : item.service)
+                var fm = EstimatedField(
+                    field: "items[\(item.id)].\(key).mean", group: "\(what) mean",
+                    estimate: best?.mean, lower: best?.meanInterval[0], upper: best?.meanInterval[1],
+                    sampleSize: sample.count,
+                    method:
+                        "\(best?.family ?? "–") by maximum likelihood (AIC among "
+                        + "\(o.serviceFamilies.joined(separator: ", "))), \(source)",
+                    base: baseMean, value: baseMean, estimated: false,
+                    note: notice && item.noticeService == nil
+                        ? "the base has none: notices take the item's intake time"
+                        : nil)
+                var fc = fm
+                fc.field = "items[\(item.id)].\(key).cv"
+                fc.group = "\(what) cv"
+                fc.estimate = best?.cv
+                fc.lower = best?.cvInterval[0]
+                fc.upper = best?.cvInterval[1]
+                fc.base = baseCV
+                fc.value = baseCV
+                if enough, let best {
+                    fm.value = best.mean
+                    fm.estimated = true
+                    fc.value = best.cv
+                    fc.estimated = true
+                    if notice {
+                        s.items[i].noticeService = distribution(best)
+                    } else {
+                        s.items[i].service = distribution(best)
+                    }
+                    if !notice && specialist.count >= o.minServices && !base.hasRoster {
+                        // Only times measured at specialists' windows anchor the slowdown (else it is circular).
+                        specialistMean[i] = (best.mean, best.cv, sample.count)
+                    }
+                    if specialist.count < o.minServices {
+                        fm.note = [
+                            fm.note,
+                            "fewer than \(o.minServices) \(unit) at specialist speed: times rescaled by the base factors",
+                        ].compactMap { $0 }.joined(separator: "; ")
+                    }
+                } else {
+                    fm.note = [fm.note, "fewer than \(o.minServices) \(unit): base kept"].compactMap { $0 }
+                        .joined(separator: "; ")
+                    fc.note = fm.note
+                }
+                if notice {
+                    noticeFields.append(fm)
+                    if baseCV != nil || fc.estimated { noticeFields.append(fc) }
+                } else {
+                    serviceFields.append(fm)
+                    if baseCV != nil || fc.estimated { serviceFields.append(fc) }
+                }
+                if !sample.isEmpty {
+                    serviceFits.append(
+                        ServiceFit(
+                            item: notice ? "\(item.id) (notice)" : item.id, sampleSize: sample.count,
+                            chosen: best?.family ?? "–", fits: fits, source: source))
+                }
             }
         }
+        // Means, then cvs (the report groups consecutive fields).
+        func meansFirst(_ f: [EstimatedField]) -> [EstimatedField] {
+            f.filter { $0.group.hasSuffix("mean") } + f.filter { !$0.group.hasSuffix("mean") }
+        }
+        fields += meansFirst(serviceFields)
         // Slowdown: Σ observed ÷ Σ specialist means of the same items, per window kind × department.
         for kind in base.hasRoster ? [] : [WindowKind.domain, .universal] {
             for (d, dep) in base.departments.enumerated() {
@@ -649,6 +684,7 @@ public enum Calibration {
             }
         }
 
+        fields += meansFirst(noticeFields)
         let appointments = appointments(base: base, days: days, options: o)
         fields += appointments.fields
         s.appointments = appointments.blocks
@@ -662,7 +698,6 @@ public enum Calibration {
             base: base, scenario: s, fields: fields, tests: tests, serviceFits: serviceFits, days: dayLabels,
             tickets: all.count,
             notEstimated: [
-                "notice intake times (notice_service_min, base kept)",
                 "balking steps (base kept)",
                 "return delays after a notice (records without dates or case numbers; base kept)",
                 "back-office step times (no steps.csv with a calendar and a back office; base kept)",

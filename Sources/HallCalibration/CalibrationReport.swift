@@ -94,11 +94,16 @@ extension CalibrationResult {
                 "| \(f.item) | \(f.sampleSize) | \(f.source) | \(f.chosen) | \(cell("lognormal")) | "
                 + "\(cell("gamma")) |\n"
         }
-        var group = ""
+        // One table per group, groups in the order they first appear.
+        var groups: [String] = []
+        var byGroup: [String: [EstimatedField]] = [:]
         for f in fields {
-            if f.group != group {
-                group = f.group
-                out += "\n## \(group.prefix(1).uppercased() + group.dropFirst())\n\n"
+            if byGroup[f.group] == nil { groups.append(f.group) }
+            byGroup[f.group, default: []].append(f)
+        }
+        for f in groups.flatMap({ byGroup[$0]! }) {
+            if f.field == byGroup[f.group]!.first!.field {
+                out += "\n## \(f.group.prefix(1).uppercased() + f.group.dropFirst())\n\n"
                 out +=
                     "| field | value | estimate | interval | n | base | method |\n|---|---:|---:|---|---:|---:|---|\n"
             }
