@@ -51,28 +51,11 @@ extension Calibration {
                 let baseDist = approval ? dep.approvalTime : dep.reviewTime
                 let (best, tried) = fitDurations(sample, options: o)
                 let enough = sample.count >= o.minServices && best != nil
-                let (baseMean, baseCV) = meanCV(baseDist)
-                let name = "back_office.departments[\(dep.department)].\(approval ? "approval_min" : "review_min")"
-                var fm = EstimatedField(
-                    field: name + ".mean", group: "back-office step time mean", estimate: best?.mean,
-                    lower: best?.meanInterval[0], upper: best?.meanInterval[1], sampleSize: sample.count,
-                    method:
-                        "\(best?.family ?? "–") by maximum likelihood (AIC among "
-                        + "\(o.serviceFamilies.joined(separator: ", "))) of working minutes from start to end",
-                    base: baseMean, value: baseMean, estimated: false, note: nil)
-                var fc = fm
-                fc.field = name + ".cv"
-                fc.group = "back-office step time cv"
-                fc.estimate = best?.cv
-                fc.lower = best?.cvInterval[0]
-                fc.upper = best?.cvInterval[1]
-                fc.base = baseCV
-                fc.value = baseCV
+                var (fm, fc) = durationFields(
+                    "back_office.departments[\(dep.department)].\(approval ? "approval_min" : "review_min")",
+                    what: "back-office step time", best: best, sampleSize: sample.count, base: baseDist,
+                    source: "working minutes from start to end", enough: enough, options: o)
                 if enough, let best {
-                    fm.value = best.mean
-                    fm.estimated = true
-                    fc.value = best.cv
-                    fc.estimated = true
                     if approval {
                         bo.departments[k].approvalTime = distribution(best)
                     } else {
@@ -83,7 +66,7 @@ extension Calibration {
                     fc.note = fm.note
                 }
                 fields.append(fm)
-                if baseCV != nil || fc.estimated { fields.append(fc) }
+                if fc.base != nil || fc.estimated { fields.append(fc) }
                 if !sample.isEmpty {
                     fits.append(
                         ServiceFit(

@@ -496,31 +496,14 @@ public enum Calibration {
                 if notice && sample.isEmpty { continue }  // items without notices: nothing to say
                 let (best, fits) = fitDurations(sample, options: o)
                 let enough = sample.count >= o.minServices && best != nil
-                let (baseMean, baseCV) = meanCV(notice ? (item.noticeService ?? item.service) : item.service)
-                var fm = EstimatedField(
-                    field: "items[\(item.id)].\(key).mean", group: "\(what) mean",
-                    estimate: best?.mean, lower: best?.meanInterval[0], upper: best?.meanInterval[1],
-                    sampleSize: sample.count,
-                    method:
-                        "\(best?.family ?? "–") by maximum likelihood (AIC among "
-                        + "\(o.serviceFamilies.joined(separator: ", "))), \(source)",
-                    base: baseMean, value: baseMean, estimated: false,
-                    note: notice && item.noticeService == nil
-                        ? "the base has none: notices take the item's intake time"
-                        : nil)
-                var fc = fm
-                fc.field = "items[\(item.id)].\(key).cv"
-                fc.group = "\(what) cv"
-                fc.estimate = best?.cv
-                fc.lower = best?.cvInterval[0]
-                fc.upper = best?.cvInterval[1]
-                fc.base = baseCV
-                fc.value = baseCV
+                var (fm, fc) = durationFields(
+                    "items[\(item.id)].\(key)", what: what, best: best, sampleSize: sample.count,
+                    base: notice ? (item.noticeService ?? item.service) : item.service, source: source,
+                    enough: enough, options: o)
+                if notice && item.noticeService == nil {
+                    fm.note = "the base has none: notices take the item's intake time"
+                }
                 if enough, let best {
-                    fm.value = best.mean
-                    fm.estimated = true
-                    fc.value = best.cv
-                    fc.estimated = true
                     if notice {
                         s.items[i].noticeService = distribution(best)
                     } else {
@@ -543,10 +526,10 @@ public enum Calibration {
                 }
                 if notice {
                     noticeFields.append(fm)
-                    if baseCV != nil || fc.estimated { noticeFields.append(fc) }
+                    if fc.base != nil || fc.estimated { noticeFields.append(fc) }
                 } else {
                     serviceFields.append(fm)
-                    if baseCV != nil || fc.estimated { serviceFields.append(fc) }
+                    if fc.base != nil || fc.estimated { serviceFields.append(fc) }
                 }
                 if !sample.isEmpty {
                     serviceFits.append(
@@ -723,6 +706,37 @@ public enum Calibration {
             if let fit { fits.append(fit) }
         }
         return (fits.min { $0.aic < $1.aic }, fits)
+    }
+
+    /// The mean and cv fields of durations fitted by `fitDurations` (`name`.mean, `name`.cv, groups
+    /// "`what` mean" and "`what` cv"): the fit's values when `enough`, the base's otherwise.
+    static func durationFields(
+        _ name: String, what: String, best: Estimation.Fit?, sampleSize n: Int, base: Distribution,
+        source: String, enough: Bool, options o: CalibrationOptions
+    ) -> (mean: EstimatedField, cv: EstimatedField) {
+        let (baseMean, baseCV) = meanCV(base)
+        var fm = EstimatedField(
+            field: name + ".mean", group: "\(what) mean", estimate: best?.mean, lower: best?.meanInterval[0],
+            upper: best?.meanInterval[1], sampleSize: n,
+            method:
+                "\(best?.family ?? "–") by maximum likelihood (AIC among "
+                + "\(o.serviceFamilies.joined(separator: ", "))), \(source)",
+            base: baseMean, value: baseMean, estimated: false, note: nil)
+        var fc = fm
+        fc.field = name + ".cv"
+        fc.group = "\(what) cv"
+        fc.estimate = best?.cv
+        fc.lower = best?.cvInterval[0]
+        fc.upper = best?.cvInterval[1]
+        fc.base = baseCV
+        fc.value = baseCV
+        if enough, let best {
+            fm.value = best.mean
+            fm.estimated = true
+            fc.value = best.cv
+            fc.estimated = true
+        }
+        return (fm, fc)
     }
 
     /// The scenario distribution of a fit.
