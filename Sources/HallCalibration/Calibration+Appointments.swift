@@ -45,9 +45,9 @@ extension Calibration {
             for r in bookings {
                 let b = Int(r.block)
                 let key = Int((r.slot * 60).rounded())
-                listed[b, default: []].insert(key)
                 booked[b] += Int(r.booked)
-                checkedIn[b] += came[b]?[key] ?? 0
+                // A slot listed twice (a hand-made file) counts its bookings twice, its check-ins once.
+                if listed[b, default: []].insert(key).inserted { checkedIn[b] += came[b]?[key] ?? 0 }
             }
             for (b, slots) in came {
                 for (key, n) in slots where !(listed[b]?.contains(key) ?? false) { unbooked[b] += n }

@@ -16,7 +16,7 @@ extension Calibration {
     {
         guard var bo = base.backOffice, base.period != nil else { return nil }
         let steps = days.flatMap(\.steps)
-        guard let first = steps.map(\.arrived.date).min(), let last = steps.compactMap(\.end?.date).max() else {
+        guard let first = steps.compactMap(\.start?.date).min(), let last = steps.compactMap(\.end?.date).max() else {
             return nil
         }
         // The working clock over the steps' dates.

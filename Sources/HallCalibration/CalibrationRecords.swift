@@ -141,6 +141,14 @@ public enum CalibrationRecords {
                         file: file, line: line, field: k,
                         message: "expected a stamp YYYY-MM-DD HH:MM:SS with its minutes in \(m), found \"\(v(k))\"")
                 }
+                // Working minutes are counted on the calendar: a date outside its data has none.
+                if let years = base.period?.calendar.years, !years.contains(date.year) {
+                    throw RecordsError(
+                        file: file, line: line, field: k,
+                        message:
+                            "\(date) is outside the base scenario's calendar data (\(years.lowerBound)–\(years.upperBound))"
+                    )
+                }
                 return Stamp(date, minute)
             }
             guard let end = try stamp("end", "end_min") else { continue }

@@ -321,6 +321,32 @@ final class WeekdayDemandTests: XCTestCase {
 /// Back-office step times from simulated records (steps.csv): per department, review and approval time
 /// in working minutes from each step's start to its end.
 final class BackOfficeStepTimeTests: XCTestCase {
+    func testBadStepsNameFileLineAndField() throws {
+        let truth = try countyHall()
+        let good =
+            "0,,ps,review,2025-10-09 09:00:00,2025-10-09 09:00:00,2025-10-09 09:00:00,2025-10-09 09:30:00,"
+            + "30.0000,540.0000,540.0000,540.0000,570.0000"
+        var days: [ObservedDay] = []
+        XCTAssertNoThrow(
+            try CalibrationRecords.attachSteps(
+                CaseCSV.stepHeader + "\n" + good + "\n", file: "steps.csv", base: truth, to: &days))
+        for (row, field) in [
+            (good.replacingOccurrences(of: "2025-10-09 09:30", with: "1999-10-09 09:30"), "end"),
+            (good.replacingOccurrences(of: ",review,", with: ",lunch,"), "step"),
+            (good.replacingOccurrences(of: ",ps,", with: ",nowhere,"), "department"),
+            (good.replacingOccurrences(of: ",570.0000", with: ",500.0000"), "start"),
+        ] {
+            XCTAssertThrowsError(
+                try CalibrationRecords.attachSteps(
+                    CaseCSV.stepHeader + "\n" + good + "\n" + row, file: "steps.csv", base: truth, to: &days)
+            ) {
+                let e = $0 as? RecordsError
+                XCTAssertEqual(e?.line, 3, row)
+                XCTAssertEqual(e?.field, field, row)
+            }
+        }
+    }
+
     func testStepTimesRecoveredExceptWhereReviewersAreLentToTheFront() throws {
         let truth = try countyHall()
         let run = Experiment.run(truth, seed: 8, replications: 0..<2, threads: 2, records: .all)
