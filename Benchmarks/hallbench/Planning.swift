@@ -23,11 +23,7 @@ func benchPlanner(root: URL, quick: Bool) {
         var phases: [(String, Double)] = []
         let t = best(repeats) {
             var marks: [(String, Date)] = [("layouts (simulate, add, trim; fresh confirmation)", Date())]
-            // Layouts are planned side by side: messages come from several threads.
-            let lock = NSLock()
             last = Planner.plan(scenario, spec) { message in
-                lock.lock()
-                defer { lock.unlock() }
                 let phase: String
                 if message.hasPrefix("back office: confirmation") {
                     phase = "back office: confirmation, plan and base on fresh replications (months)"

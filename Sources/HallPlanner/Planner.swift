@@ -1,7 +1,6 @@
 import Foundation
 import HallDomain
 import HallRandom
-import HallRunner
 
 /// The plan for one day in one layout: requirements, shifts, and what fresh seeds say of it.
 public struct DayPlan: Sendable {
@@ -89,8 +88,7 @@ public enum Planner {
     /// Plans every day for every layout of the spec, chooses the cheapest layout that meets the targets
     /// on the tuning replications, and confirms everything on fresh ones. `threads` (nil: every core)
     /// only decides how replications are spread; the plan is the same whatever it is.
-    /// `progress` hears where the planner is (layout, day, round; back office; tidal rules), for a terminal;
-    /// the layouts are planned side by side, so it may be called from several threads at once.
+    /// `progress` hears where the planner is (layout, day, round; back office; tidal rules), for a terminal.
     public static func plan(
         _ base: Scenario, _ spec0: PlanningSpec, threads: Int? = nil, progress: ((String) -> Void)? = nil
     ) -> PlanResult {
@@ -121,18 +119,17 @@ public enum Planner {
         for (i, d) in demand0.departments.enumerated() {
             load[d] = demand0.rate[i].reduce(0, +) * demand0.meanService[i]
         }
-        // The layouts are planned side by side: one layout's serial steps (formulas, verdicts, the shift
-        // solver) overlap another's simulated replications. Each plan depends only on its layout, so the
-        // plans are the same whatever the number of threads.
-        let layouts = spec.layouts.map { Layout.make($0, hall: base, spec: spec, load: load) }
-        let plans = Replications.map(Array(layouts.indices), threads: threads) { l in
-            LayoutPlan(
-                layout: layouts[l],
-                days: dayScenarios.enumerated().map { k, s in
+        var plans: [LayoutPlan] = []
+        for kind in spec.layouts {
+            let layout = Layout.make(kind, hall: base, spec: spec, load: load)
+            var days: [DayPlan] = []
+            for (k, s) in dayScenarios.enumerated() {
+                days.append(
                     planDay(
-                        s, day: spec.days[k], layout: layouts[l], spec: spec, budget: nil, threads: threads,
-                        progress: progress)
-                })
+                        s, day: spec.days[k], layout: layout, spec: spec, budget: nil, threads: threads,
+                        progress: progress))
+            }
+            plans.append(LayoutPlan(layout: layout, days: days))
         }
         let headcount = spec.compareAtHeadcount.map {
             HeadcountComparing.compare(
