@@ -7,9 +7,10 @@ extension Calibration {
     /// (`TicketRecord.slot`; first segments only).
     /// - show-up (`show_probability`): check-ins over bookings (bookings.csv), over the slots the bookings
     ///   list, with the Wilson interval; without bookings the base is kept.
-    /// - punctuality (`punctuality_min`, arrival − slot): a normal by maximum likelihood. An arrival at an
-    ///   opening instant may have come earlier (the hall opened then; the simulator and the kiosk both
-    ///   record the opening): it is censored between the previous closing (or -∞) and the opening.
+    /// - punctuality (`punctuality_min`, arrival − slot): a normal by maximum likelihood. An arrival
+    ///   recorded within `openingRushMinutes` of an opening may have come earlier and waited at the door
+    ///   (the simulator records the opening, a kiosk the moment it got to it): it is censored between the
+    ///   previous closing (or -∞) and the opening plus that rush.
     static func appointments(base: Scenario, days: [ObservedDay], options o: CalibrationOptions)
         -> (fields: [EstimatedField], blocks: [AppointmentBlock], notes: [String])
     {
@@ -23,18 +24,24 @@ extension Calibration {
         var censored = [[(lower: Double, upper: Double)]](repeating: [], count: blocks.count)
         var withBookings = 0
         for d in days {
-            // Per block and slot (to the second): check-ins, for the show-up over the booked slots.
+            // Per block and slot (the slot's index on the block's grid): check-ins, for the show-up over
+            // the booked slots.
             var came: [Int: [Int: Int]] = [:]
             for t in d.tickets where t.channel == .appointment && t.visit == .first {
                 guard let slot = t.slot, items.indices.contains(Int(t.item)),
-                    let b = base.appointmentBlock(item: items[Int(t.item)], slot: slot)
+                    let b = base.appointmentBlock(item: items[Int(t.item)], slot: slot),
+                    let index = blocks[b].slotIndex(slot)
                 else { continue }
-                came[b, default: [:]][Int((slot * 60).rounded()), default: 0] += 1
+                came[b, default: [:]][index, default: 0] += 1
                 let x = t.arrival - slot
-                if let k = d.periods.firstIndex(where: { abs($0.start.minutes - t.arrival) < 1e-6 }) {
-                    // Recorded at an opening: came at or before it (after the previous closing).
+                let rush = max(o.openingRushMinutes, 1e-6)
+                if let k = d.periods.firstIndex(where: {
+                    t.arrival >= $0.start.minutes - 1e-6 && t.arrival <= $0.start.minutes + rush
+                }) {
+                    // Recorded in an opening's rush: came after the previous closing and before the rush
+                    // ended (early ones wait at the door), censored to that one interval.
                     let lower = k > 0 ? d.periods[k - 1].end.minutes - slot : -Double.infinity
-                    censored[b].append((lower, x))
+                    censored[b].append((lower, d.periods[k].start.minutes + rush - slot))
                 } else {
                     exact[b].append(x)
                 }
@@ -44,7 +51,7 @@ extension Calibration {
             var listed: [Int: Set<Int>] = [:]
             for r in bookings {
                 let b = Int(r.block)
-                let key = Int((r.slot * 60).rounded())
+                guard blocks.indices.contains(b), let key = blocks[b].slotIndex(r.slot) else { continue }
                 booked[b] += Int(r.booked)
                 // A slot listed twice (a hand-made file) counts its bookings twice, its check-ins once.
                 if listed[b, default: []].insert(key).inserted { checkedIn[b] += came[b]?[key] ?? 0 }

@@ -6,8 +6,9 @@ import HallSimulation
 extension Calibration {
     /// Back-office step times per department (`back_office.departments[d].review_min` and `approval_min`;
     /// second approvals are approvers' work too) from the runs' steps (steps.csv): the working minutes
-    /// from a step's start to its end on the back office's hours of statutory working days (the clock the
-    /// simulator's reviewers work on), fitted like intake times (AIC among the families). A reviewer does
+    /// from a step's start to its end on the clock the simulator's reviewers (approvers) work on — the back
+    /// office's hours of statutory working days, within their shift's duty when their groups share one
+    /// shift; a department whose groups work different shifts keeps its base —, fitted like intake times (AIC among the families). A reviewer does
     /// one step at a time, so these are the steps' work. Steps with no working minutes between start and
     /// end (recorded without being taken) are left out and counted. Nil without a back office, a calendar
     /// or steps.
@@ -26,11 +27,24 @@ extension Calibration {
         let period = CompiledPeriod(s)
         let index = Dictionary(
             base.catalogue.departments.enumerated().map { ($1, Int32($0)) }, uniquingKeysWith: { a, _ in a })
+        // The clock of a department's reviewers (or approvers): their groups' one shift ("": every
+        // back-office hour); nil where groups on different shifts put the steps on no one clock.
+        func shift(_ groups: [BackOfficeStaff]) -> String? {
+            let shifts = Set(groups.filter { $0.count > 0 }.map { $0.shift ?? "" })
+            return shifts.count == 1 ? shifts.first : nil
+        }
+        var clock: [Int32: (review: String?, approval: String?)] = [:]
+        for dep in bo.departments {
+            guard let d = index[dep.department] else { continue }
+            clock[d] = (shift(dep.reviewers), shift(dep.approvers))
+        }
         var work: [Int32: (review: [Double], approval: [Double])] = [:]
         var untimed = 0
         for r in steps where r.step != .special && r.step != .referral {
-            guard let a = r.start, let b = r.end else { continue }
-            let w = period.workingMinutes(from: a, to: b)
+            guard let a = r.start, let b = r.end, let c = clock[r.department],
+                let shift = r.step == .review ? c.review : c.approval,
+                let w = period.workingMinutes(from: a, to: b, shift: shift.isEmpty ? nil : shift)
+            else { continue }
             guard w > 1e-9 else {
                 untimed += 1
                 continue
@@ -47,6 +61,8 @@ extension Calibration {
             guard let d = index[dep.department] else { continue }
             for approval in [false, true] {
                 if approval && dep.approvers.allSatisfy({ $0.count == 0 }) { continue }
+                let groups = approval ? dep.approvers : dep.reviewers
+                let mixed = shift(groups) == nil && groups.contains { $0.count > 0 }
                 let sample = (approval ? work[d]?.approval : work[d]?.review) ?? []
                 let baseDist = approval ? dep.approvalTime : dep.reviewTime
                 let (best, tried) = fitDurations(sample, options: o)
@@ -61,6 +77,9 @@ extension Calibration {
                     } else {
                         bo.departments[k].reviewTime = distribution(best)
                     }
+                } else if mixed {
+                    fm.note = "groups on different shifts (no one working clock for their steps): base kept"
+                    fc.note = fm.note
                 } else {
                     fm.note = "fewer than \(o.minServices) timed steps: base kept"
                     fc.note = fm.note

@@ -63,6 +63,11 @@ public struct CalibrationOptions: Sendable {
     /// Keep only served tickets (a hall that logs served applicants only): another deliberate
     /// mis-specification for the tests.
     public var servedOnly = false
+    /// Minutes after an opening within which an appointment's check-in may be one who waited at the door
+    /// (a kiosk records the early crowd seconds to minutes after it opens): such an arrival is taken as
+    /// somewhere between the previous closing and the opening plus this (censored), whether it was early
+    /// or not — the same interval for every arrival in it, so the estimate stays unbiased.
+    public var openingRushMinutes = 3.0
     public init() {}
 }
 

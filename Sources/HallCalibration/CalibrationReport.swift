@@ -52,6 +52,14 @@ extension CalibrationResult {
             if !x.isFinite { return "∞" }
             return abs(x) >= 100 ? String(format: "%.1f", x) : String(format: "%.4g", x)
         }
+        // One field's row in its group's table.
+        func row(_ f: EstimatedField) -> String {
+            let flag = f.estimated ? "" : " **base kept**" + (f.note.map { " (\($0))" } ?? "")
+            let note = f.estimated ? (f.note.map { " (\($0))" } ?? "") : ""
+            return "| `\(f.field)` | \(g(f.value))\(flag) | \(g(f.estimate)) | "
+                + "\(f.lower == nil ? "–" : "\(g(f.lower)) – \(g(f.upper))") | \(f.sampleSize) | "
+                + "\(g(f.base)) | \(f.method)\(note) |\n"
+        }
         var out = "# Calibration of \(base.name)\n\n"
         out += "\(days.count) observed days, \(tickets) tickets. Intervals at \(Int(options.level * 100)) %. "
         out +=
@@ -101,18 +109,10 @@ extension CalibrationResult {
             if byGroup[f.group] == nil { groups.append(f.group) }
             byGroup[f.group, default: []].append(f)
         }
-        for f in groups.flatMap({ byGroup[$0]! }) {
-            if f.field == byGroup[f.group]!.first!.field {
-                out += "\n## \(f.group.prefix(1).uppercased() + f.group.dropFirst())\n\n"
-                out +=
-                    "| field | value | estimate | interval | n | base | method |\n|---|---:|---:|---|---:|---:|---|\n"
-            }
-            let flag = f.estimated ? "" : " **base kept**" + (f.note.map { " (\($0))" } ?? "")
-            let note = f.estimated ? (f.note.map { " (\($0))" } ?? "") : ""
-            out +=
-                "| `\(f.field)` | \(g(f.value))\(flag) | \(g(f.estimate)) | "
-                + "\(f.lower == nil ? "–" : "\(g(f.lower)) – \(g(f.upper))") | \(f.sampleSize) | "
-                + "\(g(f.base)) | \(f.method)\(note) |\n"
+        for group in groups {
+            out += "\n## \(group.prefix(1).uppercased() + group.dropFirst())\n\n"
+            out += "| field | value | estimate | interval | n | base | method |\n|---|---:|---:|---|---:|---:|---|\n"
+            for f in byGroup[group] ?? [] { out += row(f) }
         }
         out += "\n## Not estimated\n\n" + notEstimated.map { "- \($0)\n" }.joined()
         out += "\nDays: " + days.joined(separator: ", ") + "\n"

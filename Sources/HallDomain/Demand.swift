@@ -75,20 +75,37 @@ public struct AppointmentBlock: Sendable, Hashable, Codable {
             stride(from: first.minutes, through: last.minutes + 1e-9, by: everyMinutes).map { ClockTime(minutes: $0) })
     }
 
-    /// Whether `minute` is one of the block's slots (to within a second).
-    public func hasSlot(_ minute: Double) -> Bool {
-        guard everyMinutes > 0, minute >= first.minutes - 1e-6, minute <= last.minutes + 1e-6 else { return false }
+    /// The index of `minute` among the block's slots (to within a second), or nil: the key under which
+    /// bookings and check-ins of one slot meet, whether the slot was written 540 or 540.01.
+    public func slotIndex(_ minute: Double) -> Int? {
+        guard minute.isFinite, everyMinutes > 0, minute >= first.minutes - 1e-6, minute <= last.minutes + 1e-6
+        else { return nil }
         let k = ((minute - first.minutes) / everyMinutes).rounded()
-        return abs(first.minutes + k * everyMinutes - minute) < 1.0 / 60
+        return abs(first.minutes + k * everyMinutes - minute) < 1.0 / 60 ? Int(k) : nil
+    }
+
+    /// Whether `minute` is one of the block's slots (to within a second).
+    public func hasSlot(_ minute: Double) -> Bool { slotIndex(minute) != nil }
+
+    /// The slot `minute` is (to within a second), as the block's grid has it, or nil.
+    public func slot(near minute: Double) -> Double? {
+        slotIndex(minute).map { first.minutes + Double($0) * everyMinutes }
     }
 }
 
 extension Scenario {
-    /// The bookings of a simulated day: every slot of every block booked full (`per_slot`); who comes is
-    /// the show probability's draw.
-    public var fullBookings: [BookingRecord] {
-        appointments.enumerated().flatMap { b, block in
-            block.slotTimes.map { BookingRecord(block: Int32(b), slot: $0.minutes, booked: Int32(block.perSlot)) }
+    /// The bookings of a simulated day with the regular hours (`fullBookings(periods:)`).
+    public var fullBookings: [BookingRecord] { fullBookings(periods: day.periods) }
+
+    /// The bookings of a simulated day open for `periods`: every slot of every block before the day's
+    /// last closing booked full (`per_slot`; a hall books no slot after it closes, and the simulator's
+    /// arrivals for one would all be lost, biasing the show-up low); who comes is drawn by the engine.
+    public func fullBookings(periods: [TimeInterval]) -> [BookingRecord] {
+        let close = periods.map(\.end.minutes).max() ?? -Double.infinity
+        return appointments.enumerated().flatMap { b, block in
+            block.slotTimes.filter { $0.minutes < close }.map {
+                BookingRecord(block: Int32(b), slot: $0.minutes, booked: Int32(block.perSlot))
+            }
         }
     }
 

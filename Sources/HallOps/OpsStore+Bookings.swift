@@ -21,7 +21,7 @@ extension OpsStore {
                     "there is no appointment block \(b.block) in the hall (blocks: \(known.isEmpty ? "none" : known))",
                     field: "bookings[\(i)].block")
             }
-            guard b.slot.isFinite, block.hasSlot(b.slot) else {
+            guard let index = block.slotIndex(b.slot) else {
                 let slots = block.slotTimes.map(\.description).joined(separator: ", ")
                 throw OpsError(
                     .invalid,
@@ -32,7 +32,7 @@ extension OpsStore {
                 throw OpsError(
                     .invalid, "booked is a count from 0 to \(Self.maxBookedPerSlot)", field: "bookings[\(i)].booked")
             }
-            let key = "\(b.block)@\((b.slot * 60).rounded())"
+            let key = "\(b.block)@\(index)"
             guard seen.insert(key).inserted else {
                 throw OpsError(
                     .invalid, "block \(b.block)'s slot \(b.slot) is given twice", field: "bookings[\(i)].slot")
@@ -41,9 +41,10 @@ extension OpsStore {
         return try db.write { db in
             try db.execute(sql: "DELETE FROM bookings WHERE date = ?", arguments: [date.description])
             for b in bookings {
-                // The slot as the block's grid has it (a slot given to within a second is that slot).
-                let slot = scenario.appointments.first { $0.id == b.block }!.slotTimes.map(\.minutes)
-                    .min { abs($0 - b.slot) < abs($1 - b.slot) }!
+                // The slot as the block's grid has it (a slot given to within a second is that slot;
+                // validated above).
+                guard let slot = scenario.appointments.first(where: { $0.id == b.block })?.slot(near: b.slot)
+                else { continue }
                 try db.cachedStatement(sql: "INSERT INTO bookings (date, block, slot, booked) VALUES (?, ?, ?, ?)")
                     .execute(arguments: [date.description, b.block, slot, b.booked])
             }

@@ -175,7 +175,8 @@ extension OpsStore {
 
     /// A back-office staff member takes a step of a case (签收): the step's working time runs from now until
     /// it is recorded done (`recordStep`). Calibration reads that time; a step recorded without a take has
-    /// none.
+    /// none. A suspension or a decision releases the case's takes (a take across a suspension would count
+    /// the suspended days as work).
     public func takeStep(case number: Int64, step: StepKind, staff: String, actor: OpsActor) throws -> OpsCase {
         try checkStep(step, staff: staff)
         return try db.write { db in
@@ -227,6 +228,12 @@ extension OpsStore {
         }
     }
 
+    /// Drops the case's steps taken and not recorded done (a take leaves nothing behind once the case has
+    /// left review).
+    private func releaseTakes(_ db: Database, _ number: Int64) throws {
+        try db.execute(sql: "DELETE FROM step_takes WHERE case_number = ?", arguments: [number])
+    }
+
     /// A special procedure starts today: the clock stops from the next day until the case resumes.
     public func suspend(case number: Int64, procedure: String, actor: OpsActor) throws -> OpsCase {
         guard !procedure.isEmpty, procedure.count <= 200 else {
@@ -242,6 +249,9 @@ extension OpsStore {
             try db.cachedStatement(sql: "UPDATE cases SET state = 'suspended' WHERE number = ?").execute(arguments: [
                 number
             ])
+            // A step taken and not done is released: its time would count the suspension (take it again
+            // after resuming).
+            try releaseTakes(db, number)
             try audit(db, actor, "case.suspend", "case:\(number)", ["procedure": procedure])
             return try caseValue(db, try caseRow(db, number))
         }
@@ -292,6 +302,7 @@ extension OpsStore {
             try requireCaseState(r, [.inReview], "a decision")
             try db.cachedStatement(sql: "UPDATE cases SET state = 'decided', decided = ? WHERE number = ?").execute(
                 arguments: [Self.encode(clock.now()), number])
+            try releaseTakes(db, number)
             try audit(db, actor, "case.decide", "case:\(number)")
             return try caseValue(db, try caseRow(db, number))
         }

@@ -73,11 +73,11 @@ extension ExperimentResult {
         return files
     }
 
-    /// bookings.csv of the kept replications: every slot booked full on every day the hall was open.
+    /// bookings.csv of the kept replications: every slot before the day's last closing booked full on
+    /// every day the hall was open (`Scenario.fullBookings(periods:)`).
     func bookingsCSV(_ kept: [(Int, RecordLog)]) -> String {
-        let full = scenario.fullBookings
         guard let period = scenario.period else {
-            return EventLogCSV.bookings(kept.map { ($0.0, full) }, scenario: scenario)
+            return EventLogCSV.bookings(kept.map { ($0.0, scenario.fullBookings) }, scenario: scenario)
         }
         var logs: [(Int, [BookingRecord])] = []
         var dated: [EventLogCSV.Dated] = []
@@ -85,7 +85,8 @@ extension ExperimentResult {
             var rows: [BookingRecord] = []
             var day: [Int32] = []
             for (i, d) in log.dates.enumerated() {
-                guard (try? period.hallDay(d, regular: scenario.day.periods)) != nil else { continue }
+                guard let hallDay = try? period.hallDay(d, regular: scenario.day.periods) else { continue }
+                let full = scenario.fullBookings(periods: hallDay.periods)
                 rows += full
                 day += Array(repeating: Int32(i), count: full.count)
             }

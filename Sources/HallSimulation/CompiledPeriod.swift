@@ -35,6 +35,8 @@ public struct CompiledPeriod: Sendable {
     let clocks: [WorkClock]
     /// The clock of the back office's full hours.
     let hoursClock: Int
+    /// The clock of each back-office group's shift ("" for every back-office hour).
+    let shiftClocks: [String: Int]
     /// Instants when new work becomes visible (empty: continuous pick-up).
     let checks: [Double]
     let handOff: HandOff
@@ -159,6 +161,7 @@ public struct CompiledPeriod: Sendable {
         }
         self.departments = departments
         self.clocks = clocks
+        shiftClocks = clockOfShift
         switch bo?.pickUp ?? .continuous {
         case .continuous: checks = []
         case .checkTimes(let times):
@@ -185,6 +188,14 @@ public struct CompiledPeriod: Sendable {
     /// which the back office is a plain queue.
     public func workingMinutes(from a: Stamp, to b: Stamp) -> Double {
         clocks[hoursClock].work(from: absolute(a.date, a.minute), to: absolute(b.date, b.minute))
+    }
+
+    /// Working minutes from a to b on the clock of a back-office group's `shift` (its duty within the back
+    /// office's hours; nil: every back-office hour). Nil for a shift no back-office group works.
+    public func workingMinutes(from a: Stamp, to b: Stamp, shift: String?) -> Double? {
+        shiftClocks[shift ?? ""].map {
+            clocks[$0].work(from: absolute(a.date, a.minute), to: absolute(b.date, b.minute))
+        }
     }
 
     /// The absolute minute of a stamp.

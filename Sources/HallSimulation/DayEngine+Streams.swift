@@ -85,14 +85,17 @@ struct DayStreams {
     }
 
     /// Appointment arrivals of the day, drawn once at the start (`appointments/<block>`): (time, block,
-    /// slot time), for those who show up, moved to the next open instant.
+    /// slot time), for those who show up, moved to the next open instant. A slot at or after the day's last
+    /// closing is not booked (a half day books no afternoon slot; `Scenario.fullBookings(periods:)`): no
+    /// draws, so the earlier slots draw as on a full day.
     func drawAppointments(_ hall: CompiledHall, seed: UInt64, replication: Int) -> [(
         time: Double, block: Int32, slot: Double
     )] {
         var out: [(time: Double, block: Int32, slot: Double)] = []
+        let close = hall.periods.map(\.close).max() ?? -Double.infinity
         for (b, block) in hall.appointments.enumerated() {
             let s = RandomStream(seed: seed, replication: replication, name: "appointments/\(block.id)")
-            for slot in block.slots {
+            for slot in block.slots where slot < close {
                 for _ in 0..<block.perSlot {
                     let shows = s.uniform() < block.show
                     let offset = block.punctuality.sample(s)

@@ -32,7 +32,18 @@ final class BookingTests: XCTestCase {
                 Booking(block: "re-transfer-am", slot: 540, booked: 2),
                 Booking(block: "re-transfer-am", slot: 540, booked: 1),
             ])
+        // The same slot to within a second is the same slot (the store keeps the grid's slot).
+        refused(
+            "bookings[1].slot",
+            [
+                Booking(block: "re-transfer-am", slot: 540, booked: 2),
+                Booking(block: "re-transfer-am", slot: 540.01, booked: 1),
+            ])
         XCTAssertEqual(try store.bookings(date), [], "a refused list writes nothing")
+        XCTAssertEqual(
+            try store.setBookings(date, [Booking(block: "re-transfer-am", slot: 569.995, booked: 4)], actor: manager), 4
+        )
+        XCTAssertEqual(try store.bookings(date), [Booking(block: "re-transfer-am", slot: 570, booked: 4)])
 
         let booked = [
             Booking(block: "re-transfer-am", slot: 540, booked: 2),

@@ -16,7 +16,7 @@ final class StepTimeTests: XCTestCase {
         let item = try XCTUnwrap(
             store.scenario.items.filter { $0.kind == .committed && ($0.committedLimitDays ?? 0) >= 5 }.first)
         var cases: [Int64] = []
-        for _ in 0..<4 {
+        for _ in 0..<5 {
             cases.append(try XCTUnwrap(try store.serve(item: item.id, outcome: .accepted, clock: clock).caseNumber))
         }
         func at(_ d: CivilDate, _ h: Int, _ m: Int) { clock.set(Stamp(d, Double(h * 60 + m))) }
@@ -44,15 +44,30 @@ final class StepTimeTests: XCTestCase {
             XCTAssertEqual(($0 as? OpsError)?.field, "step")
         }
 
+        // Taken Monday 09:00 and suspended at 09:10: the take is released (its time would count the
+        // suspension); taken again after resuming on Tuesday, 09:30 to 09:50: 20.
+        let monday = CivilDate(2025, 10, 13)
+        let tuesday = CivilDate(2025, 10, 14)
+        at(monday, 9, 0)
+        _ = try store.takeStep(case: cases[4], step: .review, staff: "wu", actor: manager)
+        at(monday, 9, 10)
+        _ = try store.suspend(case: cases[4], procedure: "expert appraisal", actor: manager)
+        at(tuesday, 9, 0)
+        _ = try store.resume(case: cases[4], actor: manager)
+        at(tuesday, 9, 30)
+        XCTAssertNoThrow(try store.takeStep(case: cases[4], step: .review, staff: "wu", actor: manager))
+        at(tuesday, 9, 50)
+        _ = try store.recordStep(case: cases[4], step: .review, staff: "wu", actor: manager)
+
         var o = CalibrationOptions()
-        o.serviceFamilies = ["exponential"]  // its maximum-likelihood mean is the plain mean: 55
+        o.serviceFamilies = ["exponential"]  // its maximum-likelihood mean is the plain mean: 46.25
         o.minServices = 3
         let (_, result) = try store.calibrate(
-            from: thursday, to: CivilDate(2025, 10, 13), base: store.scenario, options: o)
+            from: thursday, to: tuesday, base: store.scenario, options: o)
         let name = "back_office.departments[\(item.department)].review_min.mean"
         let f = try XCTUnwrap(result.fields.first { $0.field == name }, result.fields.map(\.field).description)
-        XCTAssertEqual(f.sampleSize, 3)
-        XCTAssertEqual(try XCTUnwrap(f.estimate), 55, accuracy: 1e-6)
+        XCTAssertEqual(f.sampleSize, 4)
+        XCTAssertEqual(try XCTUnwrap(f.estimate), (30 + 60 + 75 + 20) / 4, accuracy: 1e-6)
         XCTAssertTrue(f.estimated)
         XCTAssertTrue(
             result.notEstimated.contains { $0.hasPrefix("1 back-office steps recorded without being taken") },
