@@ -89,18 +89,50 @@ enum BackOfficeRun {
     /// Runs the given replications of a multi-day scenario in parallel (results in that order; each
     /// replication has its own streams, so results do not depend on the number of threads).
     static func run(_ s: Scenario, seed: UInt64, replications list: [Int], threads: Int? = nil) -> [BackOfficeTally] {
+        recorded(s, seed: seed, replications: list, threads: threads, recordingDesk: false).map(\.tally)
+    }
+
+    /// `run`, keeping each replication's front desk for `replay` (`recordingDesk`).
+    static func recorded(
+        _ s: Scenario, seed: UInt64, replications list: [Int], threads: Int? = nil, recordingDesk: Bool = true
+    ) -> [(tally: BackOfficeTally, desk: DeskLog?)] {
         let period = CompiledPeriod(s)
-        let catalogue = s.catalogue
         return Replications.map(list, threads: threads) { r in
-            let cases = CaseMetrics(catalogue: catalogue, dates: period.dates)
-            let steps = StepTally(period: period, departments: catalogue.departments.count)
+            let (cases, steps) = sinks(s, period)
             let null = NullSink()
-            _ = simulatePeriod(
-                period, seed: seed, replication: r, daySink: { _, _ in null }, caseSink: TeeSink([cases, steps]))
-            return BackOfficeTally(
-                kpis: cases.result(arrivals: [:]), work: steps.work, steps: steps.steps, waitSum: steps.waitSum,
-                reviewsArrived: steps.reviewsArrived, reviewsEnded: steps.reviewsEnded, lateBlame: steps.lateBlame)
+            let desk = simulatePeriod(
+                period, seed: seed, replication: r, daySink: { _, _ in null }, caseSink: TeeSink([cases, steps]),
+                recordingDesk: recordingDesk
+            ).desk
+            return (tally(cases, steps), desk)
         }
+    }
+
+    /// The back office of `s` over the recorded front desks of the same replications (`replayPeriod`: a
+    /// surrogate of `run` for the search rounds; `desks[i]` is replication `list[i]`'s).
+    static func replay(
+        _ s: Scenario, desks: [DeskLog], seed: UInt64, replications list: [Int], threads: Int? = nil
+    ) -> [BackOfficeTally] {
+        let period = CompiledPeriod(s)
+        return Replications.map(Array(list.indices), threads: threads) { i in
+            let (cases, steps) = sinks(s, period)
+            _ = replayPeriod(
+                period, desk: desks[i], seed: seed, replication: list[i], caseSink: TeeSink([cases, steps]))
+            return tally(cases, steps)
+        }
+    }
+
+    private static func sinks(_ s: Scenario, _ period: CompiledPeriod) -> (CaseMetrics, StepTally) {
+        (
+            CaseMetrics(catalogue: s.catalogue, dates: period.dates),
+            StepTally(period: period, departments: s.catalogue.departments.count)
+        )
+    }
+
+    private static func tally(_ cases: CaseMetrics, _ steps: StepTally) -> BackOfficeTally {
+        BackOfficeTally(
+            kpis: cases.result(arrivals: [:]), work: steps.work, steps: steps.steps, waitSum: steps.waitSum,
+            reviewsArrived: steps.reviewsArrived, reviewsEnded: steps.reviewsEnded, lateBlame: steps.lateBlame)
     }
 
     /// Back-office working minutes of the whole run (one clerk's capacity over the period).

@@ -86,7 +86,15 @@ public enum BackOfficeStaffing {
 
         // Seed: offered work per pool from a simulation of the base. Approvals offered are those that
         // follow every review (finished reviews understate them when reviewers are short).
-        let first = BackOfficeRun.run(base, seed: spec.seed, replications: tuning, threads: threads)
+        // Its front desks are kept: the rounds replay them with other back-office staff (a surrogate; the
+        // plan is confirmed by full runs on fresh replications).
+        let recorded = BackOfficeRun.recorded(base, seed: spec.seed, replications: tuning, threads: threads)
+        let first = recorded.map(\.tally)
+        let desks = recorded.compactMap(\.desk)
+        func tuningRun(_ counts: [[Int]]) -> [BackOfficeTally] {
+            BackOfficeRun.replay(
+                scenario(base, counts), desks: desks, seed: spec.seed, replications: tuning, threads: threads)
+        }
         var offered: [[Double]] = []
         var seed: [[Int]] = []
         // Stability floor: the least count whose offered utilisation is below 1. A queue above it grows
@@ -139,8 +147,7 @@ public enum BackOfficeStaffing {
         // The rates of every count vector simulated on the tuning replications.
         var simulated: [[[Int]]: [Double?]] = [:]
         while rounds < bounds.maxRounds {
-            let tallies = BackOfficeRun.run(
-                scenario(base, counts), seed: spec.seed, replications: tuning, threads: threads)
+            let tallies = tuningRun(counts)
             let rates = di.map { pooledOnTime(tallies, ids[$0]) }
             simulated[counts] = rates
             rounds += 1
@@ -241,8 +248,7 @@ public enum BackOfficeStaffing {
         if tuningRate.contains(where: { $0 == nil }), let known = simulated[counts] {
             tuningRate = known
         } else if tuningRate.contains(where: { $0 == nil }) {
-            let tallies = BackOfficeRun.run(
-                scenario(base, counts), seed: spec.seed, replications: tuning, threads: threads)
+            let tallies = tuningRun(counts)
             for (k, d) in di.enumerated() { tuningRate[k] = pooledOnTime(tallies, ids[d]) }
         }
         for k in depts.indices where !meets[k] {

@@ -112,6 +112,8 @@ final class PeriodEngine {
     var away: [[Int32]]
     var stepRecords = 0
     var events = 0
+    /// The front desk's calls per date index, when recording for a replay (`DeskLog`).
+    var deskLog: [[DeskLog.Call]?]?
 
     // Streams (owned here; one per purpose).
     let special: RandomStream
@@ -169,6 +171,7 @@ final class PeriodEngine {
                 openDays += 1
                 let hall = period.halls[period.hallOfDay[k]]
                 let desk = DeskHooks(engine: self, day: k, date: date, hall: hall)
+                if deskLog != nil { deskLog![k] = [] }
                 let daySeed = StreamSeed.derive(seed: seed, replication: replication, stream: "day/\(date)")
                 let stats = simulateDay(
                     hall, seed: daySeed, replication: replication, sink: daySink(k, day), calling: nil, routing: nil,
@@ -514,11 +517,13 @@ final class DeskHooks: DayHooks {
 
     func ticketEnded(_ r: inout TicketRecord) {
         last = max(last, r.end)
+        engine.deskLog?[day]?.append(.ticket(r))
         engine.ticket(&r, day: day, date: date)
     }
 
     func staffChanged(_ r: StaffRecord) {
         last = max(last, r.time)
+        engine.deskLog?[day]?.append(.staff(r))
         let s = Int(r.staff)
         let d = lender[s]
         guard d >= 0 else { return }
@@ -534,6 +539,7 @@ final class DeskHooks: DayHooks {
     }
 
     func stageEnded(_ r: StageRecord) {
+        engine.deskLog?[day]?.append(.stage(r))
         guard r.outcome == .referred else { return }
         engine.referral(
             department: r.department, minutes: r.referralMinutes, at: Double(day) * 1440 + r.end, date: date)

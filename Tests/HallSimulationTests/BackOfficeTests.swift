@@ -28,6 +28,66 @@ func inlineScenario(_ yaml: String, file: String = "inline.yaml") throws -> Scen
 }
 
 final class BackOfficeTests: XCTestCase {
+    /// The back-office planner's surrogate (`replayPeriod`): a run's front desk replayed with the same back
+    /// office gives the same steps and decisions, record for record, where no correction sends an applicant
+    /// back (collections are served at their planned time, which no step sees). With corrections, and with
+    /// other back-office staff, it stays close to a full run: the on-time rates per department of two
+    /// replications of the county hall's October agree like two samples of the same hall.
+    func testReplayedDeskGivesTheFullRunsBackOffice() throws {
+        var county = try countyHall()
+        county.period!.end = CivilDate(2025, 10, 24)
+        var noCorrections = county
+        for i in noCorrections.items.indices { noCorrections.items[i].correction = nil }
+        let days = RecordBuffer()
+        func decisions(_ cases: [CaseRecord]) -> [String] {
+            cases.map { "\($0.caseNumber) \($0.accepted.map { "\($0)" } ?? "-") \($0.decided.map { "\($0)" } ?? "-")" }
+        }
+        let p = CompiledPeriod(noCorrections)
+        let full = RecordBuffer()
+        let (_, desk) = simulatePeriod(
+            p, seed: 3, replication: 1, daySink: { _, _ in days }, caseSink: full, recordingDesk: true)
+        let replayed = RecordBuffer()
+        _ = replayPeriod(p, desk: try XCTUnwrap(desk), seed: 3, replication: 1, caseSink: replayed)
+        XCTAssertGreaterThan(full.steps.count, 1_000)
+        XCTAssertEqual(replayed.steps, full.steps)
+        XCTAssertEqual(decisions(replayed.cases), decisions(full.cases))
+
+        // Corrections on, and two reviewers fewer everywhere they can go: full runs against replays of the
+        // base's desks.
+        var fewer = county
+        for k in fewer.backOffice!.departments.indices where fewer.backOffice!.departments[k].reviewers[0].count > 2 {
+            fewer.backOffice!.departments[k].reviewers[0].count -= 2
+        }
+        let base = CompiledPeriod(county)
+        let other = CompiledPeriod(fewer)
+        var gaps: [String] = []
+        for r in 0..<2 {
+            let (_, desk) = simulatePeriod(
+                base, seed: 3, replication: r, daySink: { _, _ in days }, caseSink: RecordBuffer(), recordingDesk: true)
+            let full = CaseMetrics(catalogue: county.catalogue, dates: other.dates)
+            _ = simulatePeriod(other, seed: 3, replication: r, daySink: { _, _ in days }, caseSink: full)
+            let replay = CaseMetrics(catalogue: county.catalogue, dates: other.dates)
+            _ = replayPeriod(other, desk: try XCTUnwrap(desk), seed: 3, replication: r, caseSink: replay)
+            let a = full.result(arrivals: [:])
+            let b = replay.result(arrivals: [:])
+            for d in county.catalogue.departments {
+                guard let x = (a.departments[d]?[.onTimeRate]) ?? nil, let y = (b.departments[d]?[.onTimeRate]) ?? nil,
+                    let n = (a.departments[d]?[.decided]) ?? nil, let m = (b.departments[d]?[.decided]) ?? nil
+                else { continue }
+                // A full run's desk follows the back office (collections take numbers and draws), so after a
+                // few days its applicants are other draws than the replay's: the two differ like two samples
+                // of the same hall, within 3 standard errors of a difference of two shares.
+                let pooled = (x * n + y * m) / (n + m)
+                let se = (pooled * (1 - pooled) * (1 / n + 1 / m)).squareRoot()
+                gaps.append(String(format: "%@ %.3f/%.3f (%.0f)", d, x, y, n))
+                XCTAssertLessThanOrEqual(
+                    abs(x - y), max(3 * se, 0.005),
+                    "replication \(r), \(d): on time \(x) of \(n) in full, \(y) replayed")
+            }
+        }
+        print("replayed back office, on-time rate full/replayed: " + gaps.joined(separator: ", "))
+    }
+
     /// With immediate hand-off, continuous pick-up and exponential reviews, the back office in working
     /// minutes is M/M/3: the wait for a reviewer matches Erlang C (99 % interval over independent years).
     func testBackOfficeIsMMcInWorkingTime() throws {

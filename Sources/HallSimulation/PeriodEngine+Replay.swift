@@ -1,0 +1,88 @@
+import HallDomain
+
+/// The front desk of one replication's run over dates, as the back office saw it: per open day, the calls
+/// the desk made into the period's cases in order — tickets as they ended (before the cases were numbered),
+/// clerks lent from and back to the back office, questions referred to it — so that the back office can be
+/// run again with other staff without simulating the front desk again (`replayPeriod`).
+public struct DeskLog: Sendable {
+    enum Call: Sendable {
+        case ticket(TicketRecord)
+        case staff(StaffRecord)
+        case stage(StageRecord)
+    }
+    /// By date index: the day's calls (nil: the hall was closed).
+    var days: [[Call]?]
+    var stats: PeriodStats
+}
+
+/// Simulates a run over dates like `simulatePeriod` and keeps its front desk's calls for `replayPeriod`.
+public func simulatePeriod(
+    _ period: CompiledPeriod, seed: UInt64, replication: Int, daySink: (Int, HallDay) -> RecordSink,
+    caseSink: RecordSink, recordingDesk: Bool
+) -> (stats: PeriodStats, desk: DeskLog?) {
+    let engine = PeriodEngine(period: period, seed: seed, replication: replication, caseSink: caseSink)
+    if recordingDesk { engine.deskLog = Array(repeating: nil, count: period.dates.count) }
+    let stats = engine.run(daySink: daySink)
+    return (stats, engine.deskLog.map { DeskLog(days: $0, stats: stats) })
+}
+
+/// The back office of a run over dates with the front desk of a recorded run (`desk`, recorded on a period
+/// with the same front desk, dates and seed): a surrogate for searching back-office staffing, not a
+/// simulation of the hall. What the desk did that does not depend on the back office is replayed as it
+/// happened (first visits, retries, returns after a one-time notice, lending, referrals, with the same
+/// draws); what does — collecting a result, coming back with a correction — happens at the visit's planned
+/// time, served at once. So the steps differ from a full run's only where a correction's return would have
+/// waited at the desk, and the desk's load does not follow the back office's (collections); a plan found
+/// with it is to be confirmed by full runs.
+public func replayPeriod(_ period: CompiledPeriod, desk: DeskLog, seed: UInt64, replication: Int, caseSink: RecordSink)
+    -> PeriodStats
+{
+    PeriodEngine(period: period, seed: seed, replication: replication, caseSink: caseSink).replay(desk)
+}
+
+extension PeriodEngine {
+    func replay(_ log: DeskLog) -> PeriodStats {
+        seedBacklog()
+        for (k, date) in period.dates.enumerated() {
+            if period.hallDays[k] != nil, k < log.days.count, let calls = log.days[k] {
+                let hall = period.halls[period.hallOfDay[k]]
+                let desk = DeskHooks(engine: self, day: k, date: date, hall: hall)
+                // This run's visits that follow the back office, in time order, between the recorded calls.
+                var followers = planned[k].filter { $0.visit == .collection || $0.visit == .correction }
+                    .sorted { $0.time < $1.time }[...]
+                func serveFollowers(until t: Double) {
+                    while let v = followers.first, v.time <= t {
+                        followers.removeFirst()
+                        let department = period.itemRules[Int(v.item)].department
+                        var r = TicketRecord(
+                            ticket: -1, source: -1, item: v.item, department: department, channel: .walkIn,
+                            priority: false, arrival: v.time, call: v.time, serviceStart: v.time, serviceEnd: v.time,
+                            window: nil, outcome: .served, end: v.time, visit: v.visit, caseNumber: v.caseNumber)
+                        desk.ticketEnded(&r)
+                    }
+                }
+                for call in calls {
+                    switch call {
+                    case .ticket(var r):
+                        if r.visit == .collection || r.visit == .correction { continue }
+                        serveFollowers(until: r.end)
+                        desk.ticketEnded(&r)
+                    case .staff(let r):
+                        serveFollowers(until: r.time)
+                        desk.staffChanged(r)
+                    case .stage(let r):
+                        serveFollowers(until: r.end)
+                        desk.stageEnded(r)
+                    }
+                }
+                serveFollowers(until: .infinity)
+                desk.finish()
+            }
+            runBackOffice(until: Double(k + 1) * 1440)
+        }
+        finish()
+        return PeriodStats(
+            openDays: log.stats.openDays, tickets: log.stats.tickets, cases: cases.count, steps: stepRecords,
+            events: events)
+    }
+}
