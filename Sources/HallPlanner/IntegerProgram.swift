@@ -1,4 +1,5 @@
 import CCBC
+import Foundation
 
 /// A mixed-integer linear program solved by COIN-OR CBC through its C interface. The CBC model is owned
 /// here and never leaves this file: callers see variable indices and numbers only. Minimisation.
@@ -20,15 +21,20 @@ final class IntegerProgram {
 
     private let model: UnsafeMutableRawPointer
     private(set) var variables = 0
+    /// CBC 2.10's solver (Cbc_solve → CbcMain1) keeps state in globals: one model is created, solved or
+    /// deleted at a time in the process (the planner plans layouts on several threads).
+    private static let cbc = NSLock()
 
     init() {
-        model = Cbc_newModel()!
+        model = Self.cbc.withLock { Cbc_newModel()! }
         Cbc_setLogLevel(model, 0)
         Cbc_setParameter(model, "log", "0")
         Cbc_setParameter(model, "slog", "0")
+        // The time limit in wall-clock seconds: CPU time is the whole process's, other threads' included.
+        Cbc_setParameter(model, "timeMode", "elapsed")
     }
 
-    deinit { Cbc_deleteModel(model) }
+    deinit { Self.cbc.withLock { Cbc_deleteModel(model) } }
 
     /// Adds a variable with bounds (upper nil: unbounded) and objective coefficient; returns its index.
     @discardableResult
@@ -45,6 +51,10 @@ final class IntegerProgram {
     }
 
     func solve(seconds: Double = 20) -> Solution {
+        Self.cbc.withLock { solveAlone(seconds: seconds) }
+    }
+
+    private func solveAlone(seconds: Double) -> Solution {
         Cbc_setMaximumSeconds(model, seconds)
         Cbc_setAllowableGap(model, 1e-7)
         _ = Cbc_solve(model)

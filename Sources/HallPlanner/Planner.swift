@@ -1,6 +1,7 @@
 import Foundation
 import HallDomain
 import HallRandom
+import HallRunner
 
 /// The plan for one day in one layout: requirements, shifts, and what fresh seeds say of it.
 public struct DayPlan: Sendable {
@@ -87,12 +88,21 @@ public enum Planner {
 
     /// Plans every day for every layout of the spec, chooses the cheapest layout that meets the targets
     /// on the tuning replications, and confirms everything on fresh ones. `threads` (nil: every core)
-    /// only decides how replications are spread; the plan is the same whatever it is.
-    /// `progress` hears where the planner is (layout, day, round; back office; tidal rules), for a terminal.
+    /// only decides how layouts and replications are spread; the plan is the same whatever it is.
+    /// `progress` hears where the planner is (layout, day, round; back office; tidal rules), for a terminal;
+    /// its calls come one at a time (the layouts are planned side by side, under a lock).
     public static func plan(
-        _ base: Scenario, _ spec0: PlanningSpec, threads: Int? = nil, progress: ((String) -> Void)? = nil
+        _ base: Scenario, _ spec0: PlanningSpec, threads: Int? = nil, progress progress0: ((String) -> Void)? = nil
     ) -> PlanResult {
         let started = Date()
+        let progressLock = NSLock()
+        let progress: ((String) -> Void)? = progress0.map { hear in
+            { message in
+                progressLock.lock()
+                defer { progressLock.unlock() }
+                hear(message)
+            }
+        }
         var spec = spec0
         var problems: [String] = []
         if spec.shiftTypes.isEmpty {
@@ -119,17 +129,22 @@ public enum Planner {
         for (i, d) in demand0.departments.enumerated() {
             load[d] = demand0.rate[i].reduce(0, +) * demand0.meanService[i]
         }
-        var plans: [LayoutPlan] = []
-        for kind in spec.layouts {
-            let layout = Layout.make(kind, hall: base, spec: spec, load: load)
-            var days: [DayPlan] = []
-            for (k, s) in dayScenarios.enumerated() {
-                days.append(
+        // The layouts are planned side by side, the cores split between them (2 cores, 4 layouts: two at a
+        // time, each with its replications on one thread): one layout's serial steps (formulas, verdicts,
+        // the shift solver, which CBC runs one at a time: IntegerProgram) overlap another's simulations.
+        // Each plan depends only on its layout, so the plans are the same whatever the number of threads.
+        let cores = max(1, threads ?? ProcessInfo.processInfo.activeProcessorCount)
+        let side = max(1, min(spec.layouts.count, cores))
+        let inner = max(1, cores / side)
+        let layouts = spec.layouts.map { Layout.make($0, hall: base, spec: spec, load: load) }
+        let plans = Replications.map(Array(layouts.indices), threads: side) { l in
+            LayoutPlan(
+                layout: layouts[l],
+                days: dayScenarios.enumerated().map { k, s in
                     planDay(
-                        s, day: spec.days[k], layout: layout, spec: spec, budget: nil, threads: threads,
-                        progress: progress))
-            }
-            plans.append(LayoutPlan(layout: layout, days: days))
+                        s, day: spec.days[k], layout: layouts[l], spec: spec, budget: nil, threads: inner,
+                        progress: progress)
+                })
         }
         let headcount = spec.compareAtHeadcount.map {
             HeadcountComparing.compare(
