@@ -20,6 +20,7 @@ extension Calibration {
         var checkedIn = [Int](repeating: 0, count: blocks.count)
         var booked = [Int](repeating: 0, count: blocks.count)
         var unbooked = [Int](repeating: 0, count: blocks.count)
+        var afterClosing = [Int](repeating: 0, count: blocks.count)
         var exact = [[Double]](repeating: [], count: blocks.count)
         var censored = [[(lower: Double, upper: Double)]](repeating: [], count: blocks.count)
         var withBookings = 0
@@ -49,9 +50,15 @@ extension Calibration {
             guard let bookings = d.bookings else { continue }
             withBookings += 1
             var listed: [Int: Set<Int>] = [:]
+            let close = d.periods.map(\.end.minutes).max() ?? -Double.infinity
             for r in bookings {
                 let b = Int(r.block)
                 guard blocks.indices.contains(b), let key = blocks[b].slotIndex(r.slot) else { continue }
+                // A slot at or after the day's last closing cannot be kept: not counted (as the simulator).
+                guard AppointmentBlock.isBookable(r.slot, lastClosing: close) else {
+                    afterClosing[b] += Int(r.booked)
+                    continue
+                }
                 booked[b] += Int(r.booked)
                 // A slot listed twice (a hand-made file) counts its bookings twice, its check-ins once.
                 if listed[b, default: []].insert(key).inserted { checkedIn[b] += came[b]?[key] ?? 0 }
@@ -93,6 +100,10 @@ extension Calibration {
                     f.note = [f.note, "\(unbooked[b]) check-ins for slots without bookings left out"].compactMap { $0 }
                         .joined(separator: "; ")
                 }
+                if afterClosing[b] > 0 {
+                    f.note = [f.note, "\(afterClosing[b]) bookings at or after a day's last closing left out"]
+                        .compactMap { $0 }.joined(separator: "; ")
+                }
                 if f.estimated { blocks[b].showProbability = f.value! }
                 fields.append(f)
             }
@@ -107,7 +118,7 @@ extension Calibration {
                 : (fit == nil ? "no normal fits these check-ins (no spread?): base kept" : nil)
             let method =
                 (fit?.method ?? "normal by maximum likelihood")
-                + (censored[b].isEmpty ? "" : "; \(censored[b].count) arrivals at an opening censored")
+                + (censored[b].isEmpty ? "" : "; \(censored[b].count) arrivals in an opening's rush censored")
             for (name, est, interval, baseValue) in [
                 ("mean", fit?.mean, fit?.meanInterval, baseMean), ("sd", fit?.sd, fit?.sdInterval, baseSD),
             ] {

@@ -87,6 +87,11 @@ public struct AppointmentBlock: Sendable, Hashable, Codable {
     /// Whether `minute` is one of the block's slots (to within a second).
     public func hasSlot(_ minute: Double) -> Bool { slotIndex(minute) != nil }
 
+    /// Whether a slot is booked on a day whose last closing is `lastClosing` (minutes after midnight): only
+    /// those before it (a half day books no afternoon slot). The simulator draws, `fullBookings` books and
+    /// calibration counts by this one rule.
+    public static func isBookable(_ slot: Double, lastClosing: Double) -> Bool { slot < lastClosing }
+
     /// The slot `minute` is (to within a second), as the block's grid has it, or nil.
     public func slot(near minute: Double) -> Double? {
         slotIndex(minute).map { first.minutes + Double($0) * everyMinutes }
@@ -103,7 +108,7 @@ extension Scenario {
     public func fullBookings(periods: [TimeInterval]) -> [BookingRecord] {
         let close = periods.map(\.end.minutes).max() ?? -Double.infinity
         return appointments.enumerated().flatMap { b, block in
-            block.slotTimes.filter { $0.minutes < close }.map {
+            block.slotTimes.filter { AppointmentBlock.isBookable($0.minutes, lastClosing: close) }.map {
                 BookingRecord(block: Int32(b), slot: $0.minutes, booked: Int32(block.perSlot))
             }
         }

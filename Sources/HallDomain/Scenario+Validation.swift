@@ -213,11 +213,13 @@ struct Validator {
                 fail(p, "a window that serves department '\(d)'")
             }
             if !(b.first <= b.last) { fail("\(p).last", "last slot at or after first slot") }
-            if !(b.everyMinutes > 0) { fail("\(p).every_min", "a slot spacing > 0 minutes") }
+            if !(b.everyMinutes > 0 && b.everyMinutes.isFinite) {
+                fail("\(p).every_min", "a finite slot spacing > 0 minutes")
+            }
             if b.perSlot < 1 { fail("\(p).per_slot", "at least 1 booking per slot") }
             probability("\(p).show_probability", b.showProbability)
             distribution("\(p).punctuality_min", b.punctuality, duration: false)
-            if b.everyMinutes > 0 {
+            if b.everyMinutes > 0, b.everyMinutes.isFinite {
                 for t in b.slotTimes where !s.day.isOpen(at: t.minutes) {
                     fail("\(p)", "slots inside opening hours; the slot at \(t) is outside")
                     break

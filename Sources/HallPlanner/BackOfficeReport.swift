@@ -46,7 +46,8 @@ extension PlanResult {
         o +=
             "Analytic seed: offered work per working day at utilisation below \(String(format: "%.2f", BackOfficeStaffing.seedUtilisation)); "
         o +=
-            "then \(bo.rounds) rounds simulating the whole period on \(spec.replications) tuning replications (seed \(spec.seed)), "
+            "then \(bo.rounds) rounds running the whole period's back office on \(spec.replications) tuning replications (seed \(spec.seed)) "
+            + "over the front desk of the seed's simulation, replayed (a surrogate: the confirmation below is full runs), "
         o +=
             "adding a clerk to the pool that waits longer where a department misses the target and removing one where it passes, "
         o +=

@@ -20,7 +20,8 @@ public struct BackOfficeDepartmentPlan: Sendable, Codable {
     /// Offered utilisation of the planned reviewers and approvers (offered work / their working time).
     public var reviewUtilisation: Double?
     public var approvalUtilisation: Double?
-    /// Pooled on-time rate on the tuning replications of the final counts.
+    /// Pooled on-time rate on the tuning replications of the final counts (their back office over the seed
+    /// simulation's front desk, replayed: `replayPeriod`).
     public var tuningOnTimeRate: Double?
     /// Fresh replications: planned, base, and planned − base paired by replication.
     public var onTimeRate: Estimate
@@ -31,7 +32,7 @@ public struct BackOfficeDepartmentPlan: Sendable, Codable {
     public var backlogEnd: Estimate
     public var baseBacklogEnd: Estimate
     public var decidedPerReplication: Double
-    /// Whether the target is met on the tuning replications.
+    /// Whether the target is met on the tuning replications (replayed, like `tuningOnTimeRate`).
     public var meetsTarget: Bool
 }
 
@@ -59,10 +60,11 @@ public struct BackOfficePlan: Sendable {
 /// Back-office staffing (docs/planner.md, "Back office"): per department the least reviewers and
 /// approvers whose on-time rate (按时办结率) over the base's period reaches the target. An analytic seed
 /// (offered work per working day over a clerk's working minutes, utilisation below 0.85) is corrected by
-/// simulating the whole period on the tuning replications (common random numbers: each department draws
-/// its work from its own streams): a department below target gets a clerk in the pool whose steps wait
-/// longer; one at or above target loses one, and a removal that fails is undone and that pool is not
-/// trimmed again. The result is confirmed on fresh replications beside the base staffing.
+/// running the whole period's back office on the tuning replications over the front desk of the seed's
+/// simulation, replayed (`replayPeriod`; common random numbers: each department draws its work from its
+/// own streams): a department below target gets a clerk in the pool where its late cases became late; one
+/// at or above target loses clerks, and a removal that fails is undone and that pool is not trimmed again.
+/// The result is confirmed by full runs on fresh replications beside the base staffing.
 public enum BackOfficeStaffing {
     static let seedUtilisation = 0.85
 
@@ -90,7 +92,7 @@ public enum BackOfficeStaffing {
         // plan is confirmed by full runs on fresh replications).
         let recorded = BackOfficeRun.recorded(base, seed: spec.seed, replications: tuning, threads: threads)
         let first = recorded.map(\.tally)
-        let desks = recorded.compactMap(\.desk)
+        let desks = recorded.map { $0.desk! }  // recorded: one desk per replication
         func tuningRun(_ counts: [[Int]]) -> [BackOfficeTally] {
             BackOfficeRun.replay(
                 scenario(base, counts), desks: desks, seed: spec.seed, replications: tuning, threads: threads)

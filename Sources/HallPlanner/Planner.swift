@@ -129,13 +129,13 @@ public enum Planner {
         for (i, d) in demand0.departments.enumerated() {
             load[d] = demand0.rate[i].reduce(0, +) * demand0.meanService[i]
         }
-        // The layouts are planned side by side, the cores split between them (2 cores, 4 layouts: two at a
+        // The layouts are planned side by side, the cores shared between them (2 cores, 4 layouts: two at a
         // time, each with its replications on one thread): one layout's serial steps (formulas, verdicts,
         // the shift solver, which CBC runs one at a time: IntegerProgram) overlap another's simulations.
         // Each plan depends only on its layout, so the plans are the same whatever the number of threads.
         let cores = max(1, threads ?? ProcessInfo.processInfo.activeProcessorCount)
         let side = max(1, min(spec.layouts.count, cores))
-        let inner = max(1, cores / side)
+        let inner = max(1, (cores + side - 1) / side)  // 3 cores, 2 layouts: 2 each (no idle core)
         let layouts = spec.layouts.map { Layout.make($0, hall: base, spec: spec, load: load) }
         let plans = Replications.map(Array(layouts.indices), threads: side) { l in
             LayoutPlan(

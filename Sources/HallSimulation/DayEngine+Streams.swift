@@ -95,7 +95,7 @@ struct DayStreams {
         let close = hall.periods.map(\.close).max() ?? -Double.infinity
         for (b, block) in hall.appointments.enumerated() {
             let s = RandomStream(seed: seed, replication: replication, name: "appointments/\(block.id)")
-            for slot in block.slots where slot < close {
+            for slot in block.slots where AppointmentBlock.isBookable(slot, lastClosing: close) {
                 for _ in 0..<block.perSlot {
                     let shows = s.uniform() < block.show
                     let offset = block.punctuality.sample(s)

@@ -31,9 +31,12 @@ public func simulatePeriod(
 /// simulation of the hall. What the desk did that does not depend on the back office is replayed as it
 /// happened (first visits, retries, returns after a one-time notice, lending, referrals, with the same
 /// draws); what does — collecting a result, coming back with a correction — happens at the visit's planned
-/// time, served at once. So the steps differ from a full run's only where a correction's return would have
-/// waited at the desk, and the desk's load does not follow the back office's (collections); a plan found
-/// with it is to be confirmed by full runs.
+/// time, served at once (never failed, never a complaint). With the same back office and no corrections
+/// the steps and decisions are the full run's; with corrections they differ where a return would have
+/// waited or failed at the desk, and from there on by reordered draws (a department's step work is drawn
+/// in the order its steps are created; a failed correction visit draws again from the stream that decides
+/// later corrections). The desk's load does not follow the back office's (collections). A plan found with
+/// it is to be confirmed by full runs.
 public func replayPeriod(_ period: CompiledPeriod, desk: DeskLog, seed: UInt64, replication: Int, caseSink: RecordSink)
     -> PeriodStats
 {
@@ -64,7 +67,10 @@ extension PeriodEngine {
                 for call in calls {
                     switch call {
                     case .ticket(var r):
-                        if r.visit == .collection || r.visit == .correction { continue }
+                        if r.visit == .collection || r.visit == .correction {
+                            desk.last = max(desk.last, r.end)  // the day's records still end there
+                            continue
+                        }
                         serveFollowers(until: r.end)
                         desk.ticketEnded(&r)
                     case .staff(let r):

@@ -1,3 +1,4 @@
+import Foundation
 import HallDomain
 import HallPlanner
 import HallScenarioYAML
@@ -64,6 +65,23 @@ final class PlannerTests: XCTestCase {
         XCTAssertEqual(a.chosen.days[0].schedule, b.chosen.days[0].schedule)
         XCTAssertEqual(a.chosen.days[0].daySL, b.chosen.days[0].daySL)
         XCTAssertEqual(a.chosen.days[0].serviceLevel, b.chosen.days[0].serviceLevel)
+    }
+
+    /// The layouts are planned side by side (the shift solver serialised): with two layouts, the plans,
+    /// their comparison and the choice are the same on one thread and on four (two layouts at a time,
+    /// each with two threads for its replications).
+    func testSameChoiceWhateverTheThreadsWithLayoutsSideBySide() throws {
+        var s = spec()
+        s.layouts = [.dedicated, .universal]
+        let a = Planner.plan(hall(), s, threads: 1)
+        let b = Planner.plan(hall(), s, threads: 4)
+        XCTAssertEqual(a.candidates.count, 2)
+        let e = JSONEncoder()
+        e.outputFormatting = .sortedKeys
+        XCTAssertEqual(try e.encode(a.candidates), try e.encode(b.candidates))
+        XCTAssertEqual(a.choice, b.choice)
+        XCTAssertEqual(a.chosen.days[0].schedule, b.chosen.days[0].schedule)
+        XCTAssertEqual(a.chosen.days[0].daySL, b.chosen.days[0].daySL)
     }
 
     func testUnreachableTargetIsSaidAndABestPlanGiven() {

@@ -95,6 +95,22 @@ final class ScenarioErrorTests: XCTestCase {
             path: "windows[0].departments[0]", contains: "unknown department 'taxes' (did you mean 'tax'?)")
     }
 
+    /// An appointment block whose slots are infinitely far apart has no second slot and matched none of a
+    /// check-in's (0 · ∞): refused, with the field.
+    func testInfiniteSlotSpacing() {
+        let yaml =
+            validHall.replacingOccurrences(
+                of: "    behaviour:\n",
+                with: """
+                        appointments:
+                          - {id: am, item: invoice, first: "09:00", last: "11:00", every_min: .inf, per_slot: 2}
+                        behaviour:
+
+                    """)
+        let n = yaml.components(separatedBy: "\n").firstIndex { $0.contains("every_min") }! + 1
+        assertScenarioError(yaml, line: n, path: "appointments[0].every_min", contains: "a finite slot spacing")
+    }
+
     func testOverlappingPeriods() {
         assertScenarioError(
             broken("open: \"14:00\"", "    - {open: \"11:00\", close: \"17:30\"}"), line: 6, path: "day.periods[1]",
