@@ -95,20 +95,26 @@ final class ScenarioErrorTests: XCTestCase {
             path: "windows[0].departments[0]", contains: "unknown department 'taxes' (did you mean 'tax'?)")
     }
 
-    /// An appointment block whose slots are infinitely far apart has no second slot and matched none of a
-    /// check-in's (0 · ∞): refused, with the field.
-    func testInfiniteSlotSpacing() {
-        let yaml =
-            validHall.replacingOccurrences(
-                of: "    behaviour:\n",
-                with: """
-                        appointments:
-                          - {id: am, item: invoice, first: "09:00", last: "11:00", every_min: .inf, per_slot: 2}
-                        behaviour:
-
-                    """)
-        let n = yaml.components(separatedBy: "\n").firstIndex { $0.contains("every_min") }! + 1
-        assertScenarioError(yaml, line: n, path: "appointments[0].every_min", contains: "a finite slot spacing")
+    /// An appointment block whose slots are infinitely far apart has no second slot and matches none of a
+    /// check-in's (0 · ∞): the loader reads no `.inf`, and validation refuses one built in code.
+    func testInfiniteSlotSpacing() throws {
+        let yaml = validHall.replacingOccurrences(
+            of: "\nbehaviour:\n",
+            with: "\nappointments:\n"
+                + "  - {id: am, item: invoice, first: \"09:00\", last: \"11:00\", every_min: .inf, per_slot: 2}\n"
+                + "behaviour:\n")
+        let n = try XCTUnwrap(yaml.components(separatedBy: "\n").firstIndex { $0.contains("every_min") }) + 1
+        assertScenarioError(yaml, line: n, path: "appointments[0].every_min", contains: "expected a number")
+        var s = try ScenarioLoader.parse(
+            yaml: yaml.replacingOccurrences(of: "every_min: .inf", with: "every_min: 30"), file: "hall.yaml")
+        XCTAssertEqual(s.validate(), [])
+        s.appointments[0].everyMinutes = .infinity
+        let errors = s.validate()
+        XCTAssertTrue(
+            errors.contains {
+                "\($0)".contains("appointments[0].every_min") && "\($0)".contains("a finite slot spacing")
+            },
+            "\(errors)")
     }
 
     func testOverlappingPeriods() {
