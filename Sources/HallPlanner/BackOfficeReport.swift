@@ -49,7 +49,7 @@ extension PlanResult {
             "then \(bo.rounds) rounds running the whole period's back office on \(spec.replications) tuning replications (seed \(spec.seed)) "
             + "over the front desk of the seed's simulation, replayed (a surrogate: the confirmation below is full runs), "
         o +=
-            "adding a clerk to the pool that waits longer where a department misses the target and removing one where it passes, "
+            "adding a clerk where a department misses the target (to the pool where its late cases became late) and removing clerks where it passes, "
         o +=
             "never below the stability floor (offered utilisation below 1: a month's on-time rate does not see a queue that grows slowly). "
         o +=
