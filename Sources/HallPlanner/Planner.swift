@@ -129,22 +129,23 @@ public enum Planner {
         for (i, d) in demand0.departments.enumerated() {
             load[d] = demand0.rate[i].reduce(0, +) * demand0.meanService[i]
         }
-        // The layouts are planned side by side, the cores shared between them (2 cores, 4 layouts: two at a
-        // time, each with its replications on one thread): one layout's serial steps (formulas, verdicts,
-        // the shift solver, which CBC runs one at a time: IntegerProgram) overlap another's simulations.
-        // Each plan depends only on its layout, so the plans are the same whatever the number of threads.
-        let cores = max(1, threads ?? ProcessInfo.processInfo.activeProcessorCount)
-        let side = max(1, min(spec.layouts.count, cores))
-        let inner = max(1, (cores + side - 1) / side)  // 3 cores, 2 layouts: 2 each (no idle core)
+        // The layouts' days are planned side by side, the cores shared between them (2 cores, 4 layouts × 5
+        // days: two days at a time, each with its replications on one thread): one day's serial steps
+        // (formulas, verdicts, the shift solver, which CBC runs one at a time: IntegerProgram) overlap
+        // another's simulations, and no core waits for the slowest layout. Each day's plan depends only on
+        // its layout and day, so the plans are the same whatever the number of threads.
         let layouts = spec.layouts.map { Layout.make($0, hall: base, spec: spec, load: load) }
-        let plans = Replications.map(Array(layouts.indices), threads: side) { l in
-            LayoutPlan(
-                layout: layouts[l],
-                days: dayScenarios.enumerated().map { k, s in
-                    planDay(
-                        s, day: spec.days[k], layout: layouts[l], spec: spec, budget: nil, threads: inner,
-                        progress: progress)
-                })
+        let pairs = layouts.indices.flatMap { l in dayScenarios.indices.map { (layout: l, day: $0) } }
+        let cores = max(1, threads ?? ProcessInfo.processInfo.activeProcessorCount)
+        let side = max(1, min(pairs.count, cores))
+        let inner = max(1, (cores + side - 1) / side)  // more cores than days (8 cores, 1 layout × 5 days): 2 each
+        let dayPlans = Replications.map(Array(pairs.indices), threads: side) { i in
+            planDay(
+                dayScenarios[pairs[i].day], day: spec.days[pairs[i].day], layout: layouts[pairs[i].layout], spec: spec,
+                budget: nil, threads: inner, progress: progress)
+        }
+        let plans = layouts.indices.map { l in
+            LayoutPlan(layout: layouts[l], days: pairs.indices.filter { pairs[$0].layout == l }.map { dayPlans[$0] })
         }
         let headcount = spec.compareAtHeadcount.map {
             HeadcountComparing.compare(
