@@ -68,7 +68,7 @@ final class PlannerTests: XCTestCase {
     }
 
     /// The layouts are planned side by side (the shift solver serialised): with two layouts, the plans,
-    /// their comparison and the choice are the same on one thread and on four (two layouts at a time,
+    /// their comparison and the choice are the same on one thread and on four (both layouts' one day at once,
     /// each with two threads for its replications).
     func testSameChoiceWhateverTheThreadsWithLayoutsSideBySide() throws {
         var s = spec()
