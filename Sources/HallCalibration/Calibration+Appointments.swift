@@ -24,6 +24,7 @@ extension Calibration {
         var exact = [[Double]](repeating: [], count: blocks.count)
         var censored = [[(lower: Double, upper: Double)]](repeating: [], count: blocks.count)
         var withBookings = 0
+        let rush = max(o.openingRushMinutes, 1e-6)
         for d in days {
             // Per block and slot (the slot's index on the block's grid): check-ins, for the show-up over
             // the booked slots.
@@ -35,7 +36,6 @@ extension Calibration {
                 else { continue }
                 came[b, default: [:]][index, default: 0] += 1
                 let x = t.arrival - slot
-                let rush = max(o.openingRushMinutes, 1e-6)
                 if let k = d.periods.firstIndex(where: {
                     t.arrival >= $0.start.minutes - 1e-6 && t.arrival <= $0.start.minutes + rush
                 }) {

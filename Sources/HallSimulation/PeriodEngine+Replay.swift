@@ -1,17 +1,23 @@
 import HallDomain
 
 /// The front desk of one replication's run over dates, as the back office saw it: per open day, the calls
-/// the desk made into the period's cases in order — tickets as they ended (before the cases were numbered),
-/// clerks lent from and back to the back office, questions referred to it — so that the back office can be
-/// run again with other staff without simulating the front desk again (`replayPeriod`).
+/// the desk made into the period's cases in order — tickets as they ended (before the cases were numbered;
+/// not collections and corrections, which follow the back office), clerks lent from and back to the back
+/// office, questions referred to it — and when its records ended, so that the back office can be run again
+/// with other staff without simulating the front desk again (`replayPeriod`).
 public struct DeskLog: Sendable {
     enum Call: Sendable {
         case ticket(TicketRecord)
         case staff(StaffRecord)
         case stage(StageRecord)
     }
-    /// By date index: the day's calls (nil: the hall was closed).
-    var days: [[Call]?]
+    struct Day: Sendable {
+        var calls: [Call] = []
+        /// The latest ticket end or staff change of the day (`DeskHooks.last`).
+        var last = 0.0
+    }
+    /// By date index (nil: the hall was closed).
+    var days: [Day?]
     var stats: PeriodStats
 }
 
@@ -47,9 +53,10 @@ extension PeriodEngine {
     func replay(_ log: DeskLog) -> PeriodStats {
         seedBacklog()
         for (k, date) in period.dates.enumerated() {
-            if period.hallDays[k] != nil, k < log.days.count, let calls = log.days[k] {
+            if period.hallDays[k] != nil, k < log.days.count, let day = log.days[k] {
                 let hall = period.halls[period.hallOfDay[k]]
                 let desk = DeskHooks(engine: self, day: k, date: date, hall: hall)
+                desk.last = day.last
                 // This run's visits that follow the back office, in time order, between the recorded calls.
                 var followers = planned[k].filter { $0.visit == .collection || $0.visit == .correction }
                     .sorted { $0.time < $1.time }[...]
@@ -64,13 +71,9 @@ extension PeriodEngine {
                         desk.ticketEnded(&r)
                     }
                 }
-                for call in calls {
+                for call in day.calls {
                     switch call {
                     case .ticket(var r):
-                        if r.visit == .collection || r.visit == .correction {
-                            desk.last = max(desk.last, r.end)  // the day's records still end there
-                            continue
-                        }
                         serveFollowers(until: r.end)
                         desk.ticketEnded(&r)
                     case .staff(let r):

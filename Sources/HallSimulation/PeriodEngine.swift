@@ -113,7 +113,7 @@ final class PeriodEngine {
     var stepRecords = 0
     var events = 0
     /// The front desk's calls per date index, when recording for a replay (`DeskLog`).
-    var deskLog: [[DeskLog.Call]?]?
+    var deskLog: [DeskLog.Day?]?
 
     // Streams (owned here; one per purpose).
     let special: RandomStream
@@ -171,13 +171,14 @@ final class PeriodEngine {
                 openDays += 1
                 let hall = period.halls[period.hallOfDay[k]]
                 let desk = DeskHooks(engine: self, day: k, date: date, hall: hall)
-                if deskLog != nil { deskLog![k] = [] }
+                if deskLog != nil { deskLog![k] = DeskLog.Day() }
                 let daySeed = StreamSeed.derive(seed: seed, replication: replication, stream: "day/\(date)")
                 let stats = simulateDay(
                     hall, seed: daySeed, replication: replication, sink: daySink(k, day), calling: nil, routing: nil,
                     planned: planned[k], hooks: desk, checkInvariants: false)
                 tickets += stats.tickets
                 events += stats.events
+                deskLog?[k]?.last = desk.last
                 desk.finish()
             }
             runBackOffice(until: Double(k + 1) * 1440)
@@ -517,16 +518,17 @@ final class DeskHooks: DayHooks {
 
     func ticketEnded(_ r: inout TicketRecord) {
         last = max(last, r.end)
-        engine.deskLog?[day]?.append(.ticket(r))
+        // Recorded for a replay, which serves collections and corrections itself.
+        if r.visit != .collection && r.visit != .correction { engine.deskLog?[day]?.calls.append(.ticket(r)) }
         engine.ticket(&r, day: day, date: date)
     }
 
     func staffChanged(_ r: StaffRecord) {
         last = max(last, r.time)
-        engine.deskLog?[day]?.append(.staff(r))
         let s = Int(r.staff)
         let d = lender[s]
         guard d >= 0 else { return }
+        engine.deskLog?[day]?.calls.append(.staff(r))
         let atDesk = r.state == .walking || r.state == .atWindow
         let t = Double(day) * 1440 + r.time
         if atDesk, lentSince[s].isNaN {
@@ -539,8 +541,8 @@ final class DeskHooks: DayHooks {
     }
 
     func stageEnded(_ r: StageRecord) {
-        engine.deskLog?[day]?.append(.stage(r))
         guard r.outcome == .referred else { return }
+        engine.deskLog?[day]?.calls.append(.stage(r))
         engine.referral(
             department: r.department, minutes: r.referralMinutes, at: Double(day) * 1440 + r.end, date: date)
     }
