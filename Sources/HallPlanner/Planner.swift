@@ -78,8 +78,8 @@ public struct PlanResult: Sendable {
 
 public enum Planner {
     /// A cell passing by this much above the target may lose a clerk (then re-checked).
-    static let trimMargin = 0.05
-    static let maxTrims = 4
+    static let trimMargin = 0.03
+    static let maxTrims = 6
     /// Extra batches of tuning-sized replications a close call may take before it is decided.
     static let maxCloseCallBatches = 2
     /// A plan whose fresh confirmation shows more than this share of cells below the target has not kept
@@ -284,29 +284,41 @@ public enum Planner {
         var locked = Set<[Int]>()
         // Cells that lost a clerk: they must then pass beyond doubt, or get the clerk back.
         var trimmed = Set<[Int]>()
+        // Cells that failed when trimmed together with the interval before them: the queue the earlier
+        // trim left carried over. They are tried again without it (every other interval: one clerk fewer
+        // passes when the interval before kept its clerk and cleared the queue) before they are locked.
+        var alone = Set<[Int]>()
+        // Cells that hold a trim (lost a clerk, not given back).
+        var held = Set<[Int]>()
+        // Plans already simulated (a round that undoes every trim comes back to one), with their tallies.
+        var simulated: [[[Int]]: [IntervalTally]] = [:]
         // The cheapest plan that passed every cell (a later round may pass at a higher cost).
         var bestPassing: (requirement: [[Int]], schedule: ShiftSchedule, backOffice: Double)? = nil
         // Back-office minutes at tidal windows in the last round simulated (tuning replications).
         var backOffice = 0.0
-        // The cells trimmed by the round just simulated (empty after a round that added), with the
-        // coverage they had before (the plan that passed).
+        // The cells of the last trim round whose trims are still on trial (not yet passed in a round
+        // without failures), with the coverage they had before (the plan that passed).
         var lastTrims: [[Int]: Int] = [:]
         while true {
             let planned = PlannedScenario.make(
                 base: s, layout: layout, shiftTypes: spec.shiftTypes, counts: schedule.counts, tidal: tidal)
-            var tallies = IntervalTally.run(
-                planned, intervals: intervals, target: spec.targets.waitMinutes, seed: spec.seed, replications: tuning,
-                threads: threads)
+            var tallies =
+                simulated[schedule.counts]
+                ?? IntervalTally.run(
+                    planned, intervals: intervals, target: spec.targets.waitMinutes, seed: spec.seed,
+                    replications: tuning, threads: threads)
             var verdict = CellVerdicts.judge(tallies, homes: homes, intervals: intervals.count, spec: spec)
             // A sequential test: while a failing cell's interval over replications still holds the
             // target, add replications before paying a clerk for it.
             func doubtfulTrims() -> [(Int, Int)] { verdict.doubtful.filter { trimmed.contains([$0.0, $0.1]) } }
-            for batch in more where !verdict.close.isEmpty || !doubtfulTrims().isEmpty {
+            for batch in more.dropFirst(max(0, tallies.count / max(spec.replications, 1) - 1))
+            where !verdict.close.isEmpty || !doubtfulTrims().isEmpty {
                 tallies += IntervalTally.run(
                     planned, intervals: intervals, target: spec.targets.waitMinutes, seed: spec.seed,
                     replications: batch, threads: threads)
                 verdict = CellVerdicts.judge(tallies, homes: homes, intervals: intervals.count, spec: spec)
             }
+            simulated[schedule.counts] = tallies
             let failing = verdict.failing + verdict.close + doubtfulTrims()
             stillFailing = failing.count
             progress?(
@@ -318,43 +330,71 @@ public enum Planner {
             if budget != nil || rounds >= spec.maxRounds { break }
             let before = schedule.coverage
             if !failing.isEmpty {
-                // Add where it fails. After a trim, a cell that was not trimmed but now fails was passing
-                // before it: the queue left by trims earlier in its group's day carries over, so those
-                // trims are undone (and not tried again) rather than a clerk paid for the cell.
-                var undo = Set<[Int]>()
+                // Add where it fails. After a trim, a trimmed cell that fails gets its clerk back; a cell
+                // that was not trimmed but now fails was passing before it: the queue left by the nearest
+                // run of trims earlier in its group's day carries over, so those trims are undone rather
+                // than a clerk paid for the cell. A trim undone that was made beside another is tried
+                // again alone; the others are not tried again.
+                var undo = Set<[Int]>()  // back to the plan that passed, and not trimmed again
+                var retry = Set<[Int]>()  // back to the plan that passed, tried again without the trim before
+                func implicate(_ g: Int, _ i: Int) {
+                    let inRun = lastTrims[[g, i - 1]] != nil || lastTrims[[g, i + 1]] != nil
+                    if inRun, !alone.contains([g, i]) {
+                        retry.insert([g, i])
+                    } else {
+                        undo.insert([g, i])
+                    }
+                }
                 for (g, i) in failing {
-                    let upstream = lastTrims.keys.filter { $0[0] == g && $0[1] < i }
-                    if lastTrims[[g, i]] == nil, !upstream.isEmpty {
-                        undo.formUnion(upstream)
+                    if lastTrims[[g, i]] != nil {
+                        implicate(g, i)
+                    } else if var j = lastTrims.keys.filter({ $0[0] == g && $0[1] < i }).map({ $0[1] }).max() {
+                        // Not trimmed, but the queue left by the nearest run of trims before it carried over.
+                        while lastTrims[[g, j]] != nil {
+                            implicate(g, j)
+                            j -= 1
+                        }
                     } else {
                         requirement[g][i] = max(requirement[g][i], schedule.coverage[g][i]) + 1
                         locked.insert([g, i])
                     }
                 }
-                for c in undo {
+                for c in undo.union(retry) {
                     // Back to what the cell had in the plan that passed (not coverage + 1: the shifts may
                     // not have lowered it).
                     requirement[c[0]][c[1]] = max(requirement[c[0]][c[1]], lastTrims[c] ?? 0)
-                    locked.insert(c)
+                    if undo.contains(c) { locked.insert(c) } else { alone.insert(c) }
+                    held.remove(c)
                 }
-                lastTrims = [:]
+                // The trims that stay are still on trial: a cell failing next round after them undoes them.
+                lastTrims = lastTrims.filter { !undo.contains($0.key) && !retry.contains($0.key) }
             } else {
                 // Trim where the plan passes with room to spare (the seed and the shift shapes over-cover),
                 // never below the offered load.
                 guard trims < maxTrims else { break }
                 lastTrims = [:]
                 for (g, i) in verdict.comfortable
-                where !locked.contains([g, i]) && schedule.coverage[g][i] - 1 >= max(floorStaff[g][i], 1) {
+                where !locked.contains([g, i]) && schedule.coverage[g][i] - 1 >= max(floorStaff[g][i], 1)
+                    && !(alone.contains([g, i]) && (held.contains([g, i - 1]) || held.contains([g, i + 1])))
+                {
                     requirement[g][i] = max(min(requirement[g][i], schedule.coverage[g][i]) - 1, floorStaff[g][i])
                     trimmed.insert([g, i])
+                    held.insert([g, i])
                     lastTrims[[g, i]] = schedule.coverage[g][i]
                 }
                 guard !lastTrims.isEmpty else { break }
                 trims += 1
             }
             rounds += 1
+            let passed = failing.isEmpty ? schedule.cost : nil
             schedule = ShiftScheduler.solve(problem(requirement, budget: nil))
             if schedule.coverage == before { break }
+            // Trims whose shifts cost no less than the plan that passed buy nothing: the cheapest plan
+            // that passed stands (the shifts only moved).
+            if let passed, let best = bestPassing, schedule.cost >= passed - 1e-9 {
+                (requirement, schedule, backOffice) = best
+                break
+            }
         }
         if let best = bestPassing, stillFailing > 0 || best.schedule.cost < schedule.cost - 1e-9 {
             (requirement, schedule, backOffice) = best

@@ -30,8 +30,8 @@ final class KnownHallTests: XCTestCase {
     }
 
     /// Pooled share called within `target` minutes per half-hour of arrival, over fresh replications.
-    func freshShares(_ s: Scenario, target: Double, replications: Int = 200) -> [Double] {
-        let r = Experiment.run(s, seed: 777_001, replications: 0..<replications, records: .all)
+    func freshShares(_ s: Scenario, target: Double, replications: Int = 200, seed: UInt64 = 777_001) -> [Double] {
+        let r = Experiment.run(s, seed: seed, replications: 0..<replications, records: .all)
         var arrivals = [Int](repeating: 0, count: 20)
         var within = arrivals
         for log in r.logs {
@@ -53,8 +53,8 @@ final class KnownHallTests: XCTestCase {
             shift_types: per_interval
             layouts: [dedicated]
             seed: 1
-            replications: 10
-            confirm_replications: 20
+            replications: 40
+            confirm_replications: 60
             compare_at_headcount: 15
             """)
         XCTAssertEqual(spec.shiftTypes.count, 20, "one shift type per half-hour")
@@ -74,25 +74,29 @@ final class KnownHallTests: XCTestCase {
         let met = shares.filter { $0 >= 0.9 }.count
         XCTAssertGreaterThanOrEqual(Double(met), 0.95 * 20, "cells meeting 90 % on 200 fresh days: \(shares)")
         // Near the cheapest plan that meets the same test: a greedy search from the plan, taking a
-        // clerk from each interval in turn while 95 % of the cells still meet 90 % on the fresh days.
+        // clerk from each interval in turn while every cell still meets 90 % on the 200 fresh days. The
+        // greedy keeps the floor the issue asks of every plan (never below the offered load: 14 once the
+        // hall has filled), and it is judged on the very days it is scored on, so it is the cheaper side.
         var counts = day.schedule.counts
-        func passes(_ c: [[Int]]) -> Bool {
+        func cellsMet(_ c: [[Int]], seed: UInt64 = 777_001) -> Int {
             let hall = PlannedScenario.make(
                 base: s, layout: r.chosen.layout, shiftTypes: spec.shiftTypes, counts: c)
-            return Double(freshShares(hall, target: 15).filter { $0 >= 0.9 }.count) >= 0.95 * 20
+            return freshShares(hall, target: 15, seed: seed).filter { $0 >= 0.9 }.count
         }
-        for i in counts[0].indices where counts[0][i] > 0 {
+        for i in counts[0].indices where counts[0][i] > (i == 0 ? 0 : 14) {
             counts[0][i] -= 1
-            if !passes(counts) { counts[0][i] += 1 }
+            if cellsMet(counts) < 20 || cellsMet(counts, seed: 888_001) < 20 { counts[0][i] += 1 }
         }
         let cheapest = Double(counts[0].reduce(0, +)) * 0.5
-        // The issue's goal is 3 %; today the plan is 149.5 staff-hours (15 clerks where the hall has
-        // filled, the cheapest plan that passed every cell) against the greedy's 142 (5.3 % above). The
-        // greedy alternates 14 and 15: an interval at 14 (77 % within 15 min at steady state) passes
-        // when the one before cleared the queue, and the greedy's test lets one cell in twenty miss;
-        // the planner asks every trimmed cell to pass beyond doubt on its tuning days. This guards the
-        // gap from growing while the goal is open (see the session note).
-        XCTAssertLessThanOrEqual(day.schedule.staffHours, 1.06 * cheapest, "greedy found \(counts[0])")
+        // 145.5 staff-hours against the greedy's 141.5 (2.8 % above). The planner gets there by trimming
+        // every other interval once trimming neighbours together failed (a half-hour one clerk above its
+        // offered load passes when the one before kept its clerk and cleared the queue), and by deciding
+        // trimmed cells on 20 tuning days: with 10 the plan is 149 (5 % above), ten days being too few
+        // to show that a cell one clerk lighter still passes beyond doubt.
+        XCTAssertLessThanOrEqual(day.schedule.staffHours, 1.03 * cheapest, "greedy found \(counts[0])")
+        XCTAssertLessThan(cheapest, day.schedule.staffHours, "the greedy search can still take clerks away")
+        // The plan keeps its promise on days neither it nor the greedy saw.
+        XCTAssertEqual(cellsMet(day.schedule.counts, seed: 888_001), 20)
         // The planned hall runs as written.
         let planned = try ScenarioLoader.parse(yaml: ScenarioWriter.yaml(day.scenario), file: "planned.yaml")
         XCTAssertEqual(planned.staff.reduce(0) { $0 + $1.count }, day.scenario.staff.reduce(0) { $0 + $1.count })
