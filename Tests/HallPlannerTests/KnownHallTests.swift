@@ -88,15 +88,15 @@ final class KnownHallTests: XCTestCase {
             if cellsMet(counts) < 20 || cellsMet(counts, seed: 888_001) < 20 { counts[0][i] += 1 }
         }
         let cheapest = Double(counts[0].reduce(0, +)) * 0.5
-        // 145.5 staff-hours against the greedy's 141.5 (2.8 % above). The planner gets there by trimming
-        // every other interval once trimming neighbours together failed (a half-hour one clerk above its
-        // offered load passes when the one before kept its clerk and cleared the queue), and by deciding
-        // trimmed cells on 20 tuning days: with 10 the plan is 149 (5 % above), ten days being too few
-        // to show that a cell one clerk lighter still passes beyond doubt.
+        // 144 staff-hours against the greedy's 141 (2.1 % above). The planner gets there by trimming every
+        // other interval once trimming neighbours together failed (a half-hour one clerk above its offered
+        // load passes when the one before kept its clerk and cleared the queue), and by deciding on 40
+        // tuning days: with 20 the plan is 145.5 (3.2 % above), with 10 149 (5.7 %), too few days to show
+        // that a cell one clerk lighter still passes beyond doubt (the planner's defaults stay at 10 for
+        // speed; planner.md says what more days buy).
         XCTAssertLessThanOrEqual(day.schedule.staffHours, 1.03 * cheapest, "greedy found \(counts[0])")
-        XCTAssertLessThan(cheapest, day.schedule.staffHours, "the greedy search can still take clerks away")
         // The plan keeps its promise on days neither it nor the greedy saw.
-        XCTAssertEqual(cellsMet(day.schedule.counts, seed: 888_001), 20)
+        XCTAssertEqual(cellsMet(day.schedule.counts, seed: 999_001), 20)
         // The planned hall runs as written.
         let planned = try ScenarioLoader.parse(yaml: ScenarioWriter.yaml(day.scenario), file: "planned.yaml")
         XCTAssertEqual(planned.staff.reduce(0) { $0 + $1.count }, day.scenario.staff.reduce(0) { $0 + $1.count })
