@@ -42,6 +42,8 @@ let package = Package(
             pkgConfig: "cbc",
             providers: [.apt(["coinor-libcbc-dev"])]
         ),
+        // glibc's allocator settings (mallopt) for the command-line tools: header shim only.
+        .systemLibrary(name: "CMalloc"),
         // Pure value types: departments, items, windows, scenario and its validation, event-log schema.
         .target(name: "HallDomain"),
         // Named random streams, distributions, statistics and queueing formulas (the only user of GSL).
@@ -59,7 +61,7 @@ let package = Package(
         // Replications in parallel, output files.
         .target(
             name: "HallRunner",
-            dependencies: ["HallDomain", "HallScenarioYAML", "HallSimulation", "HallMetrics", "HallRandom"]
+            dependencies: ["CMalloc", "HallDomain", "HallScenarioYAML", "HallSimulation", "HallMetrics", "HallRandom"]
         ),
         // The staffing planner: analytic seeds, simulation-corrected requirements, shifts (CBC), layouts.
         .target(

@@ -1,6 +1,6 @@
 import DequeModule
 // hallbench — speed figures for the engine, printed beside a baseline measured in the same run.
-//   swift run -c release hallbench [--quick]
+//   swift run -c release hallbench [--quick] [--plan]
 // Benchmarks live apart from the tests: speed is measured here, never asserted in a timed test.
 import Foundation
 import HallCalibration
@@ -12,6 +12,8 @@ import HallScenarioYAML
 import HallSimulation
 import HeapModule
 
+// As hallsim does: replications reuse freed pages instead of faulting in fresh ones.
+Allocator.keepFreedMemory()
 let quick = CommandLine.arguments.contains("--quick")
 /// `--profile counter|kpis|kept|csv`: only that M/M/3 loop (csv: writing the event log five times), for 200 days, to run under `perf record`.
 let profile = CommandLine.arguments.firstIndex(of: "--profile").flatMap {
@@ -133,6 +135,12 @@ func inFlightScenario(perHour: Double) -> Scenario {
         ],
         windows: [WindowGroup(id: "w", kind: .department, departments: ["d"], count: 1)],
         behaviour: Behaviour(patience: .exponential(mean: 100_000)))
+}
+
+/// `--plan`: only the staffing planner's county week (best of 3).
+if CommandLine.arguments.contains("--plan") {
+    benchPlanner(root: root, quick: quick)
+    exit(0)
 }
 
 if let profile {

@@ -4,15 +4,15 @@ import HallDomain
 /// department changes, when a window opens, and at the instants a rule asked to be checked — never by
 /// polling the clock.
 extension DayEngine {
-    /// The rule's measure now.
-    func tidalMeasure(_ r: Int) -> Double {
+    /// The rule's measure now; `oldest` is `oldestArrival(r)` for an oldest-wait rule (nil otherwise).
+    func tidalMeasure(_ r: Int, oldest: Double?) -> Double {
         var queue: Int32 = 0
         for d in hall.tidal[r].departments { queue += waiting[Int(d)] }
         switch hall.tidal[r].measure {
         case .queueLength:
             return Double(queue)
         case .oldestWait:
-            guard let oldest = oldestArrival(r) else { return 0 }
+            guard let oldest else { return 0 }
             return calendar.now - oldest
         case .estimatedWait:
             var windows = 0
@@ -38,13 +38,12 @@ extension DayEngine {
     /// the close countdown when it drops below the close threshold, cancels it when it rises again.
     func tidalEvaluate(_ r: Int) {
         guard open else { return }
-        let m = tidalMeasure(r)
+        // The queues do not change while a rule is evaluated: the oldest ticket is looked up once.
+        let oldest = hall.tidal[r].measure == .oldestWait ? oldestArrival(r) : nil
+        let m = tidalMeasure(r, oldest: oldest)
         // The oldest-wait threshold is reached at the instant oldest + openAt exactly (the wake-up is
         // scheduled there; now − oldest may round just below openAt).
-        let reached =
-            m >= hall.tidal[r].openAt
-            || (hall.tidal[r].measure == .oldestWait
-                && oldestArrival(r).map { calendar.now >= $0 + hall.tidal[r].openAt } == true)
+        let reached = m >= hall.tidal[r].openAt || oldest.map { calendar.now >= $0 + hall.tidal[r].openAt } == true
         if reached {
             if closePending[r] {
                 closePending[r] = false
@@ -78,7 +77,7 @@ extension DayEngine {
             closeGeneration[r].invalidate()
         }
         // The oldest ticket ages without any event: ask to be woken when it reaches the threshold.
-        if hall.tidal[r].measure == .oldestWait, let oldest = oldestArrival(r) {
+        if let oldest {
             let at = oldest + hall.tidal[r].openAt
             if at != ageCheckAt[r] {
                 ageCheckAt[r] = at

@@ -24,6 +24,7 @@ struct HallSim: ParsableCommand {
     /// Parses and runs a command. Every failure is a sentence on stderr and an exit status in {0, 1, 2, 3}:
     /// usage mistakes exit 1 (not argument-parser's 64), so that scripts see one code for bad input.
     static func main() {
+        Allocator.keepFreedMemory()
         let args = Array(CommandLine.arguments.dropFirst())
         if let first = args.first, !first.hasPrefix("-") {
             let names = configuration.subcommands.map { $0._commandName }
