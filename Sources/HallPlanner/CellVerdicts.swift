@@ -9,15 +9,25 @@ struct CellVerdicts {
     /// Below the target by the pooled share, but the interval over replications still holds the target:
     /// worth more replications before paying for a clerk.
     var close: [(Int, Int)] = []
+    /// Close cells whose interval, narrowed to `maxReplications.close` days, could still fall wholly below the
+    /// target: more days may show that they fail. The other close cells could not be shown to fail on
+    /// that many days, and no clerk is paid for them.
+    var provable: [(Int, Int)] = []
     /// At the target or above by the pooled share, but the interval over replications reaches below it.
     var doubtful: [(Int, Int)] = []
+    /// Doubtful cells whose interval, narrowed to `maxReplications.doubtful` days, could clear the target: more
+    /// days may show that they pass.
+    var hopeful: [(Int, Int)] = []
     /// At least `Planner.trimMargin` above the target and the interval above the target: a clerk may be
     /// taken away (then re-checked).
     var comfortable: [(Int, Int)] = []
 
     /// Judges every cell with at least 10 applicants over the replications; a group over the abandonment
     /// cap fails at its worst interval.
-    static func judge(_ tallies: [IntervalTally], homes: [[Int]], intervals: Int, spec: PlanningSpec) -> CellVerdicts {
+    static func judge(
+        _ tallies: [IntervalTally], homes: [[Int]], intervals: Int, spec: PlanningSpec,
+        maxReplications: (close: Int, doubtful: Int) = (0, 0)
+    ) -> CellVerdicts {
         var v = CellVerdicts()
         let target = spec.targets.serviceLevel
         for (g, ds) in homes.enumerated() {
@@ -39,11 +49,23 @@ struct CellVerdicts {
                 if sl < target {
                     if let upper = e.upper, upper >= target {
                         v.close.append((g, i))
+                        let narrowed = e.mean.flatMap { m in
+                            e.halfWidth.map {
+                                m + $0 * (Double(e.count) / Double(max(maxReplications.close, e.count))).squareRoot()
+                            }
+                        }
+                        if (narrowed ?? 0) < target { v.provable.append((g, i)) }
                     } else {
                         v.failing.append((g, i))
                     }
                 } else if let lower = e.lower, lower < target {
                     v.doubtful.append((g, i))
+                    if let m = e.mean, let h = e.halfWidth,
+                        m - h * (Double(e.count) / Double(max(maxReplications.doubtful, e.count))).squareRoot()
+                            >= target
+                    {
+                        v.hopeful.append((g, i))
+                    }
                 } else if sl >= target + Planner.trimMargin {
                     v.comfortable.append((g, i))
                 }
@@ -54,6 +76,7 @@ struct CellVerdicts {
                 let ab = tallies.reduce(0) { t, x in t + ds.reduce(0) { $0 + x.abandoned[$1] } }
                 if a > 0, Double(ab) / Double(a) > cap {
                     v.close.removeAll { $0 == (g, worst.0) }
+                    v.provable.removeAll { $0 == (g, worst.0) }
                     if !v.failing.contains(where: { $0 == (g, worst.0) }) { v.failing.append((g, worst.0)) }
                     v.comfortable.removeAll { $0.0 == g }
                 }

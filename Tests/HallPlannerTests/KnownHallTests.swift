@@ -19,11 +19,13 @@ final class KnownHallTests: XCTestCase {
         windows: [{id: w, kind: department, departments: [d], count: 30}]
         """
 
-    func plan(_ body: String) throws -> (Scenario, PlanningSpec) {
+    func plan(_ body: String, patience: Double? = nil) throws -> (Scenario, PlanningSpec) {
         let dir = FileManager.default.temporaryDirectory.appendingPathComponent("known-hall-\(UUID().uuidString)")
         try FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
         addTeardownBlock { try? FileManager.default.removeItem(at: dir) }
-        try Self.hall.write(to: dir.appendingPathComponent("hall.yaml"), atomically: true, encoding: .utf8)
+        let hall =
+            Self.hall + (patience.map { "\nbehaviour: {patience_min: {dist: exponential, mean: \($0)}}\n" } ?? "")
+        try hall.write(to: dir.appendingPathComponent("hall.yaml"), atomically: true, encoding: .utf8)
         let file = dir.appendingPathComponent("plan.yaml")
         try ("scenario: hall.yaml\n" + body).write(to: file, atomically: true, encoding: .utf8)
         return try PlanLoader.load(path: file.path)
@@ -55,6 +57,7 @@ final class KnownHallTests: XCTestCase {
             seed: 1
             replications: 40
             confirm_replications: 60
+            max_rounds: 12
             compare_at_headcount: 15
             """)
         XCTAssertEqual(spec.shiftTypes.count, 20, "one shift type per half-hour")
@@ -88,18 +91,47 @@ final class KnownHallTests: XCTestCase {
             if cellsMet(counts) < 20 || cellsMet(counts, seed: 888_001) < 20 { counts[0][i] += 1 }
         }
         let cheapest = Double(counts[0].reduce(0, +)) * 0.5
-        // 144 staff-hours against the greedy's 141 (2.1 % above). The planner gets there by trimming every
-        // other interval once trimming neighbours together failed (a half-hour one clerk above its offered
-        // load passes when the one before kept its clerk and cleared the queue), and by deciding on 40
-        // tuning days: with 20 the plan is 145.5 (3.2 % above), with 10 149 (5.7 %), too few days to show
-        // that a cell one clerk lighter still passes beyond doubt (the planner's defaults stay at 10 for
-        // speed; planner.md says what more days buy).
+        // 144 staff-hours against the greedy's 141 (2.1 % above; with seeds 2 and 3, 143 against 141.5 and
+        // 144 against 141). The planner gets there by trimming every other interval once trimming
+        // neighbours together failed (a half-hour one clerk above its offered load passes when the one
+        // before kept its clerk and cleared the queue), by paying no clerk for a cell that more days could
+        // not show to fail, and by deciding on 40 tuning days over up to 12 rounds. With 10 days the plan
+        // is 145.5 (3.2 % above), with 20 145.5 against 142 (2.5 %): too few days to show that a cell one
+        // clerk lighter still passes beyond doubt. planner.md says what more days buy.
         XCTAssertLessThanOrEqual(day.schedule.staffHours, 1.03 * cheapest, "greedy found \(counts[0])")
         // The plan keeps its promise on days neither it nor the greedy saw.
-        XCTAssertEqual(cellsMet(day.schedule.counts, seed: 999_001), 20)
+        XCTAssertGreaterThanOrEqual(Double(cellsMet(day.schedule.counts, seed: 999_001)), 0.95 * 20)
         // The planned hall runs as written.
         let planned = try ScenarioLoader.parse(yaml: ScenarioWriter.yaml(day.scenario), file: "planned.yaml")
         XCTAssertEqual(planned.staff.reduce(0) { $0 + $1.count }, day.scenario.staff.reduce(0) { $0 + $1.count })
+    }
+
+    /// Erlang A on one day-long shift: 100/h, 8 min, exponential patience of 30 min, 90 % called within
+    /// 15 min (leaving counts as a miss). Erlang A gives 0.913 with 13 clerks at steady state (Erlang C,
+    /// without patience, needs 15). A half-hour that looks short on ten tuning days must not buy a clerk
+    /// for the whole day: the shift gets the fewest clerks that meet the target on fresh days.
+    func testOneNoisyCellDoesNotBuyAWholeShift() throws {
+        let (s, spec) = try plan(
+            """
+            interval_min: 30
+            days: [{name: Day, demand_scale: 1}]
+            targets: {wait_min: 15, service_level: 0.9}
+            layouts: [dedicated]
+            seed: 1
+            replications: 10
+            confirm_replications: 20
+            """, patience: 30)
+        let r = Planner.plan(s, spec, threads: 2)
+        XCTAssertEqual(r.problems, [])
+        let day = r.chosen.days[0]
+        let n = day.schedule.counts[0][0]
+        func cellsMet(_ clerks: Int) -> Int {
+            let hall = PlannedScenario.make(
+                base: s, layout: r.chosen.layout, shiftTypes: r.spec.shiftTypes, counts: [[clerks]])
+            return freshShares(hall, target: 15).filter { $0 >= 0.9 }.count
+        }
+        XCTAssertGreaterThanOrEqual(Double(cellsMet(n)), 0.95 * 20, "\(n) clerks on 200 fresh days")
+        XCTAssertLessThan(Double(cellsMet(n - 1)), 0.95 * 20, "\(n - 1) clerks would do on 200 fresh days")
     }
 
     func testClerksOnShiftsThatDoNotOverlapShareWindowsAndThePlanRuns() throws {

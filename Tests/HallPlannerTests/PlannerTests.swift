@@ -97,6 +97,9 @@ final class PlannerTests: XCTestCase {
         XCTAssertLessThanOrEqual(r.chosen.cost, full.chosen.cost / 2 + 1e-9)
         XCTAssertTrue(r.problems.contains { $0.contains("budget") }, "\(r.problems)")
         XCTAssertTrue(r.problems.contains { $0.contains("requirement not met") }, "\(r.problems)")
+        // Half the staff misses the target beyond doubt on the fresh days, and the plan says so (exit 3).
+        XCTAssertTrue(r.problems.contains { $0.contains("does not keep its promise") }, "\(r.problems)")
+        XCTAssertFalse(full.problems.contains { $0.contains("does not keep its promise") }, "\(full.problems)")
     }
 
     func testShiftsThatCannotCoverOpeningHours() {
