@@ -9,13 +9,13 @@ struct CellVerdicts {
     /// Below the target by the pooled share, but the interval over replications still holds the target:
     /// worth more replications before paying for a clerk.
     var close: [(Int, Int)] = []
-    /// Close cells whose interval, narrowed to `maxReplications.close` days, could still fall wholly below the
+    /// Close cells whose interval, narrowed to `maxReplications.close` simulated days, could still fall wholly below the
     /// target: more days may show that they fail. The other close cells could not be shown to fail on
     /// that many days, and no clerk is paid for them.
     var provable: [(Int, Int)] = []
     /// At the target or above by the pooled share, but the interval over replications reaches below it.
     var doubtful: [(Int, Int)] = []
-    /// Doubtful cells whose interval, narrowed to `maxReplications.doubtful` days, could clear the target: more
+    /// Doubtful cells whose interval, narrowed to `maxReplications.doubtful` simulated days, could clear the target: more
     /// days may show that they pass.
     var hopeful: [(Int, Int)] = []
     /// At least `Planner.trimMargin` above the target and the interval above the target: a clerk may be
@@ -26,7 +26,7 @@ struct CellVerdicts {
     /// cap fails at its worst interval.
     static func judge(
         _ tallies: [IntervalTally], homes: [[Int]], intervals: Int, spec: PlanningSpec,
-        maxReplications: (close: Int, doubtful: Int) = (0, 0)
+        maxReplications: (close: Int, doubtful: Int)
     ) -> CellVerdicts {
         var v = CellVerdicts()
         let target = spec.targets.serviceLevel
@@ -49,20 +49,18 @@ struct CellVerdicts {
                 if sl < target {
                     if let upper = e.upper, upper >= target {
                         v.close.append((g, i))
-                        let narrowed = e.mean.flatMap { m in
-                            e.halfWidth.map {
-                                m + $0 * (Double(e.count) / Double(max(maxReplications.close, e.count))).squareRoot()
-                            }
+                        if let m = e.mean, let h = narrowed(e, simulated: tallies.count, to: maxReplications.close),
+                            m + h < target
+                        {
+                            v.provable.append((g, i))
                         }
-                        if (narrowed ?? 0) < target { v.provable.append((g, i)) }
                     } else {
                         v.failing.append((g, i))
                     }
                 } else if let lower = e.lower, lower < target {
                     v.doubtful.append((g, i))
-                    if let m = e.mean, let h = e.halfWidth,
-                        m - h * (Double(e.count) / Double(max(maxReplications.doubtful, e.count))).squareRoot()
-                            >= target
+                    if let m = e.mean, let h = narrowed(e, simulated: tallies.count, to: maxReplications.doubtful),
+                        m - h >= target
                     {
                         v.hopeful.append((g, i))
                     }
@@ -77,11 +75,23 @@ struct CellVerdicts {
                 if a > 0, Double(ab) / Double(a) > cap {
                     v.close.removeAll { $0 == (g, worst.0) }
                     v.provable.removeAll { $0 == (g, worst.0) }
+                    v.doubtful.removeAll { $0 == (g, worst.0) }
+                    v.hopeful.removeAll { $0 == (g, worst.0) }
                     if !v.failing.contains(where: { $0 == (g, worst.0) }) { v.failing.append((g, worst.0)) }
                     v.comfortable.removeAll { $0.0 == g }
                 }
             }
         }
         return v
+    }
+
+    /// The half-width a cell's interval would have on `days` simulated days instead of `simulated`: the
+    /// days with applicants in the cell grow in proportion, the t quantile with them.
+    static func narrowed(_ e: Estimate, simulated: Int, to days: Int) -> Double? {
+        guard let h = e.halfWidth, e.count >= 2, simulated > 0 else { return nil }
+        let n = Double(e.count)
+        let m = max(n, n * Double(days) / Double(simulated))
+        return h * (n / m).squareRoot() * Statistics.tQuantile(p: 0.975, dof: m - 1)
+            / Statistics.tQuantile(p: 0.975, dof: n - 1)
     }
 }

@@ -286,8 +286,8 @@ public enum Planner {
         var locked = Set<[Int]>()
         // Cells that lost a clerk: they must then pass beyond doubt, or get the clerk back.
         var trimmed = Set<[Int]>()
-        // Cells that failed when trimmed together with the interval before them: the queue the earlier
-        // trim left carried over. They are tried again without it (every other interval: one clerk fewer
+        // Cells that failed when trimmed beside another (the interval before or after also trimmed): the
+        // queue one trim left carried over to the other. They are tried again without it (every other interval: one clerk fewer
         // passes when the interval before kept its clerk and cleared the queue) before they are locked.
         var alone = Set<[Int]>()
         // Cells that hold a trim (lost a clerk, not given back).
@@ -319,7 +319,6 @@ public enum Planner {
             // a clerk for it; one that could not be shown to fail on `most` days gets none (a cell that
             // looks short on a few days must not buy a clerk for a whole shift). A trimmed cell must pass
             // beyond doubt: more days are taken while it could still be shown to pass.
-            func doubtfulTrims() -> [(Int, Int)] { verdict.doubtful.filter { trimmed.contains([$0.0, $0.1]) } }
             func hopefulTrims() -> Bool { verdict.hopeful.contains { trimmed.contains([$0.0, $0.1]) } }
             for (k, batch) in more.enumerated().dropFirst(max(0, tallies.count / max(spec.replications, 1) - 1))
             where (k < maxCloseCallBatches && !verdict.provable.isEmpty) || hopefulTrims() {
@@ -330,7 +329,11 @@ public enum Planner {
                     tallies, homes: homes, intervals: intervals.count, spec: spec, maxReplications: most)
             }
             simulated[schedule.counts] = tallies
-            let failing = verdict.failing + verdict.provable + doubtfulTrims()
+            // A trimmed cell fails unless it passes beyond doubt (close or doubtful: it gets its clerk back).
+            let isTrimmed = { (c: (Int, Int)) in trimmed.contains([c.0, c.1]) }
+            let failing =
+                verdict.failing + verdict.provable.filter { !isTrimmed($0) }
+                + (verdict.close + verdict.doubtful).filter(isTrimmed)
             stillFailing = failing.count
             progress?(
                 "\(layout.kind.rawValue) layout, \(day.name), round \(rounds + 1): \(failing.count) cells below target")
@@ -368,6 +371,7 @@ public enum Planner {
                     } else {
                         requirement[g][i] = max(requirement[g][i], schedule.coverage[g][i]) + 1
                         locked.insert([g, i])
+                        held.remove([g, i])
                     }
                 }
                 for c in undo.union(retry) {
@@ -387,6 +391,7 @@ public enum Planner {
                 for (g, i) in verdict.comfortable
                 where !locked.contains([g, i]) && schedule.coverage[g][i] - 1 >= max(floorStaff[g][i], 1)
                     && !(alone.contains([g, i]) && (held.contains([g, i - 1]) || held.contains([g, i + 1])))
+                    && !(alone.contains([g, i - 1]) && lastTrims[[g, i - 1]] != nil)  // its retry stays alone
                 {
                     requirement[g][i] = max(min(requirement[g][i], schedule.coverage[g][i]) - 1, floorStaff[g][i])
                     trimmed.insert([g, i])

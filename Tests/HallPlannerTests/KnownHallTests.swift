@@ -77,7 +77,7 @@ final class KnownHallTests: XCTestCase {
         let met = shares.filter { $0 >= 0.9 }.count
         XCTAssertGreaterThanOrEqual(Double(met), 0.95 * 20, "cells meeting 90 % on 200 fresh days: \(shares)")
         // Near the cheapest plan that meets the same test: a greedy search from the plan, taking a
-        // clerk from each interval in turn while every cell still meets 90 % on the 200 fresh days. The
+        // clerk from each interval in turn while every cell still meets 90 % on 400 fresh days (two seeds). The
         // greedy keeps the floor the issue asks of every plan (never below the offered load: 14 once the
         // hall has filled), and it is judged on the very days it is scored on, so it is the cheaper side.
         var counts = day.schedule.counts
@@ -91,13 +91,13 @@ final class KnownHallTests: XCTestCase {
             if cellsMet(counts) < 20 || cellsMet(counts, seed: 888_001) < 20 { counts[0][i] += 1 }
         }
         let cheapest = Double(counts[0].reduce(0, +)) * 0.5
-        // 144 staff-hours against the greedy's 141 (2.1 % above; with seeds 2 and 3, 143 against 141.5 and
-        // 144 against 141). The planner gets there by trimming every other interval once trimming
+        // 144 staff-hours against the greedy's 141 (2.1 % above; with seeds 2 and 3, 143.5 against 141.5
+        // and 143.5 against 141). The planner gets there by trimming every other interval once trimming
         // neighbours together failed (a half-hour one clerk above its offered load passes when the one
         // before kept its clerk and cleared the queue), by paying no clerk for a cell that more days could
-        // not show to fail, and by deciding on 40 tuning days over up to 12 rounds. With 10 days the plan
-        // is 145.5 (3.2 % above), with 20 145.5 against 142 (2.5 %): too few days to show that a cell one
-        // clerk lighter still passes beyond doubt. planner.md says what more days buy.
+        // not show to fail, and by deciding on 40 tuning days over up to 12 rounds. With 10 or 20 days the
+        // plan is 146.5 (3.9 % above): too few days to show that a cell one clerk lighter still passes
+        // beyond doubt. planner.md says what more days buy.
         XCTAssertLessThanOrEqual(day.schedule.staffHours, 1.03 * cheapest, "greedy found \(counts[0])")
         // The plan keeps its promise on days neither it nor the greedy saw.
         XCTAssertGreaterThanOrEqual(Double(cellsMet(day.schedule.counts, seed: 999_001)), 0.95 * 20)
