@@ -9,14 +9,14 @@ struct CellVerdicts {
     /// Below the target by the pooled share, but the interval over replications still holds the target:
     /// worth more replications before paying for a clerk.
     var close: [(Int, Int)] = []
-    /// Close cells whose interval, narrowed to `maxReplications.close` simulated days, could still fall wholly below the
-    /// target: more days may show that they fail. The other close cells could not be shown to fail on
-    /// that many days, and no clerk is paid for them.
+    /// Close cells whose interval, narrowed to `maxReplications.close` simulated days, could still fall
+    /// wholly below the target: more days may show that they fail. The other close cells could not be
+    /// shown to fail on that many days, and no clerk is paid for them.
     var provable: [(Int, Int)] = []
     /// At the target or above by the pooled share, but the interval over replications reaches below it.
     var doubtful: [(Int, Int)] = []
-    /// Doubtful cells whose interval, narrowed to `maxReplications.doubtful` simulated days, could clear the target: more
-    /// days may show that they pass.
+    /// Doubtful cells whose interval, narrowed to `maxReplications.doubtful` simulated days, could clear the
+    /// target: more days may show that they pass.
     var hopeful: [(Int, Int)] = []
     /// At least `Planner.trimMargin` above the target and the interval above the target: a clerk may be
     /// taken away (then re-checked).

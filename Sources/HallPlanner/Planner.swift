@@ -261,6 +261,10 @@ public enum Planner {
             let start = spec.replications + spec.confirmReplications + k * spec.replications
             return Array(start..<(start + spec.replications))
         }
+        // The most days a close call and a trimmed cell in doubt may be judged on.
+        let most = (
+            close: spec.replications * (1 + maxCloseCallBatches), doubtful: spec.replications * (1 + maxTrimBatches)
+        )
         // The fewest clerks a cell may have: its offered load, rounded up. Fewer cannot keep up, however
         // well a few simulated days went.
         // Tidal windows that may serve a group's departments add clerks when their rule opens them: the
@@ -287,8 +291,9 @@ public enum Planner {
         // Cells that lost a clerk: they must then pass beyond doubt, or get the clerk back.
         var trimmed = Set<[Int]>()
         // Cells that failed when trimmed beside another (the interval before or after also trimmed): the
-        // queue one trim left carried over to the other. They are tried again without it (every other interval: one clerk fewer
-        // passes when the interval before kept its clerk and cleared the queue) before they are locked.
+        // queue one trim left carried over to the other. They are tried again without it (every other
+        // interval: one clerk fewer passes when the interval before kept its clerk and cleared the queue)
+        // before they are locked.
         var alone = Set<[Int]>()
         // Cells that hold a trim (lost a clerk, not given back).
         var held = Set<[Int]>()
@@ -309,9 +314,6 @@ public enum Planner {
                 ?? IntervalTally.run(
                     planned, intervals: intervals, target: spec.targets.waitMinutes, seed: spec.seed,
                     replications: tuning, threads: threads)
-            let most = (
-                close: spec.replications * (1 + maxCloseCallBatches), doubtful: spec.replications * (1 + maxTrimBatches)
-            )
             var verdict = CellVerdicts.judge(
                 tallies, homes: homes, intervals: intervals.count, spec: spec, maxReplications: most)
             // A sequential test: while a cell below the target by its pooled share could still be shown to
@@ -319,7 +321,8 @@ public enum Planner {
             // a clerk for it; one that could not be shown to fail on `most` days gets none (a cell that
             // looks short on a few days must not buy a clerk for a whole shift). A trimmed cell must pass
             // beyond doubt: more days are taken while it could still be shown to pass.
-            func hopefulTrims() -> Bool { verdict.hopeful.contains { trimmed.contains([$0.0, $0.1]) } }
+            let isTrimmed = { (c: (Int, Int)) in trimmed.contains([c.0, c.1]) }
+            func hopefulTrims() -> Bool { verdict.hopeful.contains(where: isTrimmed) }
             for (k, batch) in more.enumerated().dropFirst(max(0, tallies.count / max(spec.replications, 1) - 1))
             where (k < maxCloseCallBatches && !verdict.provable.isEmpty) || hopefulTrims() {
                 tallies += IntervalTally.run(
@@ -330,7 +333,6 @@ public enum Planner {
             }
             simulated[schedule.counts] = tallies
             // A trimmed cell fails unless it passes beyond doubt (close or doubtful: it gets its clerk back).
-            let isTrimmed = { (c: (Int, Int)) in trimmed.contains([c.0, c.1]) }
             let failing =
                 verdict.failing + verdict.provable.filter { !isTrimmed($0) }
                 + (verdict.close + verdict.doubtful).filter(isTrimmed)
